@@ -1,0 +1,82 @@
+"""The `neuroverse` command line: thin front ends over the catalogue core.
+
+Every command is `main([...])`-callable for tests, prints problems as
+`path:line:col: severity CODE key: message`, and returns an exit code instead of raising.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .checks import check_file
+from .diagnostics import Severity
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="neuroverse",
+        description="Check and maintain a NeuroVerse archive catalogue.",
+    )
+    parser.add_argument("--version", action="version", version=f"neuroverse {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    check = commands.add_parser("check", help="check catalogue.yml and the files it names")
+    check.add_argument("catalogue", nargs="?", default="catalogue.yml",
+                       help="the catalogue to check (default: catalogue.yml)")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.set_defaults(run=_run_check)
+    return parser
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    path = Path(args.catalogue)
+    result = check_file(path, path.resolve().parent)
+    problems = result.diagnostics
+    errors = sum(d.severity is Severity.ERROR for d in problems)
+    warnings = len(problems) - errors
+    if args.format == "json":
+        print(json.dumps({
+            "errors": errors,
+            "warnings": warnings,
+            "diagnostics": [
+                {
+                    "code": d.code, "severity": str(d.severity), "message": d.message,
+                    "key": d.key_path, "hint": d.hint,
+                    "path": d.location.path if d.location else None,
+                    "line": d.location.line if d.location else None,
+                    "column": d.location.column if d.location else None,
+                }
+                for d in problems
+            ],
+        }, indent=2))
+    else:
+        for diagnostic in problems:
+            print(diagnostic.format())
+        summary = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        print(f"{path.name}: {summary}" if problems else f"{path.name}: no problems found",
+              file=sys.stderr)
+    if errors or (args.strict and warnings):
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits on --help, --version and usage errors
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    code: int = args.run(args)
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,87 @@
+"""Diagnostics: every problem the user can fix, with a stable code, a place and a hint."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .model import Location
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: Severity
+    summary: str
+
+
+def _codes(*codes: Code) -> dict[str, Code]:
+    return {c.code: c for c in codes}
+
+
+_E, _W = Severity.ERROR, Severity.WARNING
+
+# The one table of codes. Codes are stable: never renumber, only add.
+CODES: dict[str, Code] = _codes(
+    Code("NV001", _E, "the catalogue is not valid YAML"),
+    Code("NV002", _E, "a key appears twice in one mapping"),
+    Code("NV003", _E, "the catalogue cannot be read (missing, not UTF-8, empty)"),
+    Code("NV004", _E, "the top level of the catalogue is not a mapping"),
+    Code("NV100", _E, "unknown key"),
+    Code("NV101", _E, "a required field is missing"),
+    Code("NV102", _E, "a value has the wrong type"),
+    Code("NV103", _E, "a value is not one of the allowed values"),
+    Code("NV104", _E, "an id cannot be used in a URL"),
+    Code("NV105", _E, "a value is not valid (date, URL, text)"),
+    Code("NV200", _E, "an id is used twice"),
+    Code("NV201", _E, "unknown section"),
+    Code("NV202", _E, "unknown related article"),
+    Code("NV203", _E, "an article belongs to no section"),
+    Code("NV300", _E, "a file named in the catalogue does not exist"),
+    Code("NV301", _E, "a file has the wrong extension for its field"),
+    Code("NV302", _E, "a path leaves the archive"),
+    Code("NV303", _E, "a notebook cannot be read"),
+    Code("NV304", _E, "a PDF cannot be read"),
+    Code("NV310", _W, "a file in notebooks/ or papers/ is not in the catalogue"),
+)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    message: str
+    location: Location | None = None
+    key_path: str = ""
+    hint: str = ""
+
+    @property
+    def severity(self) -> Severity:
+        return CODES[self.code].severity
+
+    def format(self) -> str:
+        """One line as compilers print them, then the hint indented below it."""
+        where = f"{self.location}: " if self.location else ""
+        subject = f"{self.key_path}: " if self.key_path else ""
+        line = f"{where}{self.severity} {self.code} {subject}{self.message}"
+        if self.hint:
+            line += f"\n    hint: {self.hint}"
+        return line
+
+
+def sort_key(diagnostic: Diagnostic) -> tuple[str, int, int, str]:
+    loc = diagnostic.location
+    return (loc.path, loc.line, loc.column, diagnostic.code) if loc else ("", 0, 0, diagnostic.code)
+
+
+def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return sorted(diagnostics, key=sort_key)
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity is Severity.ERROR for d in diagnostics)

@@ -1,0 +1,291 @@
+"""Notebook -> HTML fragment, TOC and image files. No MkDocs types here.
+
+One exporter is built per converter and reused for every notebook (nbconvert otherwise
+recompiles its Jinja templates each time), the TOC is read from the same HTML pass, and
+images leave the HTML as content-addressed files so pages stay light and browsers cache them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import nbformat
+import nh3
+from mkdocs_jupyter.config import settings as mkdocs_jupyter_settings
+from nbconvert.exporters import HTMLExporter, TemplateExporter
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from selectolax.lexbor import LexborNode as Node
+from traitlets.config import Config
+
+from .ids import slugify, unique_id
+
+# Images are referenced through this prefix until the page that shows them is known; the
+# plugin swaps it for the page's relative path to the assets folder. The quote in front
+# makes it match only inside our own src="..." attributes.
+ASSET_PLACEHOLDER = '"__NV_ASSETS__/'
+IMAGE_FOLDER = "nb"
+
+_TEMPLATE_DIR = Path(__file__).parent / "notebook_templates"
+_HEADINGS = "h1, h2, h3, h4, h5, h6"
+
+
+@dataclass(frozen=True)
+class NotebookOptions:
+    """What changes how a notebook renders; part of any cache key."""
+
+    trust_outputs: bool = False
+    show_prompts: bool = False
+
+    def key(self) -> str:
+        return json.dumps({"trust": self.trust_outputs, "prompts": self.show_prompts})
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    level: int
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class NotebookAsset:
+    name: str  # content-addressed file name under IMAGE_FOLDER
+    data: bytes
+
+
+@dataclass(frozen=True)
+class RenderedNotebook:
+    html: str
+    toc: tuple[TocEntry, ...] = ()
+    assets: tuple[NotebookAsset, ...] = ()
+    title: str | None = None
+    language: str = "python"
+    cells: int = 0
+
+
+@dataclass
+class _Collected:
+    assets: dict[str, NotebookAsset] = field(default_factory=dict)
+
+    def add(self, data: bytes, suffix: str) -> str:
+        name = hashlib.sha256(data).hexdigest()[:20] + suffix
+        self.assets.setdefault(name, NotebookAsset(name, data))
+        return name
+
+
+class NotebookProblem(Exception):
+    """The notebook cannot be rendered; the message says why in the user's terms."""
+
+
+class _PageExporter(HTMLExporter):  # type: ignore[misc]
+    """HTMLExporter without its closing BeautifulSoup pass: our own single parse adds the
+    alt text and focus stops it adds, along with the TOC and image rewriting."""
+
+    def from_notebook_node(
+        self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any
+    ) -> tuple[str, dict[str, Any]]:
+        resources = self._init_resources(resources)
+        self.register_filter(
+            "filter_data_type",
+            WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self,
+                                  resources=resources),
+        )
+        output, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        return str(output), resources
+
+
+def _highlighter(language: str) -> Any:
+    # Material styles `.highlight > pre > code` in both palettes and adds copy buttons.
+    formatter = HtmlFormatter(cssclass="highlight", wrapcode=True)
+
+    def highlight_code(source: str, language: str | None = language,
+                       metadata: Mapping[str, Any] | None = None) -> str:
+        try:
+            lexer = get_lexer_by_name(language or "text")
+        except ClassNotFound:
+            lexer = get_lexer_by_name("text")
+        return str(highlight(source, lexer, formatter))
+
+    return highlight_code
+
+
+class NotebookConverter:
+    """Turns notebooks into page fragments with one reused exporter."""
+
+    def __init__(self, options: NotebookOptions | None = None) -> None:
+        self.options = options or NotebookOptions()
+        self._exporters: dict[str, _PageExporter] = {}
+
+    def _exporter(self, language: str) -> _PageExporter:
+        exporter = self._exporters.get(language)
+        if exporter is None:
+            config = Config()
+            config.ExtractOutputPreprocessor.enabled = True
+            config.CSSHTMLHeaderPreprocessor.enabled = False
+            config.TemplateExporter.exclude_input_prompt = not self.options.show_prompts
+            config.TemplateExporter.exclude_output_prompt = not self.options.show_prompts
+            exporter = _PageExporter(
+                config=config,
+                template_file="neuroverse/notebook.html.j2",
+                extra_template_paths=[str(_TEMPLATE_DIR), mkdocs_jupyter_settings.templates_dir],
+                filters={"highlight_code": _highlighter(language)},
+                exclude_anchor_links=True,
+                embed_images=False,
+            )
+            self._exporters[language] = exporter
+        return exporter
+
+    def convert(self, path: Path) -> RenderedNotebook:
+        try:
+            notebook = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError,
+                nbformat.reader.NotJSONError) as exc:
+            raise NotebookProblem(f"cannot be read as a notebook: {exc}") from exc
+        language = _language(notebook)
+        html, resources = self._exporter(language).from_notebook_node(
+            notebook, resources={"unique_key": "output", "mkdocs": {"include_requirejs": False}},
+        )
+        if not self.options.trust_outputs:
+            html = sanitize(html)
+        collected = _Collected()
+        extracted: Mapping[str, bytes] = resources.get("outputs", {})
+        page = HTMLParser(html)
+        _rewrite_images(page, extracted, path.parent, collected)
+        title = _take_title(page)
+        toc = _headings(page)
+        _mark_focusable(page)
+        body = page.body
+        fragment = body.inner_html if body is not None else ""
+        return RenderedNotebook(
+            html=fragment or "",
+            toc=toc,
+            assets=tuple(collected.assets.values()),
+            title=title,
+            language=language,
+            cells=len(notebook.cells),
+        )
+
+
+def _language(notebook: Any) -> str:
+    metadata = notebook.get("metadata", {})
+    info = metadata.get("language_info", {}) or {}
+    kernel = metadata.get("kernelspec", {}) or {}
+    return str(info.get("pygments_lexer") or info.get("name") or kernel.get("language") or "python")
+
+
+_ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
+    "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
+    "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp",
+    "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "tr", "u", "ul", "var", "nv-output",
+}
+_ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id", "title", "lang", "dir", "data-mime-type", "data-type",
+          "data-search-exclude", "align"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "ol": {"start"},
+}
+
+
+def sanitize(html: str) -> str:
+    """Keep the notebook's structure and content, drop anything that could run."""
+    cleaned: str = nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "data"},
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    return cleaned
+
+
+def _rewrite_images(page: HTMLParser, extracted: Mapping[str, bytes], notebook_dir: Path,
+                    collected: _Collected) -> None:
+    for anchor in page.css("a[href^='data:']"):
+        anchor.attrs["href"] = "#"  # a data: link navigates to attacker-chosen content
+    for image in page.css("img"):
+        src = image.attributes.get("src") or ""
+        data: bytes | None = None
+        suffix = PurePosixPath(src).suffix.lower() or ".png"
+        if src in extracted:
+            data = extracted[src]
+        elif src and not src.startswith(("data:", "http://", "https://", "/")):
+            local = (notebook_dir / src).resolve()
+            if local.is_file() and local.is_relative_to(notebook_dir.resolve().parent.parent):
+                data = local.read_bytes()
+        if data is not None:
+            name = collected.add(data, suffix if mimetypes.guess_type("x" + suffix)[0] else ".png")
+            image.attrs["src"] = f"__NV_ASSETS__/{IMAGE_FOLDER}/{name}"
+        image.attrs["loading"] = "lazy"
+        image.attrs["decoding"] = "async"
+        if not image.attributes.get("alt"):
+            image.attrs["alt"] = "Notebook output"
+
+
+def _take_title(page: HTMLParser) -> str | None:
+    """Remove the notebook's opening h1: the page shows the catalogue title in its place."""
+    first = page.css_first(_HEADINGS)
+    if first is None or first.tag != "h1":
+        return None
+    title = " ".join(first.text(deep=True, separator=" ").replace("¶", "").split())
+    first.decompose()
+    return title or None
+
+
+def _headings(page: HTMLParser) -> tuple[TocEntry, ...]:
+    """Give every heading a readable, unique id and a permalink, and list them for the TOC."""
+    entries = []
+    taken: set[str] = set()
+    for heading in page.css(_HEADINGS):
+        title = " ".join(heading.text(deep=True, separator=" ").replace("¶", "").split())
+        if not title:
+            continue
+        heading_id = unique_id("nb-" + (slugify(title, max_length=60) or "section"), taken)
+        taken.add(heading_id)
+        heading.attrs["id"] = heading_id
+        entries.append(TocEntry(int(heading.tag[1]), heading_id, title))
+        _add_permalink(heading, heading_id)
+    return tuple(entries)
+
+
+def _add_permalink(heading: Node, heading_id: str) -> None:
+    link = HTMLParser(
+        f'<a class="headerlink" href="#{heading_id}" title="Permanent link">¶</a>'
+    ).css_first("a")
+    if link is not None:
+        heading.insert_child(link)
+
+
+def _mark_focusable(page: HTMLParser) -> None:
+    # Scrollable code and output areas need a focus stop for keyboard users.
+    for area in page.css("div.jp-OutputArea-output, div.highlight"):
+        area.attrs["tabindex"] = "0"
+
+
+def render_script(path: Path) -> RenderedNotebook:
+    """A .py experiment shown as one highlighted block, in the same frame as notebooks."""
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NotebookProblem(f"cannot be read as UTF-8 text: {exc}") from exc
+    code = _highlighter("python")(source)
+    page = HTMLParser(f'<div class="jupyter-wrapper nv-script">{code}</div>')
+    _mark_focusable(page)
+    body = page.body
+    return RenderedNotebook(html=body.inner_html if body is not None else "", cells=1)

@@ -1,0 +1,61 @@
+"""PDF facts: page count, first-page text and a thumbnail. No MkDocs types here."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+THUMBNAIL_WIDTH = 320
+
+
+@dataclass(frozen=True)
+class PdfFacts:
+    pages: int
+    size_bytes: int
+    first_text: str
+    thumbnail_png: bytes
+
+
+class PdfProblem(Exception):
+    """The file cannot be read as a PDF; the message says why, in the user's terms."""
+
+
+def read_pdf(path: Path, thumbnail_width: int = THUMBNAIL_WIDTH) -> PdfFacts:
+    size = path.stat().st_size
+    if size == 0:
+        raise PdfProblem("is empty")
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        raise PdfProblem(_explain(str(exc))) from exc
+    try:
+        pages = len(document)
+        if pages == 0:
+            raise PdfProblem("has no pages")
+        page = document[0]
+        text_page = page.get_textpage()
+        first_text = text_page.get_text_range()[:2000]
+        scale = thumbnail_width / page.get_width()
+        image = page.render(scale=scale).to_pil()
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, format="PNG", optimize=True)
+        return PdfFacts(pages, size, first_text, buffer.getvalue())
+    finally:
+        document.close()
+
+
+def _explain(error: str) -> str:
+    lowered = error.lower()
+    if "password" in lowered or "security" in lowered:
+        return "is encrypted (password protected)"
+    if "format" in lowered or "data" in lowered:
+        return "is not a PDF or is damaged"
+    return f"cannot be opened ({error})"
+
+
+def first_line(text: str) -> str:
+    """The first non-empty line of a PDF's text, the best title guess when metadata is empty."""
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")

@@ -1,0 +1,177 @@
+"""The MkDocs plugin `neuroverse`: event glue over the catalogue core, nothing more."""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink
+
+from .checks import NOTEBOOK_DIR, PAPER_DIR, check_file
+from .diagnostics import Severity
+from .notebooks import ASSET_PLACEHOLDER, NotebookConverter, NotebookOptions, RenderedNotebook
+from .render import (
+    ARTICLES_URI,
+    ASSETS_DIR,
+    EXPERIMENT_LOG_URI,
+    NOTEBOOK_MARKER,
+    RESOURCES_URI,
+    STYLESHEET_URI,
+    article_uri,
+    experiment_uri,
+    section_uri,
+)
+from .site import SiteContent, build_site_content
+
+log = get_plugin_logger(__name__)
+
+# Generated Markdown uses these; enabling them silently would change the user's other pages.
+REQUIRED_EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition")
+
+
+class NeuroverseConfig(Config):
+    catalogue = c.Type(str, default="catalogue.yml")
+    """Path to the catalogue, relative to mkdocs.yml."""
+    trust_notebook_outputs = c.Type(bool, default=False)
+    """Keep scripts and raw HTML in notebook outputs. Only for notebooks you wrote yourself."""
+    templates_dir = c.Optional(c.Type(str))
+    """A folder of *.md.j2 templates that override the built-in ones, relative to mkdocs.yml."""
+    navigation = c.Type(bool, default=True)
+    """Build the navigation from the catalogue when mkdocs.yml has no `nav`."""
+
+
+class NeuroversePlugin(BasePlugin[NeuroverseConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.root = Path()
+        self.catalogue_path = Path()
+        self.content: SiteContent | None = None
+        self.converter: NotebookConverter | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.root = Path(config.config_file_path or ".").resolve().parent
+        self.catalogue_path = self.root / self.config.catalogue
+        missing = [ext for ext in REQUIRED_EXTENSIONS if ext not in config.markdown_extensions]
+        if missing:
+            raise PluginError(
+                "neuroverse: the generated pages need these Markdown extensions; add them to "
+                "mkdocs.yml:\n  markdown_extensions:\n" + "".join(f"    - {m}\n" for m in missing)
+            )
+        if STYLESHEET_URI not in config.extra_css:
+            config.extra_css.append(STYLESHEET_URI)
+        self.converter = NotebookConverter(
+            NotebookOptions(trust_outputs=self.config.trust_notebook_outputs))
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        result = check_file(self.catalogue_path, self.root)
+        errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+        for warning in (d for d in result.diagnostics if d.severity is Severity.WARNING):
+            log.warning(warning.format())
+        if errors or result.catalogue is None:
+            raise PluginError(
+                f"neuroverse: {len(errors)} problem{'s' if len(errors) != 1 else ''} in "
+                f"{self.catalogue_path.name}:\n" + "\n".join(d.format() for d in errors)
+            )
+        assert self.converter is not None
+        templates = self.config.templates_dir
+        self.content = build_site_content(
+            result.catalogue, self.root, self.converter,
+            use_directory_urls=config.use_directory_urls,
+            templates_dir=self.root / templates if templates else None,
+        )
+        for page in self.content.pages:
+            files.append(File.generated(config, page.src_uri, content=page.markdown))
+        for asset in self.content.assets:
+            if asset.source_path is not None:
+                files.append(File.generated(config, asset.src_uri,
+                                            abs_src_path=str(asset.source_path)))
+            else:
+                files.append(File.generated(config, asset.src_uri, content=asset.content or b""))
+        stylesheet = Path(__file__).parent / "assets" / "neuroverse.css"
+        files.append(File.generated(config, STYLESHEET_URI, abs_src_path=str(stylesheet)))
+        if self.config.navigation and config.nav is None:
+            config.nav = self._navigation(files)
+        return files
+
+    def _navigation(self, files: Files) -> list[Any]:
+        assert self.content is not None
+        catalogue = self.content.renderer.catalogue
+        generated = {p.src_uri for p in self.content.pages}
+        sections = [
+            {f"{s.number}. {s.title}": [section_uri(s)]
+             + [experiment_uri(e) for e in catalogue.experiments_in(s.id)]}
+            for s in catalogue.sections
+        ]
+        handwritten = sorted(
+            f.src_uri for f in files.documentation_pages()
+            if f.src_uri not in generated and f.src_uri != "index.md"
+        )
+        nav: list[Any] = []
+        if files.get_file_from_path("index.md") is not None:
+            nav.append({"Home": "index.md"})
+        nav += [
+            {"Sections": sections},
+            {"Experiment log": EXPERIMENT_LOG_URI},
+            {"Articles": [ARTICLES_URI] + [article_uri(a) for a in catalogue.articles]},
+            {"Resources": RESOURCES_URI},
+            *handwritten,
+        ]
+        return nav
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        if self.content is not None and page.file.src_uri == "index.md":
+            return self.content.renderer.home_blocks(markdown, page.file.src_uri)
+        return markdown
+
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        body = self._body_for(page)
+        if body is None or NOTEBOOK_MARKER not in html:
+            return html
+        page_dir = posixpath.dirname(page.url.rstrip("/") + "/x") if page.url else ""
+        assets = posixpath.relpath(ASSETS_DIR, page_dir or ".")
+        fragment = body.html.replace(ASSET_PLACEHOLDER, f'"{assets}/')
+        if page.toc is not None:
+            page.toc.items.extend(_toc_links(body))
+        return html.replace(NOTEBOOK_MARKER, f'<div class="nv-notebook">{fragment}</div>')
+
+    def _body_for(self, page: Page) -> RenderedNotebook | None:
+        if self.content is None or not page.file.src_uri.startswith("experiments/"):
+            return None
+        experiment_id = page.file.src_uri[len("experiments/"):-len(".md")]
+        return self.content.bodies.get(experiment_id)
+
+    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
+                 builder: Any) -> LiveReloadServer:
+        server.watch(str(self.catalogue_path))
+        for folder in (NOTEBOOK_DIR, PAPER_DIR):
+            if (self.root / folder).is_dir():
+                server.watch(str(self.root / folder))
+        if self.config.templates_dir:
+            server.watch(str(self.root / self.config.templates_dir))
+        return server
+
+
+def _toc_links(body: RenderedNotebook) -> list[AnchorLink]:
+    """Nest the notebook's headings under each other by level, as MkDocs does for Markdown."""
+    top: list[AnchorLink] = []
+    stack: list[AnchorLink] = []
+    for entry in body.toc:
+        link = AnchorLink(entry.title, entry.id, entry.level)
+        while stack and stack[-1].level >= entry.level:
+            stack.pop()
+        (stack[-1].children if stack else top).append(link)
+        stack.append(link)
+    return top

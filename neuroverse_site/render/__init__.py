@@ -1,0 +1,263 @@
+"""Catalogue + facts -> Markdown pages, through Jinja templates the user can override.
+
+The renderer is pure: it reads no files and logs nothing. Everything it shows arrives as
+arguments (the catalogue, and facts about notebooks and PDFs gathered beforehand).
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from markupsafe import escape
+
+from ..model import Article, Catalogue, Experiment, Section, Status
+
+NOTEBOOK_MARKER = "<!-- neuroverse:notebook -->"
+STATUS_TABLE_MARKER = "<!-- neuroverse:status-table -->"
+RECENT_MARKER = "<!-- neuroverse:recent -->"
+ASSETS_DIR = "assets/neuroverse"
+RECENT_LIMIT = 6
+
+
+# ---------------------------------------------------------------------------------------
+# Where generated things live (src_uri, relative to the virtual docs folder)
+
+
+def section_uri(section: Section | str) -> str:
+    return f"sections/{section if isinstance(section, str) else section.id}/index.md"
+
+
+def experiment_uri(experiment: Experiment | str) -> str:
+    return f"experiments/{experiment if isinstance(experiment, str) else experiment.id}.md"
+
+
+def article_uri(article: Article | str) -> str:
+    return f"articles/{article if isinstance(article, str) else article.id}.md"
+
+
+def thumbnail_uri(article: Article) -> str:
+    return f"{ASSETS_DIR}/thumbs/{article.id}.png"
+
+
+EXPERIMENT_LOG_URI = "experiments/index.md"
+ARTICLES_URI = "articles/index.md"
+RESOURCES_URI = "resources.md"
+STYLESHEET_URI = f"{ASSETS_DIR}/neuroverse.css"
+RESERVED_IDS = frozenset({"index"})
+
+
+def page_url(src_uri: str, use_directory_urls: bool) -> str:
+    """The URL path MkDocs gives a file, relative to the site root."""
+    if not src_uri.endswith(".md"):
+        return src_uri
+    stem = src_uri[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return f"{stem}/" if use_directory_urls else f"{stem}.html"
+
+
+# ---------------------------------------------------------------------------------------
+# Facts gathered from files before rendering
+
+
+@dataclass(frozen=True)
+class ExperimentFacts:
+    has_body: bool = False  # a rendered notebook or script will replace NOTEBOOK_MARKER
+    size_bytes: int | None = None
+    problem: str | None = None  # why the notebook or script could not be shown
+
+
+@dataclass(frozen=True)
+class ArticleFacts:
+    pages: int | None = None
+    size_bytes: int | None = None
+    has_thumbnail: bool = False
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class Facts:
+    experiments: Mapping[str, ExperimentFacts]
+    articles: Mapping[str, ArticleFacts]
+
+    def experiment(self, experiment: Experiment) -> ExperimentFacts:
+        return self.experiments.get(experiment.id, ExperimentFacts())
+
+    def article(self, article: Article) -> ArticleFacts:
+        return self.articles.get(article.id, ArticleFacts())
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    src_uri: str
+    title: str
+    markdown: str
+
+
+# ---------------------------------------------------------------------------------------
+# Escaping. Catalogue text is data: it must read as written and never become markup.
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!~^=|-])")
+_HTML_SPECIALS = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+_SAFE_LINK = re.compile(r"^(https?:|mailto:|#|\.{0,2}/|[\w-]+(/|\.md|\.html|$))", re.IGNORECASE)
+_MARKDOWN_LINK_TARGET = re.compile(r"(\]\()\s*([^)\s]*)")
+
+
+def _html_escape(text: str) -> str:
+    return "".join(_HTML_SPECIALS.get(ch, ch) for ch in text)
+
+
+def text_filter(value: object) -> str:
+    """Plain text, shown literally: no Markdown, no HTML, on one line."""
+    flat = " ".join(str(value).split())
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", _html_escape(flat))
+
+
+def cell_filter(value: object) -> str:
+    """Plain text for a table cell; `text` already escapes the pipe."""
+    return text_filter(value)
+
+
+def attr_filter(value: object) -> str:
+    """Text inside a double-quoted HTML attribute."""
+    return str(escape(" ".join(str(value).split())))
+
+
+def markdown_filter(value: object) -> str:
+    """Markdown from the catalogue (descriptions): formatting and links are kept, raw HTML
+    and attribute lists are shown as text, and only web, mail and relative links survive."""
+    text = _html_escape(str(value)).replace("{", "\\{").replace("}", "\\}")
+
+    def neutralise(match: re.Match[str]) -> str:
+        target = match.group(2)
+        return match.group(0) if _SAFE_LINK.match(target) else f"{match.group(1)}#"
+
+    return _MARKDOWN_LINK_TARGET.sub(neutralise, text)
+
+
+def yaml_string_filter(value: object) -> str:
+    """A YAML scalar for front matter; JSON strings are valid YAML."""
+    return json.dumps(" ".join(str(value).split()), ensure_ascii=False)
+
+
+def href_filter(value: object) -> str:
+    """A URL inside a Markdown link: characters that would end the link are percent-encoded."""
+    return "".join(f"%{ord(ch):02X}" if ch in '()<> "' else ch for ch in str(value).strip())
+
+
+def size_filter(size: int | None) -> str:
+    if size is None:
+        return "unknown size"
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} bytes"
+
+
+# ---------------------------------------------------------------------------------------
+
+
+class Renderer:
+    """Renders every generated page for one catalogue."""
+
+    def __init__(self, catalogue: Catalogue, facts: Facts, *, use_directory_urls: bool = True,
+                 templates_dir: Path | None = None, site_url: str | None = None) -> None:
+        self.catalogue = catalogue
+        self.facts = facts
+        self.use_directory_urls = use_directory_urls
+        self.site_url = site_url
+        loaders: list[Any] = [PackageLoader("neuroverse_site", "render/templates")]
+        if templates_dir is not None:
+            loaders.insert(0, FileSystemLoader(str(templates_dir)))
+        self.env = Environment(
+            loader=ChoiceLoader(loaders),
+            undefined=StrictUndefined,
+            autoescape=False,  # templates produce Markdown; fields are escaped by named filters
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(
+            text=text_filter, cell=cell_filter, attr=attr_filter, markdown=markdown_filter,
+            yaml_string=yaml_string_filter, size=size_filter, href=href_filter,
+        )
+
+    # Links ------------------------------------------------------------------------------
+
+    def _helpers(self, from_uri: str) -> dict[str, Callable[..., Any]]:
+        from_dir = posixpath.dirname(from_uri)
+        from_url_dir = posixpath.dirname(page_url(from_uri, self.use_directory_urls).rstrip("/")
+                                         + "/x") if from_uri.endswith(".md") else from_dir
+
+        def link(target_uri: str) -> str:
+            """A Markdown link target, relative to this page's source; MkDocs checks it."""
+            return posixpath.relpath(target_uri, from_dir or ".")
+
+        def url(target_uri: str) -> str:
+            """A raw-HTML URL relative to this page's URL, for tags MkDocs does not rewrite."""
+            target = page_url(target_uri, self.use_directory_urls)
+            relative = posixpath.relpath(target or ".", from_url_dir or ".")
+            return relative + ("/" if target.endswith("/") and relative != "." else "")
+
+        return {"link": link, "url": url}
+
+    def _render(self, template: str, from_uri: str, **context: Any) -> str:
+        return self.env.get_template(template).render(
+            catalogue=self.catalogue, facts=self.facts, Status=Status,
+            section_uri=section_uri, experiment_uri=experiment_uri, article_uri=article_uri,
+            thumbnail_uri=thumbnail_uri, experiment_log_uri=EXPERIMENT_LOG_URI,
+            articles_uri=ARTICLES_URI, resources_uri=RESOURCES_URI,
+            **self._helpers(from_uri), **context,
+        )
+
+    # Pages ------------------------------------------------------------------------------
+
+    def pages(self) -> list[GeneratedPage]:
+        catalogue = self.catalogue
+        pages = [
+            GeneratedPage(section_uri(s), f"{s.number}. {s.title}",
+                          self._render("section.md.j2", section_uri(s), section=s))
+            for s in catalogue.sections
+        ]
+        pages += [
+            GeneratedPage(experiment_uri(e), e.title,
+                          self._render("experiment.md.j2", experiment_uri(e), experiment=e,
+                                       section=catalogue.section(e.section),
+                                       marker=NOTEBOOK_MARKER))
+            for e in catalogue.experiments
+        ]
+        pages += [
+            GeneratedPage(article_uri(a), a.title,
+                          self._render("article.md.j2", article_uri(a), article=a))
+            for a in catalogue.articles
+        ]
+        pages.append(GeneratedPage(EXPERIMENT_LOG_URI, "Experiment log",
+                                   self._render("experiment_log.md.j2", EXPERIMENT_LOG_URI)))
+        pages.append(GeneratedPage(ARTICLES_URI, "Articles",
+                                   self._render("articles.md.j2", ARTICLES_URI)))
+        pages.append(GeneratedPage(RESOURCES_URI, "Resources",
+                                   self._render("resources.md.j2", RESOURCES_URI)))
+        return pages
+
+    def status_table(self, from_uri: str) -> str:
+        return self._render("status_table.md.j2", from_uri)
+
+    def recent(self, from_uri: str, limit: int = RECENT_LIMIT) -> str:
+        return self._render("recent.md.j2", from_uri, entries=self.catalogue.recent(limit))
+
+    def home_blocks(self, markdown: str, from_uri: str) -> str:
+        """Fill the home page's markers; a page without markers gets both after its text."""
+        if STATUS_TABLE_MARKER not in markdown and RECENT_MARKER not in markdown:
+            markdown = f"{markdown.rstrip()}\n\n{STATUS_TABLE_MARKER}\n\n{RECENT_MARKER}\n"
+        return (markdown
+                .replace(STATUS_TABLE_MARKER, self.status_table(from_uri))
+                .replace(RECENT_MARKER, self.recent(from_uri)))

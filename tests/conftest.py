@@ -1,0 +1,140 @@
+"""Fixtures that build real sites into tmp_path and let tests read what came out."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, PluginError
+from selectolax.lexbor import LexborHTMLParser
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+SHARED_ARCHIVE = Path(__file__).resolve().parents[2] / "shared" / "archives" / "neuroverse"
+
+MKDOCS_YML = """\
+site_name: Test archive
+site_url: https://example.org/archive/
+theme:
+  name: material
+  font: false
+  features: [navigation.indexes]
+plugins:
+  - search
+  - neuroverse{plugin_options}
+markdown_extensions:
+  - tables
+  - attr_list
+  - md_in_html
+  - admonition
+  - toc:
+      permalink: true
+"""
+
+
+@dataclass
+class BuiltSite:
+    root: Path
+    site_dir: Path
+    log: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    def path(self, url: str) -> Path:
+        target = self.site_dir / url.lstrip("/")
+        return target / "index.html" if url.endswith("/") or url == "" else target
+
+    def text(self, url: str) -> str:
+        return self.path(url).read_text(encoding="utf-8")
+
+    def html(self, url: str) -> LexborHTMLParser:
+        return LexborHTMLParser(self.text(url))
+
+    def article(self, url: str) -> Any:
+        """The page's main content, without navigation and header."""
+        node = self.html(url).css_first("article.md-content__inner")
+        assert node is not None, f"{url} has no article content"
+        return node
+
+    def search_index(self) -> list[dict[str, Any]]:
+        data = json.loads((self.site_dir / "search" / "search_index.json").read_text())
+        docs: list[dict[str, Any]] = data["docs"]
+        return docs
+
+    def warnings(self) -> list[str]:
+        return [line for line in self.log if line.startswith(("WARNING", "ERROR"))]
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self, sink: list[str]) -> None:
+        super().__init__(logging.DEBUG)
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.sink.append(f"{record.levelname}: {record.getMessage()}")
+
+
+SiteBuilder = Callable[..., BuiltSite]
+
+
+@pytest.fixture
+def build_site(tmp_path: Path) -> SiteBuilder:
+    """Write an archive (catalogue, docs, files) into tmp_path, build it, return the site."""
+
+    def _build(catalogue: str, files: dict[str, str | bytes | Callable[[Path], Any]] | None = None,
+               *, strict: bool = True, plugin_options: str = "", mkdocs_yml: str | None = None,
+               root: Path | None = None, expect_failure: bool = False) -> BuiltSite:
+        archive = root or tmp_path / "archive"
+        archive.mkdir(parents=True, exist_ok=True)
+        (archive / "catalogue.yml").write_text(textwrap.dedent(catalogue), encoding="utf-8")
+        docs = archive / "docs"
+        docs.mkdir(exist_ok=True)
+        if not (docs / "index.md").exists():
+            (docs / "index.md").write_text("# Test archive\n\nWelcome.\n")
+        for relative, content in (files or {}).items():
+            target = archive / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if callable(content):
+                content(target)
+            elif isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")
+        options = f":\n      {plugin_options}" if plugin_options else ""
+        config_text = mkdocs_yml or MKDOCS_YML.format(plugin_options=options)
+        (archive / "mkdocs.yml").write_text(config_text, encoding="utf-8")
+        site_dir = archive / "site"
+        built = BuiltSite(archive, site_dir)
+        handler = _ListHandler(built.log)
+        logger = logging.getLogger("mkdocs")
+        logger.addHandler(handler)
+        try:
+            config = load_config(str(archive / "mkdocs.yml"), site_dir=str(site_dir),
+                                 strict=strict)
+            build(config)
+        except (PluginError, Abort) as exc:
+            built.error = str(exc)
+            if not expect_failure:
+                raise
+        finally:
+            logger.removeHandler(handler)
+        if expect_failure and built.error is None:
+            pytest.fail("the build was expected to fail but succeeded")
+        return built
+
+    return _build
+
+
+@pytest.fixture
+def shared_archive() -> Path:
+    if not SHARED_ARCHIVE.is_dir():
+        pytest.skip("../shared/archives/neuroverse is not present")
+    return SHARED_ARCHIVE
