@@ -1,0 +1,39 @@
+# Two commands set everything up on a fresh machine with Python >= 3.11:
+#   make serve   builds and serves the site at http://127.0.0.1:8000
+#   make test    runs the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve site test check lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve
+
+site: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+check: $(STAMP)
+	$(BIN)/neuroverse check --strict
+
+lint: $(STAMP)
+	$(BIN)/ruff check neuroverse_site tests
+	$(BIN)/mypy
+
+test: $(STAMP)
+	$(BIN)/neuroverse check --strict
+	$(BIN)/ruff check neuroverse_site tests
+	$(BIN)/mypy
+	$(BIN)/mkdocs build --strict --site-dir $$(mktemp -d)
+	$(BIN)/python -m pytest -n 2
+
+clean:
+	rm -rf site .cache
