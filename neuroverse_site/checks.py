@@ -186,7 +186,8 @@ def _orphans(catalogue: Catalogue, root: Path) -> Iterator[Diagnostic]:
         p for e in catalogue.experiments for p in (e.notebook, e.script) if p
     } | {a.pdf for a in catalogue.articles if a.pdf}
     referenced_resolved = {resolve_inside(root, p) for p in referenced}
-    for folder, pattern in ((NOTEBOOK_DIR, "*.ipynb"), (PAPER_DIR, "*.pdf")):
+    for folder, pattern, kind in ((NOTEBOOK_DIR, "*.ipynb", "experiment"),
+                                  (PAPER_DIR, "*.pdf", "article")):
         base = root / folder
         if not base.is_dir():
             continue
@@ -198,6 +199,5 @@ def _orphans(catalogue: Catalogue, root: Path) -> Iterator[Diagnostic]:
                 yield Diagnostic(
                     "NV310", f"'{relative.as_posix()}' is not in the catalogue",
                     Location(catalogue.path, 1, 1),
-                    hint=f"add it with `neuroverse add {'experiment' if folder == NOTEBOOK_DIR else 'article'} "
-                    f"{relative.as_posix()}`",
+                    hint=f"add it with `neuroverse add {kind} {relative.as_posix()}`",
                 )

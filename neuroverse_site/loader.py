@@ -40,7 +40,7 @@ from .model import (
 SCHEMA_COMMENT_PREFIX = "# yaml-language-server: $schema="
 
 
-class _DatesAsText(RoundTripConstructor):  # type: ignore[misc]
+class _DatesAsText(RoundTripConstructor):
     """Keep YAML timestamps as text, so an impossible date is reported at its line
     instead of escaping the parser as a bare ValueError."""
 
@@ -271,8 +271,8 @@ def _explain(error: ValidationError, document: CommentedMap, path: str) -> Itera
         hint = f"did you mean '{close[0]}'? " if close else ""
         yield Diagnostic("NV103", f"{_describe(error.instance)} is not allowed here", loc,
                          subject, hint=hint + f"allowed: {', '.join(options)}")
-    elif validator == "pattern" and where and where[-1] in ("id", "section") or (
-        validator == "pattern" and len(where) >= 2 and where[-2] in ("articles", "sections")
+    elif validator == "pattern" and where and (
+        where[-1] in ("id", "section") or (len(where) >= 2 and where[-2] in ("articles", "sections"))
     ):
         yield Diagnostic(
             "NV104", f"{_describe(error.instance)} cannot be used in a URL", loc, subject,
@@ -355,7 +355,7 @@ class _Builder:
             if not _is_id(entry.get("id")) or not _text(entry.get("title")):
                 continue
             number += 1
-            where = ["sections", index]
+            where: list[str | int] = ["sections", index]
             yield Section(
                 id=str(entry["id"]),
                 number=number,
@@ -375,7 +375,7 @@ class _Builder:
                 continue
             section = _text(entry.get("section"))
             numbers[section] = numbers.get(section, 0) + 1
-            where = ["experiments", index]
+            where: list[str | int] = ["experiments", index]
             yield Experiment(
                 id=str(entry["id"]),
                 number=numbers[section],
@@ -401,7 +401,7 @@ class _Builder:
             if not _is_id(entry.get("id")) or not _text(entry.get("title")):
                 continue
             number += 1
-            where = ["articles", index]
+            where: list[str | int] = ["articles", index]
             yield Article(
                 id=str(entry["id"]),
                 number=number,
@@ -421,7 +421,7 @@ class _Builder:
             kind = entry.get("type")
             if kind not in {k.value for k in ResourceKind} or not _text(entry.get("url")):
                 continue
-            where = ["resources", index]
+            where: list[str | int] = ["resources", index]
             yield Resource(
                 topic=_text(entry.get("topic")),
                 title=_text(entry.get("title")),

@@ -185,8 +185,7 @@ class Catalogue:
 
     def recent(self, limit: int) -> tuple[Experiment | Article, ...]:
         """Entries with a date, newest first; ties keep catalogue order."""
-        dated: list[Experiment | Article] = [
-            e for e in (*self.experiments, *self.articles) if e.added is not None
-        ]
+        entries: tuple[Experiment | Article, ...] = (*self.experiments, *self.articles)
+        dated = [e for e in entries if e.added is not None]
         dated.sort(key=lambda e: e.added or dt.date.min, reverse=True)
         return tuple(dated[:limit])

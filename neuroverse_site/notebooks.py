@@ -88,11 +88,11 @@ class NotebookProblem(Exception):
     """The notebook cannot be rendered; the message says why in the user's terms."""
 
 
-class _PageExporter(HTMLExporter):  # type: ignore[misc]
+class _PageExporter(HTMLExporter):
     """HTMLExporter without its closing BeautifulSoup pass: our own single parse adds the
     alt text and focus stops it adds, along with the TOC and image rewriting."""
 
-    def from_notebook_node(
+    def from_notebook_node(  # type: ignore[override]  # returns text, as HTMLExporter does
         self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any
     ) -> tuple[str, dict[str, Any]]:
         resources = self._init_resources(resources)
@@ -259,7 +259,7 @@ def _headings(page: HTMLParser) -> tuple[TocEntry, ...]:
         heading_id = unique_id("nb-" + (slugify(title, max_length=60) or "section"), taken)
         taken.add(heading_id)
         heading.attrs["id"] = heading_id
-        entries.append(TocEntry(int(heading.tag[1]), heading_id, title))
+        entries.append(TocEntry(int(str(heading.tag)[1]), heading_id, title))
         _add_permalink(heading, heading_id)
     return tuple(entries)
 
@@ -288,4 +288,4 @@ def render_script(path: Path) -> RenderedNotebook:
     page = HTMLParser(f'<div class="jupyter-wrapper nv-script">{code}</div>')
     _mark_focusable(page)
     body = page.body
-    return RenderedNotebook(html=body.inner_html if body is not None else "", cells=1)
+    return RenderedNotebook(html=(body.inner_html or "") if body is not None else "", cells=1)
