@@ -26,9 +26,12 @@ class CheckOptions:
 
 def check_file(path: Path, root: Path | None = None,
                options: CheckOptions = CheckOptions()) -> LoadResult:
-    """Load and check a catalogue file: the one entry point for every front end."""
+    """Load and check a catalogue file: the one entry point for every front end.
+
+    `root` is the archive folder that notebook and PDF paths are relative to; it defaults to
+    the catalogue's own folder."""
     root = root or path.parent
-    result = load_catalogue_file(path, _display(path, root))
+    result = load_catalogue_file(path, _display(path, path.parent))
     if result.catalogue is not None:
         result.diagnostics.extend(check_catalogue(result.catalogue, root, options))
     result.diagnostics = sorted_diagnostics(result.diagnostics)

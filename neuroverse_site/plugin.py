@@ -41,6 +41,8 @@ REQUIRED_EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition")
 class NeuroverseConfig(Config):
     catalogue = c.Type(str, default="catalogue.yml")
     """Path to the catalogue, relative to mkdocs.yml."""
+    archive_dir = c.Optional(c.Type(str))
+    """The folder notebook and PDF paths are relative to; defaults to the catalogue's folder."""
     trust_notebook_outputs = c.Type(bool, default=False)
     """Keep scripts and raw HTML in notebook outputs. Only for notebooks you wrote yourself."""
     templates_dir = c.Optional(c.Type(str))
@@ -54,13 +56,16 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):
 
     def __init__(self) -> None:
         self.root = Path()
+        self.config_dir = Path()
         self.catalogue_path = Path()
         self.content: SiteContent | None = None
         self.converter: NotebookConverter | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        self.root = Path(config.config_file_path or ".").resolve().parent
-        self.catalogue_path = self.root / self.config.catalogue
+        config_dir = self.config_dir = Path(config.config_file_path or ".").resolve().parent
+        self.catalogue_path = config_dir / self.config.catalogue
+        archive_dir = self.config.archive_dir
+        self.root = (config_dir / archive_dir).resolve() if archive_dir else self.catalogue_path.parent
         missing = [ext for ext in REQUIRED_EXTENSIONS if ext not in config.markdown_extensions]
         if missing:
             raise PluginError(
@@ -88,7 +93,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):
         self.content = build_site_content(
             result.catalogue, self.root, self.converter,
             use_directory_urls=config.use_directory_urls,
-            templates_dir=self.root / templates if templates else None,
+            templates_dir=self.config_dir / templates if templates else None,
         )
         for page in self.content.pages:
             files.append(File.generated(config, page.src_uri, content=page.markdown))
@@ -144,7 +149,11 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):
         assets = posixpath.relpath(ASSETS_DIR, page_dir or ".")
         fragment = body.html.replace(ASSET_PLACEHOLDER, f'"{assets}/')
         if page.toc is not None:
-            page.toc.items.extend(_toc_links(body))
+            # Material lists the h1's children as the page TOC, so headings go under it.
+            items = page.toc.items
+            first = items[0] if items else None
+            (first.children if first is not None and first.level == 1 else items).extend(
+                _toc_links(body))
         return html.replace(NOTEBOOK_MARKER, f'<div class="nv-notebook">{fragment}</div>')
 
     def _body_for(self, page: Page) -> RenderedNotebook | None:
@@ -160,7 +169,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):
             if (self.root / folder).is_dir():
                 server.watch(str(self.root / folder))
         if self.config.templates_dir:
-            server.watch(str(self.root / self.config.templates_dir))
+            server.watch(str(self.config_dir / self.config.templates_dir))
         return server
 
 

@@ -1,0 +1,468 @@
+"""The site end to end: real builds into tmp_path, read back as HTML and search index."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image
+
+from archive_factory import write_notebook, write_pdf
+from conftest import BuiltSite, SiteBuilder
+
+CATALOGUE = """\
+# yaml-language-server: $schema=neuroverse_site/schema/catalogue.schema.json
+site:
+  title: Test archive
+  tagline: A small archive for tests.
+sections:
+  - id: fundamentals
+    title: Neural Network Fundamentals
+    focus: Basic architecture and backpropagation
+    status: completed
+  - id: cnn
+    title: Convolutional Neural Networks
+    focus: Image classification and feature extraction
+    status: in-progress
+    description: |
+      Convolutions and **pooling**, shown on digits.
+    planned: [Dilated convolutions, Depthwise separable convolutions]
+  - id: research
+    title: Research Articles
+    focus: Papers and summaries
+    status: updating
+experiments:
+  - id: perceptron
+    title: The perceptron from scratch
+    section: fundamentals
+    notebook: notebooks/fundamentals/perceptron.ipynb
+    goal: Build the oldest learning rule by hand.
+    frameworks: [numpy]
+    dataset: Synthetic points
+    tags: [linear]
+    added: 2025-11-01
+  - id: filters
+    title: Visualising convolution filters
+    section: cnn
+    notebook: notebooks/cnn/filters.ipynb
+    goal: See what a kernel responds to.
+    frameworks: [numpy, matplotlib]
+    articles: [padding]
+    added: 2025-11-10
+  - id: edge-script
+    title: Edge detection as a script
+    section: cnn
+    script: notebooks/cnn/edges.py
+    added: 2025-11-11
+  - id: dilated
+    title: Dilated convolutions
+    section: cnn
+    status: planned
+articles:
+  - id: padding
+    title: Padding in convolutional networks
+    pdf: papers/cnn/padding.pdf
+    summary: Why padding keeps borders and sizes under control.
+    sections: [cnn, research]
+    added: 2025-11-12
+  - id: pooling
+    title: Pooling layers
+    pdf: papers/cnn/pooling.pdf
+    summary: Downsampling that keeps the strongest response.
+    sections: [cnn]
+    added: 2025-11-09
+resources:
+  - topic: Foundations
+    title: Neural Networks and Deep Learning
+    url: http://neuralnetworksanddeeplearning.com/
+    type: book
+    note: Backpropagation derived step by step.
+  - topic: Sequence models
+    title: Understanding LSTM Networks
+    url: https://colah.github.io/posts/2015-08-Understanding-LSTMs/
+    type: blog
+"""
+
+
+def archive_files() -> dict[str, object]:
+    return {
+        "notebooks/fundamentals/perceptron.ipynb": lambda p: write_notebook(
+            p, "The perceptron from scratch", heading="Updating the weights",
+            markdown="The rule nudges weights towards misclassified zyxwarbler points.",
+            code="weights = weights + rate * quillfeather_error * x", stream="epoch 1 loss 0.5\n",
+        ),
+        "notebooks/cnn/filters.ipynb": lambda p: write_notebook(
+            p, "Visualising convolution filters", heading="Sobel kernels",
+            markdown="A Sobel kernel responds to vertical edges.",
+        ),
+        "notebooks/cnn/edges.py": "import numpy as np\n\nKERNEL = np.array([[1, 0, -1]] * 3)\n",
+        "papers/cnn/padding.pdf": lambda p: write_pdf(p, pages=3),
+        "papers/cnn/pooling.pdf": lambda p: write_pdf(p, pages=2, colour="#ffeecc"),
+    }
+
+
+@pytest.fixture
+def site(build_site: SiteBuilder) -> BuiltSite:
+    return build_site(CATALOGUE, archive_files())  # type: ignore[arg-type]
+
+
+def cell_texts(node: object) -> list[str]:
+    return [" ".join(td.text().split()) for td in node.css("td")]  # type: ignore[attr-defined]
+
+
+# --- every entry has its page ---------------------------------------------------------
+
+
+def test_every_section_experiment_and_article_has_a_page(site: BuiltSite) -> None:
+    for url in ("sections/fundamentals/", "sections/cnn/", "sections/research/",
+                "experiments/perceptron/", "experiments/filters/", "experiments/edge-script/",
+                "experiments/dilated/", "articles/padding/", "articles/pooling/",
+                "experiments/", "articles/", "resources/"):
+        assert site.path(url).is_file(), url
+    assert site.html("experiments/filters/").css_first("title").text().startswith(
+        "Visualising convolution filters")
+
+
+def test_nothing_is_written_into_the_docs_folder(site: BuiltSite) -> None:
+    assert sorted(p.name for p in (site.root / "docs").iterdir()) == ["index.md"]
+
+
+# --- home ------------------------------------------------------------------------------
+
+
+def test_home_has_a_status_table_row_per_section_in_catalogue_order(site: BuiltSite) -> None:
+    table = site.article("").css_first("table")
+    rows = table.css("tbody tr")
+    assert [" ".join(r.css("td")[1].text().split()) for r in rows] == [
+        "Neural Network Fundamentals", "Convolutional Neural Networks", "Research Articles"]
+    cnn = cell_texts(rows[1])
+    assert cnn[0] == "2"
+    assert cnn[2] == "Image classification and feature extraction"
+    assert rows[1].css_first(".nv-badge--in-progress").text().strip().endswith("In progress")
+    assert cnn[4:] == ["3", "2"]  # the planned experiment counts, articles in two sections too
+    assert rows[1].css_first("a").attributes["href"] == "sections/cnn/"
+    assert rows[2].css_first(".nv-badge--updating") is not None
+
+
+def test_home_lists_recent_entries_newest_first(site: BuiltSite) -> None:
+    recent = site.article("").css("ul li")
+    texts = [" ".join(li.text().split()) for li in recent]
+    assert texts[0].startswith("2025-11-12 · Article · Padding in convolutional networks")
+    assert texts[1].startswith("2025-11-11 · Experiment · Edge detection as a script")
+    assert recent[0].css_first("a").attributes["href"] == "articles/padding/"
+
+
+# --- section pages -----------------------------------------------------------------------
+
+
+def test_section_page_shows_numbered_experiment_and_article_cards(site: BuiltSite) -> None:
+    page = site.article("sections/cnn/")
+    grids = page.css(".grid.cards")
+    assert len(grids) == 2
+    experiments = [" ".join(li.text().split()) for li in grids[0].css_first("ul").iter()
+                   if li.tag == "li"]
+    assert [t.split(" ", 1)[0] for t in experiments] == ["1.", "2.", "3."]
+    assert "Visualising convolution filters" in experiments[0]
+    assert "See what a kernel responds to." in experiments[0]
+    articles = [li for li in grids[1].css_first("ul").iter() if li.tag == "li"]
+    numbers = [li.css_first("strong").text() for li in articles]
+    assert numbers == ["01.", "02."]
+    assert articles[0].css_first("a").attributes["href"] == "../../articles/padding/"
+    assert articles[0].css_first("img.nv-card-thumb") is not None
+    assert "3 pages" in articles[0].text()
+    planned = [li.text() for li in page.css("h2 ~ ul li")]
+    assert "Depthwise separable convolutions" in planned
+    assert page.css_first("strong").text() in {"pooling", "1."}  # description Markdown renders
+
+
+def test_article_in_two_sections_has_one_page_and_a_card_in_each(site: BuiltSite) -> None:
+    for section in ("cnn", "research"):
+        links = [a.attributes["href"] for a in site.article(f"sections/{section}/").css("a")]
+        assert "../../articles/padding/" in links
+    pages = [p for p in site.site_dir.rglob("index.html") if "padding" in p.parent.name]
+    assert [p.parent.relative_to(site.site_dir).as_posix() for p in pages] == ["articles/padding"]
+
+
+# --- experiment pages ------------------------------------------------------------------
+
+
+def test_experiment_page_has_header_and_rendered_notebook(site: BuiltSite) -> None:
+    page = site.article("experiments/perceptron/")
+    facts = " ".join(page.css_first(".nv-facts").text().split())
+    for expected in ("Status: ✅ Completed", "Goal: Build the oldest learning rule by hand.",
+                     "Frameworks: numpy", "Dataset: Synthetic points", "Tags: linear",
+                     "Added: 2025-11-01", "Download: perceptron.ipynb"):
+        assert expected in facts
+    notebook = page.css_first(".nv-notebook")
+    assert "misclassified zyxwarbler points" in notebook.text()
+    code = notebook.css_first(".jp-CodeCell .highlight code")
+    assert "quillfeather_error" in code.text()
+    assert code.css_first("span.n") is not None  # highlighted, not plain text
+    assert "epoch 1 loss 0.5" in notebook.css_first("nv-output pre").text()
+    # the notebook's own title heading gives way to the page's h1
+    assert [h.text() for h in page.css("h1")] == ["The perceptron from scratch¶"]
+
+
+def test_notebook_image_output_is_a_lazy_file_that_exists(site: BuiltSite) -> None:
+    image = site.article("experiments/perceptron/").css_first(".nv-notebook img")
+    assert image.attributes["loading"] == "lazy"
+    src = image.attributes["src"]
+    assert src.startswith("../../assets/neuroverse/nb/") and src.endswith(".png")
+    target = (site.path("experiments/perceptron/").parent / src).resolve()
+    assert Image.open(target).size == (40, 30)
+
+
+def test_download_link_serves_the_notebook_bytes(site: BuiltSite) -> None:
+    link = next(a for a in site.article("experiments/perceptron/").css("a")
+                if a.attributes.get("download"))
+    served = (site.path("experiments/perceptron/").parent / link.attributes["href"]).resolve()
+    source = site.root / "notebooks/fundamentals/perceptron.ipynb"
+    assert served.read_bytes() == source.read_bytes()
+
+
+def test_experiment_links_its_related_articles_and_section(site: BuiltSite) -> None:
+    page = site.article("experiments/filters/")
+    hrefs = {a.text().strip(): a.attributes["href"] for a in page.css(".nv-facts a")}
+    assert hrefs["Padding in convolutional networks"] == "../../articles/padding/"
+    assert hrefs["2. Convolutional Neural Networks"] == "../../sections/cnn/"
+
+
+def test_script_experiment_is_highlighted(site: BuiltSite) -> None:
+    code = site.article("experiments/edge-script/").css_first(".nv-script .highlight code")
+    assert "KERNEL" in code.text()
+    assert code.css_first("span.kn").text() == "import"
+
+
+def test_planned_experiment_without_file_says_so(site: BuiltSite) -> None:
+    page = site.article("experiments/dilated/")
+    assert "no notebook yet" in page.text()
+    assert page.css_first(".nv-badge--planned") is not None
+
+
+def test_notebook_headings_join_the_page_toc(site: BuiltSite) -> None:
+    toc = site.html("experiments/perceptron/").css(".md-sidebar--secondary .md-nav__link")
+    assert any("Updating the weights" in a.text() for a in toc)
+
+
+# --- article pages -----------------------------------------------------------------------
+
+
+def test_article_page_shows_pdf_facts_thumbnail_viewer_and_download(site: BuiltSite) -> None:
+    page = site.article("articles/padding/")
+    text = " ".join(page.text().split())
+    assert "Why padding keeps borders and sizes under control." in text
+    assert "Pages: 3" in text
+    size = (site.root / "papers/cnn/padding.pdf").stat().st_size
+    assert f"({size / 1024:.1f} KB)" in text
+    thumb = page.css_first("img.nv-thumb")
+    thumbnail = Image.open(site.path("articles/padding/").parent / thumb.attributes["src"])
+    assert thumbnail.width == 320 and thumbnail.format == "PNG"
+    viewer = page.css_first("object.nv-pdf")
+    assert viewer.attributes["type"] == "application/pdf"
+    pdf = (site.path("articles/padding/").parent / viewer.attributes["data"]).resolve()
+    assert len(pdfium.PdfDocument(pdf)) == 3
+
+
+def test_articles_index_lists_every_article_as_a_card(site: BuiltSite) -> None:
+    cards = site.article("articles/").css(".grid.cards > ul > li")
+    assert [c.css_first("a").text() for c in cards] == [
+        "Padding in convolutional networks", "Pooling layers"]
+    assert [c.css_first("strong").text() for c in cards] == ["01.", "02."]
+
+
+# --- log and resources -----------------------------------------------------------------
+
+
+def test_experiment_log_has_one_row_per_experiment(site: BuiltSite) -> None:
+    rows = site.article("experiments/").css("tbody tr")
+    table = [cell_texts(r) for r in rows]
+    assert [r[0] for r in table] == ["1.1", "2.1", "2.2", "2.3"]
+    assert table[1][1:3] == ["Visualising convolution filters", "2. Convolutional Neural Networks"]
+    assert table[1][4] == "filters.ipynb" and table[1][5] == "Padding in convolutional networks"
+    assert table[3][4] == "—"
+
+
+def test_resources_are_grouped_by_topic(site: BuiltSite) -> None:
+    page = site.article("resources/")
+    assert [h.text().rstrip("¶") for h in page.css("h2")] == ["Foundations", "Sequence models"]
+    link = page.css_first("table a")
+    assert link.attributes["href"] == "http://neuralnetworksanddeeplearning.com/"
+
+
+# --- navigation and search --------------------------------------------------------------
+
+
+def test_navigation_follows_catalogue_order(site: BuiltSite) -> None:
+    nav = site.html("").css_first("nav.md-nav--primary")
+    labels = [" ".join(a.text().split()) for a in nav.css("a.md-nav__link, label.md-nav__link")]
+    order = [labels.index(t) for t in (
+        "1. Neural Network Fundamentals", "2. Convolutional Neural Networks", "3. Research Articles",
+        "Experiment log", "Articles", "Resources")]
+    assert order == sorted(order)
+
+
+def search_locations(site: BuiltSite, word: str) -> list[str]:
+    return [d["location"] for d in site.search_index()
+            if word in d["text"] or word in d["title"]]
+
+
+def test_search_finds_entries_by_title_summary_and_notebook_content(site: BuiltSite) -> None:
+    assert "experiments/perceptron/" in search_locations(site, "The perceptron from scratch")
+    assert any(loc.startswith("articles/padding/")
+               for loc in search_locations(site, "keeps borders and sizes"))
+    assert any(loc.startswith("sections/cnn/")
+               for loc in search_locations(site, "Image classification and feature extraction"))
+    # a markdown cell and a code cell are findable, and land on the notebook heading
+    assert search_locations(site, "zyxwarbler") == [
+        "experiments/perceptron/#nb-updating-the-weights"]
+    assert search_locations(site, "quillfeather_error") == [
+        "experiments/perceptron/#nb-updating-the-weights"]
+    # stream outputs (training logs) stay out of the index
+    assert search_locations(site, "epoch 1 loss") == []
+
+
+# --- authoring loop ---------------------------------------------------------------------
+
+
+def test_a_new_experiment_appears_everywhere_after_a_rebuild(
+        build_site: SiteBuilder, tmp_path: Path) -> None:
+    files = archive_files()
+    build_site(CATALOGUE, files)  # type: ignore[arg-type]
+    added = CATALOGUE.replace("articles:\n", """\
+  - id: pooling-demo
+    title: Max pooling on digit images
+    section: cnn
+    notebook: notebooks/cnn/pooling_demo.ipynb
+    goal: Watch a feature map shrink.
+    added: 2025-11-20
+articles:
+""", 1)
+    site = build_site(added, {"notebooks/cnn/pooling_demo.ipynb": lambda p: write_notebook(
+        p, "Max pooling on digit images", markdown="Pooling keeps the plumbago maximum.")})
+    section = site.article("sections/cnn/")
+    assert "Max pooling on digit images" in section.text()
+    assert "4." in [li.css_first("strong").text() for li in section.css(".grid.cards li")]
+    log_titles = [cell_texts(r)[1] for r in site.article("experiments/").css("tbody tr")]
+    assert "Max pooling on digit images" in log_titles
+    first_recent = " ".join(site.article("").css("ul li")[0].text().split())
+    assert first_recent.startswith("2025-11-20 · Experiment · Max pooling on digit images")
+    assert site.path("experiments/pooling-demo/").is_file()
+    assert search_locations(site, "plumbago") == ["experiments/pooling-demo/#nb-training-the-model"]
+
+
+# --- bad catalogues -------------------------------------------------------------------
+
+
+def build_output(site: BuiltSite) -> str:
+    return "\n".join([site.error or "", *site.log])
+
+
+def test_yaml_syntax_error_is_one_clear_line(build_site: SiteBuilder) -> None:
+    broken = CATALOGUE.replace("    focus: Papers and summaries\n",
+                               "    focus: [Papers and summaries\n")
+    site = build_site(broken, archive_files(), expect_failure=True)  # type: ignore[arg-type]
+    output = build_output(site)
+    assert re.search(r"catalogue\.yml:\d+:\d+: error NV001 ", output)
+    assert "Traceback" not in output
+
+
+def test_unknown_section_names_file_line_and_suggestion(build_site: SiteBuilder) -> None:
+    broken = CATALOGUE.replace("    section: fundamentals\n", "    section: fundamentalz\n")
+    site = build_site(broken, archive_files(), expect_failure=True)  # type: ignore[arg-type]
+    line = CATALOGUE.splitlines().index("    section: fundamentals") + 1
+    assert (f"catalogue.yml:{line}:14: error NV201 experiments[0].section: unknown section "
+            "'fundamentalz'") in build_output(site)
+    assert "did you mean 'fundamentals'?" in build_output(site)
+
+
+def test_missing_markdown_extension_is_named(build_site: SiteBuilder) -> None:
+    from conftest import MKDOCS_YML
+
+    config = MKDOCS_YML.format(plugin_options="").replace("  - md_in_html\n", "")
+    site = build_site(CATALOGUE, archive_files(), mkdocs_yml=config,  # type: ignore[arg-type]
+                      expect_failure=True)
+    assert "- md_in_html" in build_output(site)
+
+
+# --- the repository's own site ----------------------------------------------------------
+
+
+def test_the_repository_site_builds_strictly(tmp_path: Path) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root = Path(__file__).resolve().parents[1]
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=True)
+    build(config)
+    from neuroverse_site.checks import check_file
+
+    catalogue = check_file(root / "catalogue.yml").catalogue
+    assert catalogue is not None
+    for experiment in catalogue.experiments:
+        assert (tmp_path / "site/experiments" / experiment.id / "index.html").is_file()
+    for article in catalogue.articles:
+        assert (tmp_path / "site/articles" / article.id / "index.html").is_file()
+    assert not (root / "docs" / "experiments").exists()
+
+
+# --- the owner's real archive ------------------------------------------------------------
+
+REAL_PDFS = ["Docs/CNN.pdf", "Docs/CNNimportance.pdf", "Docs/padding.pdf",
+             "Docs/Convolutionlayers.pdf", "Docs/Poolinglayers.pdf", "Docs/maskcnn.pdf",
+             "Docs/unet.pdf", "Docs/GAN.pdf", "TRANSFORMERS.pdf"]
+
+
+def real_archive_catalogue() -> str:
+    articles = "".join(f"""\
+  - id: {Path(pdf).stem.lower()}
+    title: Article {Path(pdf).stem}
+    pdf: {pdf}
+    summary: Notes from the owner's archive.
+    sections: [{'generative' if 'GAN' in pdf else 'cnn'}]
+""" for pdf in REAL_PDFS)
+    return f"""\
+site:
+  title: NeuroVerse
+sections:
+  - id: cnn
+    title: Convolutional Neural Networks (CNNs)
+    status: in-progress
+  - id: generative
+    title: Generative Models
+    status: upcoming
+experiments:
+  - id: maskcnn
+    title: Mask R-CNN instance segmentation on a static image
+    section: cnn
+    notebook: Python/maskcnn.ipynb
+  - id: unet
+    title: U-Net image segmentation on custom images
+    section: cnn
+    notebook: Python/Unet.ipynb
+articles:
+{articles}"""
+
+
+def test_the_real_archive_renders_notebooks_with_images_and_pdf_cards(
+        build_site: SiteBuilder, shared_archive: Path, tmp_path: Path) -> None:
+    # The real files are read where they are; only the catalogue and config live in tmp_path.
+    site = build_site(real_archive_catalogue(), plugin_options=f"archive_dir: {shared_archive}")
+    for experiment, images in (("unet", 2), ("maskcnn", 1)):
+        notebook = site.article(f"experiments/{experiment}/").css_first(".nv-notebook")
+        sources = [img.attributes["src"] for img in notebook.css("img")]
+        assert len(sources) >= images
+        for src in sources:
+            image = site.path(f"experiments/{experiment}/").parent / src
+            assert Image.open(image.resolve()).width > 100
+    cards = {c.css_first("a").text(): c for c in site.article("articles/").css(".grid.cards li")}
+    assert len(cards) == len(REAL_PDFS)
+    for pdf in REAL_PDFS:
+        card = cards[f"Article {Path(pdf).stem}"]
+        pages = len(pdfium.PdfDocument(shared_archive / pdf))
+        assert f"{pages} page" in card.text()
+        thumb = card.css_first("img").attributes["src"]
+        png = (site.path("articles/").parent / thumb).resolve().read_bytes()
+        assert Image.open(io.BytesIO(png)).format == "PNG"
