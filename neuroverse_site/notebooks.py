@@ -17,8 +17,10 @@ from typing import Any
 
 import nbformat
 import nh3
+from jinja2 import pass_context
 from mkdocs_jupyter.config import settings as mkdocs_jupyter_settings
 from nbconvert.exporters import HTMLExporter, TemplateExporter
+from nbconvert.filters.markdown_mistune import MarkdownWithMath
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
@@ -29,6 +31,7 @@ from selectolax.lexbor import LexborNode as Node
 from traitlets.config import Config
 
 from .ids import slugify, unique_id
+from .mathml import MATHML_ATTRIBUTES, MATHML_TAGS, MathMLRenderer
 
 # Images are referenced through this prefix until the page that shows them is known; the
 # plugin swaps it for the page's relative path to the assets folder. The quote in front
@@ -103,6 +106,21 @@ class _PageExporter(HTMLExporter):
         )
         output, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
         return str(output), resources
+
+    @pass_context
+    def markdown2html(self, context: Any, source: str) -> str:
+        """Markdown cells as HTMLExporter renders them, but with math typeset as MathML."""
+        cell = context.get("cell", {})
+        renderer = MathMLRenderer(
+            escape=False,
+            attachments=cell.get("attachments", {}),
+            embed_images=False,
+            path=context.get("resources", {}).get("metadata", {}).get("path", ""),
+            anchor_link_text=self.anchor_link_text,
+            exclude_anchor_links=self.exclude_anchor_links,
+            **self.lexer_options,
+        )
+        return str(MarkdownWithMath(renderer=renderer).render(source))
 
 
 def _highlighter(language: str) -> Any:
@@ -189,7 +207,7 @@ _ALLOWED_TAGS = {
     "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
     "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp",
     "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
-    "thead", "tr", "u", "ul", "var", "nv-output",
+    "thead", "tr", "u", "ul", "var", "nv-output", *MATHML_TAGS,
 }
 _ALLOWED_ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "dir", "data-mime-type", "data-type",
@@ -199,6 +217,7 @@ _ALLOWED_ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
     "ol": {"start"},
+    **{tag: set(MATHML_ATTRIBUTES) for tag in MATHML_TAGS},
 }
 
 

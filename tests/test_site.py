@@ -91,7 +91,8 @@ def archive_files() -> dict[str, object]:
     return {
         "notebooks/fundamentals/perceptron.ipynb": lambda p: write_notebook(
             p, "The perceptron from scratch", heading="Updating the weights",
-            markdown="The rule nudges weights towards misclassified zyxwarbler points.",
+            markdown="The rule nudges weights towards misclassified zyxwarbler points:"
+                     " $w \\leftarrow w + \\eta\\, y\\, x$, and $\\frac{1}{$ stays TeX.",
             code="weights = weights + rate * quillfeather_error * x", stream="epoch 1 loss 0.5\n",
         ),
         "notebooks/cnn/filters.ipynb": lambda p: write_notebook(
@@ -192,7 +193,7 @@ def test_article_in_two_sections_has_one_page_and_a_card_in_each(site: BuiltSite
 def test_experiment_page_has_header_and_rendered_notebook(site: BuiltSite) -> None:
     page = site.article("experiments/perceptron/")
     facts = " ".join(page.css_first(".nv-facts").text().split())
-    for expected in ("Status: ✅ Completed", "Goal: Build the oldest learning rule by hand.",
+    for expected in ("Status: Completed", "Goal: Build the oldest learning rule by hand.",
                      "Frameworks: numpy", "Dataset: Synthetic points", "Tags: linear",
                      "Added: 2025-11-01", "Download: perceptron.ipynb"):
         assert expected in facts
@@ -202,6 +203,12 @@ def test_experiment_page_has_header_and_rendered_notebook(site: BuiltSite) -> No
     assert "quillfeather_error" in code.text()
     assert code.css_first("span.n") is not None  # highlighted, not plain text
     assert "epoch 1 loss 0.5" in notebook.css_first("nv-output pre").text()
+    # math is typeset as MathML at build time (no script, no network); broken TeX stays visible
+    formula = notebook.css_first("math")
+    assert formula.attributes["display"] == "inline"
+    assert formula.css_first("mi").text() == "w"
+    assert formula.css_first("annotation").text() == "w \\leftarrow w + \\eta\\, y\\, x"
+    assert notebook.css_first("code.nv-tex").text() == "\\frac{1}{"
     # the notebook's own title heading gives way to the page's h1
     assert [h.text() for h in page.css("h1")] == ["The perceptron from scratch¶"]
 
