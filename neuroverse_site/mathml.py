@@ -63,7 +63,7 @@ def tex_to_mathml(tex: str, display: str) -> str:
             f"</semantics></math>")
 
 
-class MathMLRenderer(IPythonRenderer):  # type: ignore[misc]
+class MathMLRenderer(IPythonRenderer):
     """nbconvert's Markdown renderer, with math typeset instead of left for MathJax."""
 
     def inline_math(self, body: str) -> str:
