@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, linkcheck
 from .checks import check_file
 from .diagnostics import Severity
 
@@ -33,6 +33,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(run=_run_check)
+
+    links = commands.add_parser("linkcheck", help="check every internal link in a built site")
+    linkcheck.add_arguments(links)
+    links.set_defaults(run=linkcheck.run)
     return parser
 
 
