@@ -11,229 +11,25 @@ where a missing browser is a failure: CI must not pass by running no browser tes
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import textwrap
-import threading
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
-from archive_factory import write_notebook, write_pdf
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 
-REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path(os.environ.get("NEUROVERSE_CHROMIUM", "/usr/bin/chromium"))
-# Chromium's own background connections (updates, sync, safe browsing) would be refused by a
-# closed network and show up as noise; none of them is the site's.
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-TIMEOUT_MS = 10_000
-NETWORK_SCHEMES = ("http:", "https:", "ws:", "wss:", "ftp:")
-
-# Words that occur in exactly one place in the archive, for the search tests.
-NOTEBOOK_WORD = "quokkafold"  # in one notebook's markdown cell
-OUTPUT_WORD = "zebrafinch"  # only in a stream output, which search leaves out
-ARTICLE_WORD = "marzipanic"  # in one article's summary
-
-ARCHIVE_CATALOGUE = f"""\
-site:
-  title: Browser archive
-  tagline: A small archive read by a real browser.
-sections:
-  - id: fundamentals
-    title: Fundamentals
-    focus: Neurons and gradients
-    status: completed
-    description: Where every model starts.
-  - id: cnn
-    title: Convolutions
-    focus: Images
-    status: in-progress
-  - id: research
-    title: Research notes
-    focus: Papers
-    status: updating
-  - id: generative
-    title: Generative models
-    focus: GANs and VAEs
-    status: upcoming
-    planned: [A variational autoencoder]
-experiments:
-  - id: perceptron
-    title: The perceptron
-    section: fundamentals
-    status: completed
-    notebook: notebooks/perceptron.ipynb
-    goal: Train the oldest learning rule by hand.
-    frameworks: [numpy]
-    articles: [chain-rule]
-    added: 2025-01-01
-  - id: gradient-descent
-    title: Gradient descent
-    section: fundamentals
-    status: active
-    notebook: notebooks/gradient_descent.ipynb
-    goal: Walk down a loss surface.
-    frameworks: [numpy, matplotlib]
-    added: 2025-01-02
-  - id: filters
-    title: Convolution filters
-    section: cnn
-    status: in-progress
-    notebook: notebooks/filters.ipynb
-    goal: See what each filter responds to.
-    frameworks: [pytorch]
-    added: 2025-01-03
-articles:
-  - id: chain-rule
-    title: The chain rule, slowly
-    summary: Backpropagation as bookkeeping, with a {ARTICLE_WORD} worked example.
-    sections: [fundamentals, research]
-    pdf: papers/chain_rule.pdf
-    added: 2025-01-04
-resources:
-  - topic: Foundations
-    title: A free book
-    url: https://example.org/book
-    type: book
-"""
-
-ARCHIVE_FILES: dict[str, Callable[[Path], Any]] = {
-    "notebooks/perceptron.ipynb": lambda p: write_notebook(
-        p, "The perceptron", heading="Updating the weights",
-        markdown=f"Each mistake nudges the weights; we call this the {NOTEBOOK_WORD} step.",
-        code="import numpy as np\n\nweights = np.zeros(2)\nprint('loss', 0.25)",
-        stream=f"epoch 1 loss 0.25 {OUTPUT_WORD}\n"),
-    "notebooks/gradient_descent.ipynb": lambda p: write_notebook(p, "Gradient descent"),
-    "notebooks/filters.ipynb": lambda p: write_notebook(p, "Convolution filters"),
-    "papers/chain_rule.pdf": lambda p: write_pdf(p, pages=3),
-}
-
-# Every field a reader sees, written by someone hostile. Nothing here may run.
-HOSTILE_CATALOGUE = """\
-site:
-  title: "<script>alert('site title')</script>"
-  tagline: "<img src=x onerror=alert('tagline')>"
-sections:
-  - id: evil
-    title: "<script>alert('section title')</script>Evil"
-    focus: "<img src=x onerror=alert('focus')>"
-    status: active
-    description: |
-      <script>alert('description')</script> [click](javascript:alert('link'))
-      <img src=x onerror="alert('description image')"> {: onclick="alert('attr')" }
-    planned: ["<svg onload=alert('planned')>"]
-experiments:
-  - id: evil-experiment
-    title: "<script>alert('experiment title')</script>Hostile experiment"
-    section: evil
-    status: completed
-    notebook: notebooks/evil.ipynb
-    goal: "<img src=x onerror=alert('goal')>"
-    frameworks: ["<script>alert('framework')</script>"]
-    dataset: "\\"><script>alert('dataset')</script>"
-    tags: ["<b onmouseover=alert('tag')>tag</b>"]
-    added: 2025-02-01
-articles:
-  - id: evil-article
-    title: "</title><script>alert('article title')</script>Hostile article"
-    summary: "<script>alert('summary')</script><img src=x onerror=alert('summary image')>"
-    sections: [evil]
-    pdf: papers/evil.pdf
-    added: 2025-02-02
-resources:
-  - topic: "<script>alert('topic')</script>"
-    title: "<script>alert('resource')</script>"
-    url: "https://example.org/\\"><script>alert('resource-url')</script>"
-    type: blog
-    note: "<img src=x onerror=alert('note')>"
-"""
-
-HOSTILE_FILES: dict[str, Callable[[Path], Any]] = {
-    "notebooks/evil.ipynb": lambda p: write_notebook(
-        p, "Hostile notebook",
-        markdown="<script>alert('notebook markdown')</script><img src=x onerror=alert('md')>",
-        extra_outputs=[{
-            "output_type": "display_data",
-            "data": {"text/html": "<script>alert('output')</script>"
-                                  "<img src=x onerror=alert('output image')>"},
-        }]),
-    "papers/evil.pdf": write_pdf,
-}
-
-# The project's own theme configuration, so the tested pages look and behave like the
-# published ones; only the repository link is dropped, because Material fetches its star
-# count from the repository host, and these tests allow no request to leave the machine.
-MKDOCS_YML = f"""\
-INHERIT: {REPO / "mkdocs.yml"}
-site_name: Browser archive
-site_url: http://127.0.0.1/
-repo_url: null
-plugins:
-  - search
-  - neuroverse:
-      catalogue: catalogue.yml
-"""
-
-
-def eventually(condition: Callable[[], bool], message: str, seconds: float = 10) -> None:
-    """Wait for something the browser does in its own time (a viewer loading, a worker)."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{message} (waited {seconds} s)")
-        time.sleep(0.1)
-
-
-def build_archive(root: Path, catalogue: str,
-                  files: dict[str, Callable[[Path], Any]]) -> Path:
-    """Write an archive into `root`, build it strictly, and return the site folder."""
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "catalogue.yml").write_text(textwrap.dedent(catalogue), encoding="utf-8")
-    (root / "docs").mkdir(exist_ok=True)
-    (root / "docs" / "index.md").write_text("# Welcome\n\nAn archive for a browser.\n",
-                                            encoding="utf-8")
-    for relative, write in files.items():
-        (root / relative).parent.mkdir(parents=True, exist_ok=True)
-        write(root / relative)
-    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
-    site_dir = root / "site"
-    build(load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True))
-    return site_dir
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@dataclass
-class ServedSite:
-    site_dir: Path
-    base_url: str  # http://127.0.0.1:PORT/
-
-    def url(self, path: str = "") -> str:
-        return self.base_url + path.lstrip("/")
-
-
-def _serve(site_dir: Path) -> Iterator[ServedSite]:
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield ServedSite(site_dir, f"http://127.0.0.1:{server.server_port}/")
-    finally:
-        server.shutdown()
-        server.server_close()
+from .harness import (
+    ARCHIVE_CATALOGUE,
+    ARCHIVE_FILES,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    HOSTILE_CATALOGUE,
+    HOSTILE_FILES,
+    ServedSite,
+    Tab,
+    build_archive,
+    open_tab,
+    serve,
+)
 
 
 def _unavailable(reason: str) -> None:
@@ -260,74 +56,14 @@ def browser() -> Iterator[Any]:
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
     site_dir = build_archive(tmp_path_factory.mktemp("archive"), ARCHIVE_CATALOGUE,
                              ARCHIVE_FILES)
-    yield from _serve(site_dir)
+    yield from serve(site_dir)
 
 
 @pytest.fixture(scope="session")
 def hostile_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
     site_dir = build_archive(tmp_path_factory.mktemp("hostile"), HOSTILE_CATALOGUE,
                              HOSTILE_FILES)
-    yield from _serve(site_dir)
-
-
-@dataclass
-class Tab:
-    """One browser tab, and everything it did that a reader should never see."""
-
-    page: Any  # playwright.sync_api.Page
-    site: ServedSite
-    blocked: list[str] = field(default_factory=list)  # requests to any other host
-    console_errors: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
-    console: list[str] = field(default_factory=list)  # every console message
-
-    def open(self, path: str = "") -> Any:
-        self.page.goto(self.site.url(path), wait_until="load")
-        return self.page
-
-    def heading(self) -> str:
-        """The page's title as a reader sees it, without the permalink sign."""
-        text: str = self.page.locator("h1").first.inner_text()
-        return text.rstrip("¶").strip()
-
-    def problems(self) -> list[str]:
-        return ([f"request left the machine: {url}" for url in self.blocked]
-                + [f"console error: {text}" for text in self.console_errors]
-                + [f"uncaught exception: {text}" for text in self.page_errors]
-                + [f"dialog: {text}" for text in self.dialogs])
-
-
-def open_tab(browser: Any, site: ServedSite, **context_options: Any) -> Tab:
-    context = browser.new_context(**context_options)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    tab = Tab(page, site)
-
-    def route(route: Any) -> None:
-        url = route.request.url
-        # Only network requests count; chrome-extension: and chrome: are the browser's own
-        # built-in PDF viewer, data: and blob: never leave the page.
-        if url.startswith(site.base_url) or not url.startswith(NETWORK_SCHEMES):
-            route.continue_()
-        else:
-            tab.blocked.append(url)
-            route.abort()
-
-    def on_console(message: Any) -> None:
-        tab.console.append(f"{message.type}: {message.text}")
-        if message.type == "error":
-            tab.console_errors.append(message.text)
-
-    def on_dialog(dialog: Any) -> None:
-        tab.dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    context.route("**/*", route)
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: tab.page_errors.append(str(error)))
-    page.on("dialog", on_dialog)
-    return tab
+    yield from serve(site_dir)
 
 
 @pytest.fixture

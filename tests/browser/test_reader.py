@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from conftest import ARTICLE_WORD, NOTEBOOK_WORD, OUTPUT_WORD, ServedSite, Tab, eventually
+from .harness import ARTICLE_WORD, NOTEBOOK_WORD, OUTPUT_WORD, ServedSite, Tab, eventually
 
 # The WCAG 2 contrast ratio of a computed colour over the first opaque background behind an
 # element. Semi-transparent backgrounds are composited on the way up, as the browser paints.
@@ -144,11 +144,8 @@ def test_section_cards_click_through(tab: Tab) -> None:
 def test_experiment_shows_the_notebook(tab: Tab) -> None:
     page = tab.open("experiments/perceptron/")
     notebook = page.locator(".nv-notebook")
-    assert notebook.locator(".jp-MarkdownCell").first.is_visible()
-    heading = notebook.locator("h2", has_text="Updating the weights")
-    assert heading.is_visible()
-    assert NOTEBOOK_WORD in notebook.locator(".jp-MarkdownCell p", has_text=NOTEBOOK_WORD)\
-        .inner_text()
+    assert notebook.locator("h2", has_text="Updating the weights").is_visible()
+    assert notebook.locator("p", has_text=NOTEBOOK_WORD).is_visible()
 
     code = notebook.locator(".jp-CodeCell .highlight pre").first
     assert code.is_visible()
@@ -282,7 +279,7 @@ def test_dark_mode_keeps_notebooks_readable(tab: Tab) -> None:
     page.wait_for_timeout(300)  # Material's colour transitions (0.25 s)
 
     cells = {
-        "markdown paragraph": f".jp-MarkdownCell p:has-text('{NOTEBOOK_WORD}')",
+        "markdown paragraph": f".nv-notebook p:has-text('{NOTEBOOK_WORD}')",
         "code": ".jp-CodeCell .highlight span.n",
         "stream output": ".jp-OutputArea-output pre",
     }
