@@ -6,12 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
-from archive_factory import write_notebook, write_pdf
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from neuroverse_site.cli import main
 from neuroverse_site.linkcheck import check_site
+
+from archive_factory import write_notebook, write_pdf
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import textwrap
 import threading
 import time
@@ -241,6 +242,7 @@ class Tab:
     page_errors: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
     console: list[str] = field(default_factory=list)  # every console message
+    expected_console_errors: list[re.Pattern[str]] = field(default_factory=list)
 
     def open(self, path: str = "") -> Any:
         self.page.goto(self.site.url(path), wait_until="load")
@@ -276,7 +278,8 @@ def open_tab(browser: Any, site: ServedSite, **context_options: Any) -> Tab:
 
     def on_console(message: Any) -> None:
         tab.console.append(f"{message.type}: {message.text}")
-        if message.type == "error":
+        if message.type == "error" and not any(
+                pattern.search(message.text) for pattern in tab.expected_console_errors):
             tab.console_errors.append(message.text)
 
     def on_dialog(dialog: Any) -> None:

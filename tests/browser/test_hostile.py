@@ -1,0 +1,114 @@
+"""A hostile catalogue: script tags, event handlers and broken-out attributes in every field
+a reader sees. The pages must show that text, and nothing in it may run.
+
+The tab fails the test on any dialog (every payload calls alert) or console error, and this
+test also looks for elements and handlers the payloads would have created.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+
+from neuroverse_site.model import Catalogue, Section, SiteInfo, Status
+from neuroverse_site.render import Facts, Renderer
+
+from .harness import ServedSite, Tab
+
+
+def _page_titles_escaped() -> bool:
+    """Whether the renderer escapes page titles (MkDocs and Material print them raw)."""
+    catalogue = Catalogue(SiteInfo("t"), sections=(
+        Section(id="s", number=1, title="<b>bold</b>", status=Status.ACTIVE),))
+    page = Renderer(catalogue, Facts({}, {})).pages()[0]
+    return "&lt;b&gt;" in page.markdown.split("---")[1]
+
+
+# Page titles run as HTML on main until the `checks` branch's safe-rendering commit lands
+# ("escape page titles and nav section titles"). Strict: once it has, these must pass, and
+# this mark goes away by itself.
+UNTIL_TITLES_ESCAPED = pytest.mark.xfail(
+    not _page_titles_escaped(), strict=True,
+    reason="page titles are not HTML-escaped yet (fixed on the checks branch)")
+
+HOSTILE_PAGES = ["", "experiments/", "resources/"]
+# Pages that show a generated page's title in the navigation or the browser tab.
+TITLED_PAGES = ["sections/evil/", "experiments/evil-experiment/", "articles/",
+                "articles/evil-article/"]
+
+# Anything a payload could have added to the page: script elements with alert in them,
+# inline event handlers and javascript: URLs.
+INJECTED_JS = """
+() => {
+  const found = [];
+  for (const s of document.querySelectorAll('script')) {
+    if (s.textContent.includes('alert(')) found.push('script: ' + s.textContent.slice(0, 60));
+  }
+  for (const el of document.querySelectorAll('*')) {
+    for (const attr of el.attributes) {
+      if (/^on/i.test(attr.name)) found.push(`${el.tagName} ${attr.name}=${attr.value}`);
+      if (/^\\s*javascript:/i.test(attr.value)) found.push(`${el.tagName} ${attr.name}=${attr.value}`);
+    }
+  }
+  return found;
+}
+"""
+
+
+def hostile_tab(tab_factory: Callable[..., Tab], site: ServedSite) -> Tab:
+    tab = tab_factory(site, viewport={"width": 1280, "height": 900})
+    # The notebook's HTML output keeps its <img src=x> once the handler is stripped; the
+    # browser's failed request for "x" is expected, and says nothing ran.
+    tab.expected_console_errors.append(
+        re.compile(r"Failed to load resource: the server responded with a status of 404"))
+    return tab
+
+
+@pytest.mark.parametrize("path", [
+    *HOSTILE_PAGES, *(pytest.param(p, marks=UNTIL_TITLES_ESCAPED) for p in TITLED_PAGES),
+], ids=lambda p: p or "home")
+def test_no_script_from_the_catalogue_runs(
+        tab_factory: Callable[..., Tab], hostile_archive: ServedSite, path: str) -> None:
+    tab = hostile_tab(tab_factory, hostile_archive)
+    page = tab.open(path)
+    page.wait_for_load_state("networkidle")
+    page.mouse.move(400, 400)  # hover handlers, had any survived
+    assert page.evaluate(INJECTED_JS) == []
+    assert not tab.dialogs, tab.dialogs
+    alerts = [line for line in tab.console if "alert" in line]
+    assert not alerts, alerts
+
+
+@UNTIL_TITLES_ESCAPED
+def test_hostile_text_reads_as_written(
+        tab_factory: Callable[..., Tab], hostile_archive: ServedSite) -> None:
+    tab = hostile_tab(tab_factory, hostile_archive)
+    page = tab.open("articles/evil-article/")
+    assert tab.heading() == "</title><script>alert('article title')</script>Hostile article"
+    assert page.title().startswith("</title><script>alert('article title')</script>")
+    summary = page.locator("article p", has_text="alert('summary')").first
+    assert "<script>alert('summary')</script>" in summary.inner_text()
+
+    page = tab.open("sections/evil/")
+    assert "<script>alert('section title')</script>Evil" in tab.heading()
+    nav_titles = page.locator("nav.md-nav--primary").inner_text()
+    assert "<script>alert('section title')</script>Evil" in nav_titles
+
+
+def test_search_results_show_hostile_titles_as_text(
+        tab_factory: Callable[..., Tab], hostile_archive: ServedSite) -> None:
+    tab = hostile_tab(tab_factory, hostile_archive)
+    page = tab.open()
+    box = page.locator("input.md-search__input")
+    box.click()
+    # Material splits words on spaces and hyphens only: "title" is the start of the word
+    # "title')</script>Hostile" in the hostile titles, so it finds all of them.
+    box.press_sequentially("title", delay=20)
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for()
+    page.wait_for_timeout(300)
+    assert page.evaluate(INJECTED_JS) == []
+    shown = results.all_inner_texts()
+    assert any("<script>alert('experiment title')</script>" in text for text in shown), shown
