@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve site test check lint clean
+.PHONY: serve site test check lint screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/mkdocs build --strict --site-dir $$(mktemp -d)
 	$(BIN)/python -m pytest -n 2
+
+# Light and dark screenshots of a home, section, experiment and article page (needs Chromium).
+screenshots: $(STAMP)
+	NEUROVERSE_SCREENSHOTS=$(CURDIR)/screenshots $(BIN)/python -m pytest -q tests/browser/test_accessibility.py
 
 clean:
 	rm -rf site .cache
