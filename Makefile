@@ -37,7 +37,7 @@ test: $(STAMP)
 
 # Light and dark screenshots of a home, section, experiment and article page (needs Chromium).
 screenshots: $(STAMP)
-	NEUROVERSE_SCREENSHOTS=$(CURDIR)/screenshots $(BIN)/python -m pytest -q tests/browser/test_accessibility.py
+	$(BIN)/python -m pytest -q tests/browser/test_accessibility.py
 
 clean:
 	rm -rf site .cache

@@ -27,6 +27,7 @@ from .harness import (
     ServedSite,
     Tab,
     build_archive,
+    build_project_site,
     open_tab,
     serve,
 )
@@ -56,6 +57,12 @@ def browser() -> Iterator[Any]:
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
     site_dir = build_archive(tmp_path_factory.mktemp("archive"), ARCHIVE_CATALOGUE,
                              ARCHIVE_FILES)
+    yield from serve(site_dir)
+
+
+@pytest.fixture(scope="session")
+def project_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    site_dir = build_project_site(tmp_path_factory.mktemp("project") / "site")
     yield from serve(site_dir)
 
 

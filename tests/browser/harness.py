@@ -188,6 +188,12 @@ def eventually(condition: Callable[[], bool], message: str, seconds: float = 10)
         time.sleep(0.1)
 
 
+def build_project_site(site_dir: Path) -> Path:
+    """The project's own site, from the repository's mkdocs.yml and catalogue."""
+    build(load_config(str(REPO / "mkdocs.yml"), site_dir=str(site_dir), strict=True))
+    return site_dir
+
+
 def build_archive(root: Path, catalogue: str,
                   files: dict[str, Callable[[Path], Any]]) -> Path:
     """Write an archive into `root`, build it strictly, and return the site folder."""
@@ -243,6 +249,10 @@ class Tab:
     dialogs: list[str] = field(default_factory=list)
     console: list[str] = field(default_factory=list)  # every console message
     expected_console_errors: list[re.Pattern[str]] = field(default_factory=list)
+    # Requests to another host that a test expects, answered here instead of by the network:
+    # URL prefix -> JSON body. Each is recorded in `answered`, never in `blocked`.
+    stand_ins: dict[str, str] = field(default_factory=dict)
+    answered: list[str] = field(default_factory=list)
 
     def open(self, path: str = "") -> Any:
         self.page.goto(self.site.url(path), wait_until="load")
@@ -270,8 +280,14 @@ def open_tab(browser: Any, site: ServedSite, **context_options: Any) -> Tab:
         url = route.request.url
         # Only network requests count; chrome-extension: and chrome: are the browser's own
         # built-in PDF viewer, data: and blob: never leave the page.
+        stand_in = next((body for prefix, body in tab.stand_ins.items()
+                         if url.startswith(prefix)), None)
         if url.startswith(site.base_url) or not url.startswith(NETWORK_SCHEMES):
             route.continue_()
+        elif stand_in is not None:
+            tab.answered.append(url)
+            route.fulfill(status=200, content_type="application/json", body=stand_in,
+                          headers={"access-control-allow-origin": "*"})
         else:
             tab.blocked.append(url)
             route.abort()

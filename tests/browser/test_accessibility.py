@@ -49,6 +49,19 @@ def run_axe(page: Any) -> list[dict[str, Any]]:
     return violations
 
 
+def serious_violations(page: Any) -> list[str]:
+    """Critical and serious axe findings on the page, less the accepted ones."""
+    problems = []
+    for violation in run_axe(page):
+        if violation["impact"] not in FAILING_IMPACTS:
+            continue
+        nodes = [n for n in violation["nodes"]
+                 if (violation["id"], ", ".join(n["target"])) not in ACCEPTED]
+        if nodes:
+            problems.append(describe({**violation, "nodes": nodes}))
+    return problems
+
+
 def describe(violation: dict[str, Any]) -> str:
     nodes = "\n".join(f"    {', '.join(n['target'])}: {n['html'][:160]}"
                       for n in violation["nodes"])
@@ -68,12 +81,5 @@ def test_page_has_no_serious_accessibility_violation(
     page.wait_for_timeout(300)  # Material's colour transitions
     page.screenshot(path=str(screenshot_dir() / f"{name}-{scheme}.png"), full_page=True)
 
-    problems = []
-    for violation in run_axe(page):
-        if violation["impact"] not in FAILING_IMPACTS:
-            continue
-        nodes = [n for n in violation["nodes"]
-                 if (violation["id"], ", ".join(n["target"])) not in ACCEPTED]
-        if nodes:
-            problems.append(describe({**violation, "nodes": nodes}))
+    problems = serious_violations(page)
     assert not problems, "\n".join(problems)
