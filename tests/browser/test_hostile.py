@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -27,16 +28,17 @@ def _page_titles_escaped() -> bool:
 
 
 # Page titles run as HTML on main until the `checks` branch's safe-rendering commit lands
-# ("escape page titles and nav section titles"). Strict: once it has, these must pass, and
-# this mark goes away by itself.
+# ("escape page titles and nav section titles"). Until then the title payloads (and only
+# those: every other payload must still stay inert) are tolerated, and the test that reads
+# titles back is a strict xfail. Once titles are escaped, both go away by themselves.
+TITLES_ESCAPED = _page_titles_escaped()
+TITLE_PAYLOAD = re.compile(r"\b(site|section|experiment|article) title\b")
 UNTIL_TITLES_ESCAPED = pytest.mark.xfail(
-    not _page_titles_escaped(), strict=True,
+    not TITLES_ESCAPED, strict=True,
     reason="page titles are not HTML-escaped yet (fixed on the checks branch)")
 
-HOSTILE_PAGES = ["", "experiments/", "resources/"]
-# Pages that show a generated page's title in the navigation or the browser tab.
-TITLED_PAGES = ["sections/evil/", "experiments/evil-experiment/", "articles/",
-                "articles/evil-article/"]
+HOSTILE_PAGES = ["", "sections/evil/", "experiments/", "experiments/evil-experiment/",
+                 "articles/", "articles/evil-article/", "resources/"]
 
 # Anything a payload could have added to the page: script elements with alert in them,
 # inline event handlers and javascript: URLs.
@@ -63,19 +65,24 @@ def hostile_tab(tab_factory: Callable[..., Tab], site: ServedSite) -> Tab:
     # browser's failed request for "x" is expected, and says nothing ran.
     tab.expected_console_errors.append(
         re.compile(r"Failed to load resource: the server responded with a status of 404"))
+    if not TITLES_ESCAPED:
+        tab.expected_dialogs.append(TITLE_PAYLOAD)
     return tab
 
 
-@pytest.mark.parametrize("path", [
-    *HOSTILE_PAGES, *(pytest.param(p, marks=UNTIL_TITLES_ESCAPED) for p in TITLED_PAGES),
-], ids=lambda p: p or "home")
+def injected(page: Any) -> list[str]:
+    found: list[str] = page.evaluate(INJECTED_JS)
+    return [f for f in found if TITLES_ESCAPED or not TITLE_PAYLOAD.search(f)]
+
+
+@pytest.mark.parametrize("path", HOSTILE_PAGES, ids=lambda p: p or "home")
 def test_no_script_from_the_catalogue_runs(
         tab_factory: Callable[..., Tab], hostile_archive: ServedSite, path: str) -> None:
     tab = hostile_tab(tab_factory, hostile_archive)
     page = tab.open(path)
     page.wait_for_load_state("networkidle")
     page.mouse.move(400, 400)  # hover handlers, had any survived
-    assert page.evaluate(INJECTED_JS) == []
+    assert injected(page) == []
     assert not tab.dialogs, tab.dialogs
     alerts = [line for line in tab.console if "alert" in line]
     assert not alerts, alerts
@@ -109,6 +116,6 @@ def test_search_results_show_hostile_titles_as_text(
     results = page.locator(".md-search-result__item")
     results.first.wait_for()
     page.wait_for_timeout(300)
-    assert page.evaluate(INJECTED_JS) == []
+    assert injected(page) == []
     shown = results.all_inner_texts()
     assert any("<script>alert('experiment title')</script>" in text for text in shown), shown
