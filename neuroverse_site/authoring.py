@@ -25,6 +25,7 @@ from .safefile import Snapshot, read_snapshot, replace_file
 from .yamltext import Insertion, LayoutError, insert_entry
 
 _BOM = b"\xef\xbb\xbf"
+QUOTES = "\"'\u201c\u201d\u2018\u2019"  # straight and typographic
 
 # Section -> entry kind -> the list it goes in
 LIST_OF = {"section": "sections", "experiment": "experiments", "article": "articles",
@@ -59,9 +60,9 @@ def notebook_title(path: Path) -> str | None:
 
 
 def _clean_title(text: str) -> str:
-    text = re.sub(r"[*_`]+", "", text)  # Markdown emphasis is not part of a title
+    text = re.sub(r"[*`]+", "", text)  # Markdown emphasis is not part of a title
     text = " ".join(text.split()).strip()
-    return text.strip("\"'“”‘’").strip()
+    return text.strip(QUOTES).strip()
 
 
 _GENERIC_PDF_TITLES = re.compile(r"^(untitled|microsoft (word|powerpoint) - .*|document\d*)$",

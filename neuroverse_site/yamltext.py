@@ -103,6 +103,16 @@ def format_entry(fields: Mapping[str, Any], layout: ListLayout = DEFAULT_LAYOUT,
     return [line + newline for line in out]
 
 
+def format_mapping(key: str, fields: Mapping[str, Any], indent: int = 2,
+                   newline: str = "\n") -> list[str]:
+    """A top-level `key:` holding a mapping, such as `site:`."""
+    item = format_entry(fields, ListLayout(dash=indent - 2, key=indent, blank_between=False),
+                        newline)
+    if item:
+        item[0] = " " * indent + item[0][indent:]  # drop the list dash
+    return [f"{key}:{newline}", *item]
+
+
 # ---------------------------------------------------------------------------------------
 # Reading the layout of an existing catalogue
 
