@@ -325,12 +325,12 @@ def insertion_index(opened: OpenCatalogue, key: str, fields: Mapping[str, Any]) 
     group = {"experiments": "section", "resources": "topic"}.get(key)
     if group is None:
         return None
-    wanted = [fields.get(group)]
-    if key == "experiments":
+    value = str(fields.get(group))
+    wanted = [value]
+    order = [s.id for s in opened.catalogue.sections]
+    if key == "experiments" and value in order:
         # A section's first experiment goes after those of the sections before it.
-        order = [s.id for s in opened.catalogue.sections]
-        if fields.get(group) in order:
-            wanted = order[:order.index(fields.get(group)) + 1]
+        wanted = order[:order.index(value) + 1]
     for value in reversed(wanted):
         same = [i for i, item in enumerate(items)
                 if isinstance(item, Mapping) and item.get(group) == value]

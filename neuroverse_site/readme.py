@@ -102,7 +102,8 @@ def replace_block(readme: str, block: str, shown: str = "README.md") -> str:
     lines = readme.splitlines(keepends=True)
     found = _find_block(lines, shown)
     newline = "\r\n" if lines[found.start].endswith("\r\n") else "\n"
-    body = block.rstrip("\n") + "\n\n" if block.strip() else ""  # a blank line before the end marker
+    # A blank line before the end marker keeps the last list or paragraph apart from it.
+    body = block.rstrip("\n") + "\n\n" if block.strip() else ""
     if newline != "\n":
         body = body.replace("\n", newline)
     return "".join(lines[:found.start + 1]) + body + "".join(lines[found.end:])

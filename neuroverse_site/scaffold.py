@@ -1,20 +1,19 @@
 """`neuroverse init DIR`: a new archive that builds with `mkdocs build --strict` at once.
 
-Text files come from the templates in `scaffold/`; the example notebook and PDF are made
-here (nbformat, Pillow) so the package ships no binaries. The README's archive block is
-generated from the new catalogue, so `neuroverse readme --check` passes from the start.
+Text files come from the templates in `scaffold/`; the example notebook (plain JSON) and
+PDF (drawn by Pillow) are made here, so the package ships no binaries. The README's archive
+block is generated from the new catalogue, so `neuroverse readme --check` passes at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from PIL import Image, ImageDraw
 
 from .loader import load_catalogue
@@ -55,27 +54,34 @@ def _environment() -> Environment:
 
 
 def example_notebook() -> str:
-    notebook = new_notebook(
-        cells=[
-            new_markdown_cell("# A first experiment\n\nEvery notebook's first `# ` heading is "
-                              "the title `neuroverse add` suggests for it."),
-            new_markdown_cell("## Fitting a line\n\nLeast squares by hand, no libraries."),
-            new_code_cell(
-                "xs = [0, 1, 2, 3]\nys = [1, 3, 5, 7]\nn = len(xs)\n"
-                "slope = (n * sum(x * y for x, y in zip(xs, ys)) - sum(xs) * sum(ys)) / (\n"
-                "    n * sum(x * x for x in xs) - sum(xs) ** 2)\n"
-                "print(f'slope {slope:.1f}')",
-                execution_count=1,
-                outputs=[new_output("stream", name="stdout", text="slope 2.0\n")],
-            ),
+    """A small nbformat 4.5 notebook with one output, as Jupyter saves it."""
+
+    def lines(text: str) -> list[str]:
+        return text.splitlines(keepends=True)
+
+    code = ("xs = [0, 1, 2, 3]\nys = [1, 3, 5, 7]\nn = len(xs)\n"
+            "slope = (n * sum(x * y for x, y in zip(xs, ys)) - sum(xs) * sum(ys)) / (\n"
+            "    n * sum(x * x for x in xs) - sum(xs) ** 2)\n"
+            "print(f'slope {slope:.1f}')")
+    notebook = {
+        "cells": [
+            {"cell_type": "markdown", "id": "title", "metadata": {},
+             "source": lines("# A first experiment\n\nEvery notebook's first `# ` heading is "
+                             "the title `neuroverse add` suggests for it.")},
+            {"cell_type": "markdown", "id": "method", "metadata": {},
+             "source": lines("## Fitting a line\n\nLeast squares by hand, no libraries.")},
+            {"cell_type": "code", "id": "fit", "metadata": {}, "execution_count": 1,
+             "source": lines(code),
+             "outputs": [{"output_type": "stream", "name": "stdout", "text": ["slope 2.0\n"]}]},
         ],
-        metadata={
+        "metadata": {
             "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
             "language_info": {"name": "python"},
         },
-    )
-    text: str = nbformat.writes(notebook)
-    return text + "\n"
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    return json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
 
 
 def write_example_pdf(path: Path, title: str) -> None:
