@@ -94,7 +94,8 @@ def test_a_file_already_in_the_catalogue_is_refused(
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["experiment", "notebooks/nope.ipynb", "--section", "cnn"], "notebooks/nope.ipynb: no such file"),
+    (["experiment", "notebooks/nope.ipynb", "--section", "cnn"],
+     "notebooks/nope.ipynb: no such file"),
     (["experiment", "catalogue.yml", "--section", "cnn"], "expected a .ipynb or .py file"),
     (["article", "--title", "T", "--section", "cnn"], "needs a one-line summary"),
     (["experiment", "--section", "cnn"], "needs a title"),
