@@ -76,8 +76,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def _entry_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--title", help="default: the file's first heading or PDF title")
     parser.add_argument("--id", help="default: made from the title, unique")
-    parser.add_argument("--status", choices=STATUSES,
-                        help="default: completed, or planned when there is no file")
+    parser.add_argument("--status", choices=STATUSES, metavar="STATUS",
+                        help=f"{', '.join(STATUSES)}; default: completed, or planned when "
+                        "there is no file")
     parser.add_argument("--tag", action="append", default=[], metavar="TAG",
                         help="repeat or separate with commas")
     parser.add_argument("--added", type=_date, metavar="YYYY-MM-DD", help="default: today")
@@ -114,7 +115,8 @@ def _register_add(commands: Any) -> None:
     section = kinds.add_parser("section", help="a new section of the archive")
     section.add_argument("title")
     section.add_argument("--id", help="default: made from the title, unique")
-    section.add_argument("--status", choices=STATUSES, default="planned")
+    section.add_argument("--status", choices=STATUSES, default="planned", metavar="STATUS",
+                         help=f"{', '.join(STATUSES)}; default: planned")
     section.add_argument("--focus", help="one line: what the section covers")
     section.add_argument("--description", help="Markdown shown on the section page")
     section.add_argument("--planned", action="append", default=[], metavar="TOPIC",

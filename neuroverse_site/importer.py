@@ -22,7 +22,6 @@ import datetime as dt
 import re
 import sys
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -591,7 +590,3 @@ def run_import(readme_path: Path, output: Path | None) -> int:
         return EXIT_PROBLEMS
     print(f"{output}: written from {readme_path.name} ({summary})", file=sys.stderr)
     return EXIT_OK
-
-
-def iter_notes(result: ImportResult) -> Iterator[Note]:
-    yield from sorted(result.notes, key=lambda n: (n.line, n.column))
