@@ -30,6 +30,7 @@ lint: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/neuroverse check --strict
+	$(BIN)/neuroverse readme --check
 	$(BIN)/ruff check neuroverse_site tests
 	$(BIN)/mypy
 	$(BIN)/mkdocs build --strict --site-dir $$(mktemp -d)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .authoring_cli import register as register_authoring_commands
 from .checks import check_file
 from .diagnostics import Severity
 
@@ -33,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(run=_run_check)
+
+    register_authoring_commands(commands)  # add, readme, import, init
     return parser
 
 

@@ -338,6 +338,7 @@ class _Builder:
             title=_text(site_map.get("title")) or "NeuroVerse",
             tagline=_text(site_map.get("tagline")),
             repository_url=_text(site_map.get("repository_url")) or None,
+            url=_text(site_map.get("url")) or None,
             location=self.location(["site"]),
         )
         return Catalogue(

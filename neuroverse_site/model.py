@@ -90,6 +90,7 @@ class SiteInfo:
     title: str
     tagline: str = ""
     repository_url: str | None = None
+    url: str | None = None  # where the site is published
     location: Location | None = None
 
 
