@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from archive_factory import write_notebook
 from authoring_helpers import CATALOGUE, added_lines, make_archive
 from PIL import Image
 
@@ -14,6 +13,8 @@ from neuroverse_site import authoring_cli, safefile
 from neuroverse_site.authoring import choose_section, title_from_page_text
 from neuroverse_site.cli import main
 from neuroverse_site.loader import load_catalogue_file
+
+from archive_factory import write_notebook
 
 
 @pytest.fixture

@@ -7,13 +7,14 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from archive_factory import write_notebook, write_pdf
-from conftest import SiteBuilder
 
 from neuroverse_site.cli import main
 from neuroverse_site.importer import section_id, status_from_text, strip_emoji
 from neuroverse_site.loader import load_catalogue_file
 from neuroverse_site.model import Status
+
+from archive_factory import write_notebook, write_pdf
+from conftest import SiteBuilder
 
 SEED_STYLE = textwrap.dedent("""\
     <h1 align="center">🧠 Tiny Verse</h1>
