@@ -50,6 +50,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.font_manager import FontProperties  # noqa: E402
 from matplotlib.mathtext import MathTextParser  # noqa: E402
+from PIL import Image as PILImage  # noqa: E402
 from reportlab import rl_config  # noqa: E402
 from reportlab.lib import colors  # noqa: E402
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY  # noqa: E402
@@ -93,9 +94,9 @@ STYLES = {
     "abstract": ParagraphStyle("abstract", parent=BODY, fontName="Times-Italic", fontSize=10.5,
                                leftIndent=0.6 * cm, rightIndent=0.6 * cm, spaceAfter=10),
     "h2": ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=12.5, leading=16,
-                         textColor=colors.HexColor("#1d2a6b"), spaceBefore=9, spaceAfter=4),
+                         textColor=colors.HexColor("#1d2a6b"), spaceBefore=9, spaceAfter=4, keepWithNext=1),
     "h3": ParagraphStyle("h3", fontName="Helvetica-Bold", fontSize=10.5, leading=14,
-                         spaceBefore=6, spaceAfter=3),
+                         spaceBefore=6, spaceAfter=3, keepWithNext=1),
     "body": BODY,
     "item": ParagraphStyle("item", parent=BODY, spaceAfter=2),
     "caption": ParagraphStyle("caption", fontName="Helvetica", fontSize=8.5, leading=11,
@@ -151,8 +152,12 @@ class Renderer:
         width, height, depth, _, _ = self.parser.parse(expr, dpi=72, prop=prop)
         fig = plt.figure(figsize=(width / 72.0, height / 72.0))
         fig.text(0, depth / height, expr, fontproperties=prop)
-        png = self._name(tex, "png")
-        fig.savefig(png, dpi=300, format="png", metadata=PNG_META, transparent=False, facecolor="white")
+        png = self.tmp / f"math-{hashlib.sha1(f'{size}:{tex}'.encode()).hexdigest()[:16]}.png"
+        if not png.exists():  # identical formulas share one file, so the PDF embeds them once
+            buf = io.BytesIO()
+            fig.savefig(buf, dpi=250, format="png", metadata=PNG_META, facecolor="white")
+            # Maths is black on white: store it as 8-bit grey, a third of the size of RGB.
+            PILImage.open(buf).convert("L").save(png, optimize=True)
         plt.close(fig)
         return png, width, height, depth
 
@@ -162,7 +167,12 @@ class Renderer:
             raise ValueError(f"unknown figure {name!r} (define it in paper_figures.py)")
         fig = fn()
         png = self._name(name, "png")
-        fig.savefig(png, dpi=160, format="png", metadata=PNG_META, facecolor="white")
+        buf = io.BytesIO()
+        fig.savefig(buf, dpi=160, format="png", metadata=PNG_META, facecolor="white")
+        # Flatten to RGB (no alpha mask) and reduce to 128 colours: line art loses nothing
+        # visible, and the PDF's Flate compression shrinks the image severalfold.
+        img = PILImage.open(buf).convert("RGB").quantize(colors=128, method=PILImage.Quantize.MEDIANCUT, dither=PILImage.Dither.NONE)
+        img.convert("RGB").save(png, optimize=True)
         w_in, h_in = fig.get_size_inches()
         plt.close(fig)
         return png, w_in * 72, h_in * 72
@@ -277,8 +287,11 @@ def story_for(article: Article, r: Renderer) -> list:
                                       leftIndent=14, spaceAfter=6, bulletFontName="Times-Roman"))
         elif kind == "eq":
             eq_no += 1
-            png, w, h, _ = r.math(payload, 13)
-            t = Table([[Spacer(1, 1), Image(str(png), width=w, height=h), Paragraph(f"({eq_no})", STYLES["eqno"])]],
+            # Display style: full-size fractions, as in LaTeX's display maths.
+            png, w, h, _ = r.math(re.sub(r"\\frac(?=\{)", r"\\dfrac", payload), 13)
+            scale = min(1.0, (frame_w - 2.6 * cm) / w)  # shrink over-wide formulas to fit the column
+            t = Table([[Spacer(1, 1), Image(str(png), width=w * scale, height=h * scale),
+                        Paragraph(f"({eq_no})", STYLES["eqno"])]],
                       colWidths=[1.2 * cm, frame_w - 2.4 * cm, 1.2 * cm])
             t.setStyle(TableStyle([("ALIGN", (1, 0), (1, 0), "CENTER"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                    ("ALIGN", (2, 0), (2, 0), "RIGHT"),
