@@ -282,9 +282,13 @@ def story_for(article: Article, r: Renderer) -> list:
             story.append(Paragraph(inline(payload, r), STYLES["body"]))
         elif kind in ("ul", "ol"):
             flow = [ListItem(Paragraph(inline(t, r), STYLES["item"]), leftIndent=14) for t in payload]
-            story.append(ListFlowable(flow, bulletType="bullet" if kind == "ul" else "1",
-                                      start=None if kind == "ol" else "\u2022", bulletFontSize=8 if kind == "ul" else 10,
-                                      leftIndent=14, spaceAfter=6, bulletFontName="Times-Roman"))
+            if kind == "ul":
+                lst = ListFlowable(flow, bulletType="bullet", start="\u2022", bulletFontSize=8,
+                                   leftIndent=14, spaceAfter=6, bulletFontName="Times-Roman")
+            else:
+                lst = ListFlowable(flow, bulletType="1", bulletFormat="%s.", bulletFontSize=10.5,
+                                   leftIndent=16, spaceAfter=6, bulletFontName="Times-Roman")
+            story.append(lst)
         elif kind == "eq":
             eq_no += 1
             # Display style: full-size fractions, as in LaTeX's display maths.

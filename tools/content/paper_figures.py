@@ -185,9 +185,9 @@ def pooling_example():
         ax.add_patch(Rectangle((j, 2 - i), 2, 2, fill=False, ec=col, lw=2.2))
     ax.text(2, -0.5, "4x4 feature map", ha="center", va="top", fontsize=8)
     _grid(ax, mx, 7.0, 1.0, vmax=9)
-    ax.text(8, 0.5, "2x2 max-pool", ha="center", va="top", fontsize=8)
+    ax.text(8, 3.3, "2x2 max-pool", ha="center", va="bottom", fontsize=8)
     _grid(ax, av, 12.5, 1.0, vmax=9, fmt="{:.2f}", fs=7.5)
-    ax.text(13.5, 0.5, "2x2 average-pool", ha="center", va="top", fontsize=8)
+    ax.text(13.5, 3.3, "2x2 average-pool", ha="center", va="bottom", fontsize=8)
     _arrow(ax, (4.3, 2.2), (6.8, 2.2))
     _arrow(ax, (4.3, 1.6), (12.3, 1.3), rad=0.25)
     return fig
