@@ -31,8 +31,8 @@ NOTEBOOKS = ROOT / "notebooks"
 
 # Keep runs reproducible and quiet: fixed thread counts, no debugger chatter.
 ENV_DEFAULTS = {
-    "OMP_NUM_THREADS": "2",
-    "MKL_NUM_THREADS": "2",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
     "PYTHONHASHSEED": "0",
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
@@ -63,6 +63,7 @@ def execute_notebook(nb: nbformat.NotebookNode, workdir: Path, timeout: int = 30
         kernel_name="python3",
         allow_errors=False,
         record_timing=False,
+        coalesce_streams=True,  # one stream output per cell: stable JSON whatever the flush timing
         resources={"metadata": {"path": str(workdir)}},
     )
     client.execute()
