@@ -127,7 +127,10 @@ def read_article(path: Path) -> Article:
     for line in lines[1:end]:
         if line.strip() and not line.lstrip().startswith("#"):
             key, _, value = line.partition(":")
-            meta[key.strip()] = value.split(" #")[0].strip()
+            value = value.split(" #")[0].strip()
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1]  # allow YAML-style quoting, e.g. for titles with a colon
+            meta[key.strip()] = value
     for key in ("title", "author", "date", "section", "summary"):
         if not meta.get(key):
             raise ValueError(f"{path}: front matter lacks {key!r}")
@@ -269,7 +272,7 @@ def story_for(article: Article, r: Renderer) -> list:
     if meta.get("subtitle"):
         story.append(Paragraph(inline(meta["subtitle"], r, 11.5), STYLES["subtitle"]))
     story.append(Paragraph(f'{_inline_text(meta["author"])} &#183; {meta["date"]} &#183; '
-                           f'NeuroVerse archive, section: {_inline_text(meta["section"])}', STYLES["byline"]))
+                           f'archive section: {_inline_text(meta["section"])}', STYLES["byline"]))
     if meta.get("abstract"):
         story.append(Paragraph(inline(meta["abstract"], r), STYLES["abstract"]))
     eq_no = 0
