@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -99,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
             secs = run_file(path, ns.timeout, write=not ns.check)
         except Exception as exc:  # noqa: BLE001 - report and go on with the others
             failures += 1
-            print(f"FAIL {rel}: {type(exc).__name__}: {str(exc).splitlines()[-1] if str(exc) else ''}", flush=True)
+            msg = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip()  # drop ANSI colours from tracebacks
+            print(f"FAIL {rel}: {type(exc).__name__}: {msg.splitlines()[-1] if msg else ''}", flush=True)
             continue
         total += secs
         size_kb = path.stat().st_size / 1024
