@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve site test check lint clean
+.PHONY: serve site test check lint clean notebooks papers content
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,23 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/mkdocs build --strict --site-dir $$(mktemp -d)
 	$(BIN)/python -m pytest -n 2
+
+# The archive's own content, in a separate environment with the `content` extra
+# (PyTorch, scikit-learn, matplotlib, reportlab); the site build never needs it.
+CONTENT_VENV := .venv-content
+$(CONTENT_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(CONTENT_VENV)
+	$(CONTENT_VENV)/bin/pip install --quiet --upgrade pip
+	$(CONTENT_VENV)/bin/pip install --quiet -e ".[content]"
+	touch $@
+
+notebooks: $(CONTENT_VENV)/.installed
+	$(CONTENT_VENV)/bin/python tools/content/run_notebooks.py
+
+papers: $(CONTENT_VENV)/.installed
+	$(CONTENT_VENV)/bin/python tools/content/build_papers.py
+
+content: notebooks papers
 
 clean:
 	rm -rf site .cache
