@@ -104,6 +104,7 @@ class Section:
     planned: tuple[str, ...] = ()
     location: Location | None = None
     fields: Mapping[str, Location] = field(default_factory=dict)
+    key_path: str = ""  # where it is written, e.g. "experiments[3]"
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ class Experiment:
     added: dt.date | None = None
     location: Location | None = None
     fields: Mapping[str, Location] = field(default_factory=dict)
+    key_path: str = ""  # where it is written, e.g. "experiments[3]"
 
     @property
     def source(self) -> str | None:
@@ -144,6 +146,7 @@ class Article:
     added: dt.date | None = None
     location: Location | None = None
     fields: Mapping[str, Location] = field(default_factory=dict)
+    key_path: str = ""  # where it is written, e.g. "experiments[3]"
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,7 @@ class Resource:
     note: str = ""
     location: Location | None = None
     fields: Mapping[str, Location] = field(default_factory=dict)
+    key_path: str = ""  # where it is written, e.g. "experiments[3]"
 
 
 @dataclass(frozen=True)
@@ -185,8 +189,7 @@ class Catalogue:
 
     def recent(self, limit: int) -> tuple[Experiment | Article, ...]:
         """Entries with a date, newest first; ties keep catalogue order."""
-        dated: list[Experiment | Article] = [
-            e for e in (*self.experiments, *self.articles) if e.added is not None
-        ]
+        entries: tuple[Experiment | Article, ...] = (*self.experiments, *self.articles)
+        dated = [e for e in entries if e.added is not None]
         dated.sort(key=lambda e: e.added or dt.date.min, reverse=True)
         return tuple(dated[:limit])
