@@ -278,11 +278,16 @@ def _files(catalogue: Catalogue, archive: _Archive,
         size = path.stat().st_size
         if size > limit:
             yield Diagnostic(
-                "NV305", f"'{relative}' is {size / 1024 / 1024:.1f} MB, over the "
+                "NV305", f"'{relative}' is {_megabytes(size)}, over the "
                 f"{options.max_file_size_mb:g} MB limit", location, key_path,
                 hint="large files make the site slow to download; shrink it (clear big "
                 "outputs, compress images) or raise `max_file_size_mb`",
             )
+
+
+def _megabytes(size: int) -> str:
+    megabytes = size / 1024 / 1024
+    return f"{megabytes:.1f} MB" if megabytes >= 0.1 else f"{size / 1024:.1f} KB"
 
 
 def notebook_problem(path: Path) -> str | None:

@@ -165,7 +165,25 @@ def _decode(data: bytes | str, path: str) -> str | Diagnostic:
         )
 
 
+_OPENED = {"quoted scalar": "quoted text", "flow sequence": "list '['",
+           "flow mapping": "mapping '{'"}
+
+
 def _yaml_syntax(exc: yaml.MarkedYAMLError, path: str, text: str) -> Diagnostic:
+    context = (exc.context or "").replace("while scanning a ", "").replace("while parsing a ", "")
+    unclosed = exc.problem == "found unexpected end of stream" or (
+        exc.problem or "").startswith("did not find expected ',' or")
+    if unclosed and context in _OPENED and exc.context_mark is not None:
+        # An unclosed quote or bracket is noticed lines later; the opening is where it is
+        # fixed, so that is where it is reported.
+        opened, noticed = exc.context_mark, exc.problem_mark
+        return Diagnostic(
+            "NV001", f"this {_OPENED[context]} is never closed",
+            Location(path, opened.line + 1, opened.column + 1),
+            hint="close it on the same line" + (
+                f"; YAML noticed at line {noticed.line + 1}, column {noticed.column + 1}"
+                if noticed else ""),
+        )
     mark = exc.problem_mark or exc.context_mark
     location = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path, 1, 1)
     problem = (exc.problem or exc.context or "invalid YAML").strip()
@@ -203,6 +221,14 @@ _PLAIN_WORDS = {
     "did not find expected key": (
         "this line is indented differently from the keys around it",
         "keys of one mapping line up in the same column",
+    ),
+    "did not find expected '-' indicator": (
+        "this line is indented differently from the lines around it",
+        "keys of one entry line up in the same column, under the first key after '- '",
+    ),
+    "found undefined alias": (
+        "'*' starts an alias, but no anchor ('&') of that name is defined",
+        "text that starts with '*' must be quoted",
     ),
 }
 
@@ -340,8 +366,12 @@ def _schema_diagnostics(document: dict[str, Any], tree: _Tree) -> Iterator[Diagn
     errors = list(_validator().iter_errors(document))
     # A value of the wrong type also fails its pattern or enum; say only the first thing.
     mistyped = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
+    misshapen = {tuple(e.absolute_path) for e in errors if e.validator == "pattern"}
     for error in errors:
-        if error.validator != "type" and tuple(error.absolute_path) in mistyped:
+        where = tuple(error.absolute_path)
+        if error.validator != "type" and where in mistyped:
+            continue
+        if error.validator == "format" and where in misshapen:
             continue
         yield from _explain(error, tree)
 
@@ -388,9 +418,14 @@ def _explain(error: ValidationError, tree: _Tree) -> Iterator[Diagnostic]:
             )
     elif validator == "required":
         missing = str(error.message).split("'")[1]
+        instance = error.instance if isinstance(error.instance, dict) else {}
+        unknown = set(instance) - set(schema.get("properties", {}))
+        if difflib.get_close_matches(missing, sorted(unknown), n=1):
+            return  # a misspelt key: its NV100 already suggests this name
         yield Diagnostic(
             "NV101", f"missing required field '{missing}'", loc, subject,
-            hint=f"add `{missing}:` to this entry",
+            hint=f"add `{missing}:` to this entry" if where
+            else f"add `{missing}:` at the top level of the file",
         )
     elif validator == "type":
         wanted = _TYPE_NAMES.get(str(error.validator_value), str(error.validator_value))
@@ -407,6 +442,8 @@ def _explain(error: ValidationError, tree: _Tree) -> Iterator[Diagnostic]:
             hint = f"put it in quotes: '{raw if raw is not None else error.instance}'"
         elif wanted == "a list" and isinstance(error.instance, str):
             hint = f"write a list: [{error.instance}]"
+        elif error.instance is None:
+            hint = "write the value after the colon, or remove the key"
         yield Diagnostic("NV102", f"expected {wanted}, found {found}", loc, subject, hint=hint)
     elif validator == "enum":
         options = [str(v) for v in error.validator_value]

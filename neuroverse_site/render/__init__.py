@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from markupsafe import escape
 
+from ..diagnostics import Diagnostic, Severity
 from ..model import Article, Catalogue, Experiment, Section, Status
 
 NOTEBOOK_MARKER = "<!-- neuroverse:notebook -->"
@@ -49,6 +50,7 @@ def thumbnail_uri(article: Article) -> str:
 EXPERIMENT_LOG_URI = "experiments/index.md"
 ARTICLES_URI = "articles/index.md"
 RESOURCES_URI = "resources.md"
+PROBLEMS_URI = "catalogue-problems.md"
 STYLESHEET_URI = f"{ASSETS_DIR}/neuroverse.css"
 RESERVED_IDS = frozenset({"index"})
 
@@ -247,6 +249,20 @@ class Renderer:
         pages.append(GeneratedPage(RESOURCES_URI, "Resources",
                                    self._render("resources.md.j2", RESOURCES_URI)))
         return pages
+
+    def problems_page(self, problems: Sequence[Diagnostic]) -> GeneratedPage:
+        """A page listing the catalogue's problems, for builds that go on despite errors."""
+        errors = sum(p.severity is Severity.ERROR for p in problems)
+        return GeneratedPage(PROBLEMS_URI, "Catalogue problems", self._render(
+            "problems.md.j2", PROBLEMS_URI, problems=problems, errors=errors,
+            warnings=len(problems) - errors))
+
+    def problems_notice(self, problems: Sequence[Diagnostic], from_uri: str) -> str:
+        """An admonition for the home page pointing at the problems page."""
+        errors = sum(p.severity is Severity.ERROR for p in problems)
+        return (f'!!! failure "The catalogue has {errors} error{"s" * (errors != 1)}"\n\n'
+                f"    This build shows what could be read. "
+                f"[See the list of problems]({self._helpers(from_uri)['link'](PROBLEMS_URI)}).\n\n")
 
     def status_table(self, from_uri: str) -> str:
         return self._render("status_table.md.j2", from_uri)
