@@ -110,6 +110,7 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!~^=|-])")
 _HTML_SPECIALS = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 _SAFE_LINK = re.compile(r"^(https?:|mailto:|#|\.{0,2}/|[\w-]+(/|\.md|\.html|$))", re.IGNORECASE)
 _MARKDOWN_LINK_TARGET = re.compile(r"(\]\()\s*([^)\s]*)")
+_REFERENCE_DEFINITION = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(\S*)", re.MULTILINE)
 
 
 def _html_escape(text: str) -> str:
@@ -141,12 +142,20 @@ def markdown_filter(value: object) -> str:
         target = match.group(2)
         return match.group(0) if _SAFE_LINK.match(target) else f"{match.group(1)}#"
 
-    return _MARKDOWN_LINK_TARGET.sub(neutralise, text)
+    # Inline links `[x](target)` and reference definitions `[x]: target` alike.
+    text = _MARKDOWN_LINK_TARGET.sub(neutralise, text)
+    return _REFERENCE_DEFINITION.sub(neutralise, text)
 
 
 def yaml_string_filter(value: object) -> str:
     """A YAML scalar for front matter; JSON strings are valid YAML."""
     return json.dumps(" ".join(str(value).split()), ensure_ascii=False)
+
+
+def page_title_filter(value: object) -> str:
+    """A page title for front matter. MkDocs and the theme put titles into the navigation,
+    the browser tab and search results without escaping them, so the escaping is done here."""
+    return yaml_string_filter(_html_escape(str(value)))
 
 
 def href_filter(value: object) -> str:
@@ -191,6 +200,7 @@ class Renderer:
         self.env.filters.update(
             text=text_filter, cell=cell_filter, attr=attr_filter, markdown=markdown_filter,
             yaml_string=yaml_string_filter, size=size_filter, href=href_filter,
+            page_title=page_title_filter,
         )
 
     # Links ------------------------------------------------------------------------------
