@@ -41,7 +41,7 @@ def test_errors_exit_1_with_one_line_each(tmp_path: Path,
     assert lines == [
         "catalogue.yml:5:32: error NV201 experiments[0].section: unknown section 'cnnn'",
         "catalogue.yml:6:10: error NV200 experiments[1].id: experiment id 'a' is already used",
-        "catalogue.yml:6:38: error NV100 experiments[1].stauts: unknown key 'stauts'",
+        "catalogue.yml:6:37: error NV100 experiments[1].stauts: unknown key 'stauts'",
     ]
     assert "    hint: did you mean 'cnn'? known: cnn" in out
     assert "3 errors, 0 warnings" in err
