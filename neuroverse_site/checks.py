@@ -222,16 +222,25 @@ class _Archive:
         return self._files
 
     def nearest(self, relative: str) -> str:
+        """A hint naming the existing file most like `relative`: same folder and a similar
+        name first, then the same name in any folder; else the files there are."""
         suffix = PurePosixPath(relative).suffix.lower()
         existing = [f for f in self.files() if PurePosixPath(f).suffix.lower() == suffix]
-        close = difflib.get_close_matches(relative, existing, n=1, cutoff=0.5)
-        if not close:  # same name in another folder, or another case
-            names = {PurePosixPath(p).name.lower(): p for p in existing}
-            close = [names[c] for c in difflib.get_close_matches(
-                PurePosixPath(relative).name.lower(), list(names), n=1, cutoff=0.6)]
-        if close:
-            return f"did you mean '{close[0]}'?"
-        return f"no {suffix} file exists in the archive" if suffix else ""
+
+        def stem(path: str, name_only: bool = False) -> str:
+            pure = PurePosixPath(path)
+            return (pure.stem if name_only else str(pure.with_suffix(""))).lower()
+
+        for name_only in (False, True):
+            candidates = {stem(f, name_only): f for f in existing}
+            close = difflib.get_close_matches(stem(relative, name_only), list(candidates),
+                                              n=1, cutoff=0.7)
+            if close:
+                return f"did you mean '{candidates[close[0]]}'?"
+        if not existing:
+            return f"the archive has no {suffix} files" if suffix else ""
+        listed = ", ".join(existing[:5]) + (", ..." if len(existing) > 5 else "")
+        return f"no similar name; the archive's {suffix} files: {listed}"
 
 
 def _named_files(catalogue: Catalogue) -> Iterator[tuple[str, str, str, Location | None]]:
