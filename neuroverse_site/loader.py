@@ -74,7 +74,23 @@ def catalogue_schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Draft7Validator:
-    return Draft7Validator(catalogue_schema(), format_checker=FormatChecker(formats=["date"]))
+    # Local $refs are inlined once: following them for every value was most of the time a
+    # large catalogue took to check.
+    schema = _inline_refs(catalogue_schema(), catalogue_schema().get("definitions", {}))
+    return Draft7Validator(schema, format_checker=FormatChecker(formats=["date"]))
+
+
+def _inline_refs(node: Any, definitions: Mapping[str, Any]) -> Any:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/definitions/"):
+            target = _inline_refs(definitions[ref.rsplit("/", 1)[1]], definitions)
+            # Draft 7 ignores keys beside $ref; only the annotations are kept, for editors.
+            return {**target, **{k: v for k, v in node.items() if k == "description"}}
+        return {k: _inline_refs(v, definitions) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_inline_refs(v, definitions) for v in node]
+    return node
 
 
 @dataclass
