@@ -214,9 +214,9 @@ def _yaml_syntax(exc: yaml.MarkedYAMLError, path: str, text: str) -> Diagnostic:
         )
     problem, hint = _PLAIN_WORDS.get(problem, (problem, ""))
     if exc.context and not hint:
-        opened = exc.context_mark.line + 1 if exc.context_mark else None
-        hint = exc.context + (f" (opened at line {opened})"
-                              if opened and opened != location.line else "")
+        opened_at = exc.context_mark.line + 1 if exc.context_mark else None
+        hint = exc.context + (f" (opened at line {opened_at})"
+                              if opened_at and opened_at != location.line else "")
     return Diagnostic("NV001", problem, location, hint=hint)
 
 

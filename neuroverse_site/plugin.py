@@ -48,7 +48,7 @@ log = get_plugin_logger(__name__)
 REQUIRED_EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition")
 
 
-class NeuroverseConfig(Config):
+class NeuroverseConfig(Config):  # type: ignore[no-untyped-call,unused-ignore]
     catalogue = c.Type(str, default="catalogue.yml")
     """Path to the catalogue, relative to mkdocs.yml."""
     trust_notebook_outputs = c.Type(bool, default=False)
@@ -61,7 +61,7 @@ class NeuroverseConfig(Config):
     """Warn (NV305) about notebooks and PDFs larger than this many megabytes."""
 
 
-class NeuroversePlugin(BasePlugin[NeuroverseConfig]):
+class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped-call,unused-ignore]
     supports_multiple_instances = False
 
     def __init__(self) -> None:
