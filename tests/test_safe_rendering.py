@@ -210,3 +210,25 @@ def test_a_broken_notebook_or_pdf_breaks_only_its_own_page(build_site: SiteBuild
     assert site.article("articles/fine/").css_first("object.nv-pdf") is not None
     assert any("NV303" in line for line in site.warnings())
     assert any("NV304" in line for line in site.warnings())
+
+
+def test_file_names_cannot_break_out_of_links(build_site: SiteBuilder) -> None:
+    notebook = "notebooks/a (b) <img src=x onerror=alert(1)>.ipynb"
+    pdf = "papers/x) <b onclick=alert(2)> #1.pdf"
+    catalogue = f"""
+        site: {{title: Paths}}
+        sections:
+          - {{id: cnn, title: CNNs, status: active}}
+        experiments:
+          - {{id: a, title: A, section: cnn, notebook: "{notebook}"}}
+        articles:
+          - {{id: p, title: P, summary: S, sections: [cnn], pdf: "{pdf}"}}
+    """
+    site = build_site(catalogue, {notebook: lambda p: write_notebook(p, "A"),
+                                  pdf: lambda p: write_pdf(p)})
+    for url in ("experiments/a/", "articles/p/", "experiments/", "sections/cnn/"):
+        assert dangerous(site.html(url)) == [], url
+    downloads = site.article("articles/p/").css("a[download]")
+    assert {a.attributes["href"] for a in downloads} == {
+        "../../papers/x%29%20%3Cb%20onclick%3Dalert%282%29%3E%20%231.pdf"}
+    assert (site.site_dir / pdf).is_file()

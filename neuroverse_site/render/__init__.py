@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from markupsafe import escape
@@ -212,12 +213,14 @@ class Renderer:
 
         def link(target_uri: str) -> str:
             """A Markdown link target, relative to this page's source; MkDocs checks it."""
-            return posixpath.relpath(target_uri, from_dir or ".")
+            # Percent-encoded: a file name with `)`, `<` or spaces must not end the link
+            # early and spill into the page as Markdown or HTML.
+            return quote(posixpath.relpath(target_uri, from_dir or "."), safe="/")
 
         def url(target_uri: str) -> str:
             """A raw-HTML URL relative to this page's URL, for tags MkDocs does not rewrite."""
             target = page_url(target_uri, self.use_directory_urls)
-            relative = posixpath.relpath(target or ".", from_url_dir or ".")
+            relative = quote(posixpath.relpath(target or ".", from_url_dir or "."), safe="/")
             return relative + ("/" if target.endswith("/") and relative != "." else "")
 
         return {"link": link, "url": url}
