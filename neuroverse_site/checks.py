@@ -12,10 +12,13 @@ import difflib
 import json
 import os
 import re
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
+
+import nbformat
 
 from .diagnostics import Diagnostic, sorted_diagnostics
 from .loader import LoadResult, load_catalogue_file
@@ -313,9 +316,19 @@ def notebook_problem(path: Path) -> str | None:
         return "is not a Jupyter notebook (it has no list of cells)"
     if data.get("nbformat") != 4:
         return f"is nbformat {data.get('nbformat')}, not 4"
-    for number, cell in enumerate(data["cells"], 1):
-        if not isinstance(cell, dict) or "source" not in cell or "cell_type" not in cell:
-            return f"has a damaged cell (cell {number} lacks its type or source)"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # missing cell ids: nbformat adds them and warns
+        try:
+            nbformat.validate(data)
+        except nbformat.ValidationError as exc:
+            where = "".join(f"[{step}]" if isinstance(step, int) else f".{step}"
+                            for step in exc.absolute_path).lstrip(".")
+            message = str(exc.message)
+            if "is not valid under any of the given schemas" in message:
+                message = "not a kind of cell or output the format knows"
+            elif len(message) > 100:
+                message = message[:97] + "..."
+            return f"does not follow the notebook format at {where or 'the top level'}: {message}"
     return None
 
 

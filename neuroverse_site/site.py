@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
+
 from .checks import notebook_problem, resolve_inside
 from .diagnostics import Diagnostic
 from .model import Catalogue
@@ -30,6 +32,11 @@ from .render import (
     Renderer,
     thumbnail_uri,
 )
+
+# What nbconvert raises on notebooks that are JSON but damaged inside (a bad base64 image,
+# an output of the wrong shape); such a notebook gets a note on its page, the build goes on.
+_CONVERSION_ERRORS = (nbformat.ValidationError, ValueError, TypeError, KeyError,
+                      AttributeError)
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,8 @@ def build_site_content(catalogue: Catalogue, root: Path, converter: NotebookConv
                 body = converter.convert(path) if experiment.notebook else render_script(path)
             except NotebookProblem as exc:
                 problem = str(exc)
+            except _CONVERSION_ERRORS as exc:  # damage the format check does not see
+                problem = f"cannot be converted ({type(exc).__name__}: {exc})"
         if problem is not None:
             experiment_facts[experiment.id] = ExperimentFacts(
                 size_bytes=path.stat().st_size, problem=problem)

@@ -191,6 +191,7 @@ def test_a_broken_notebook_or_pdf_breaks_only_its_own_page(build_site: SiteBuild
         experiments:
           - {id: good, title: Good, section: cnn, notebook: notebooks/good.ipynb}
           - {id: broken, title: Broken, section: cnn, notebook: notebooks/broken.ipynb}
+          - {id: bad-image, title: Bad image, section: cnn, notebook: notebooks/bad_image.ipynb}
         articles:
           - {id: fine, title: Fine, summary: Fine., sections: [cnn], pdf: papers/fine.pdf}
           - {id: cut, title: Cut, summary: Cut., sections: [cnn], pdf: papers/cut.pdf}
@@ -198,6 +199,9 @@ def test_a_broken_notebook_or_pdf_breaks_only_its_own_page(build_site: SiteBuild
     files = {
         "notebooks/good.ipynb": lambda p: write_notebook(p, "Good"),
         "notebooks/broken.ipynb": '{"cells": [',
+        # Valid to the notebook schema, but its PNG is not base64: only conversion finds out.
+        "notebooks/bad_image.ipynb": lambda p: write_notebook(p, "Bad", image=False, extra_outputs=[
+            {"output_type": "display_data", "data": {"image/png": "!!!not-base64"}}]),
         "papers/fine.pdf": lambda p: write_pdf(p),
         "papers/cut.pdf": lambda p: p.write_bytes(write_pdf(p).read_bytes()[:2000]),
     }
@@ -206,6 +210,7 @@ def test_a_broken_notebook_or_pdf_breaks_only_its_own_page(build_site: SiteBuild
     assert "cannot be shown" in site.article("experiments/broken/").text()
     assert "is not valid JSON" in site.article("experiments/broken/").text()
     assert site.article("experiments/good/").css_first(".nv-notebook") is not None
+    assert "cannot be converted" in site.article("experiments/bad-image/").text()
     assert "truncated" in site.article("articles/cut/").text()
     assert site.article("articles/fine/").css_first("object.nv-pdf") is not None
     assert any("NV303" in line for line in site.warnings())
