@@ -9,7 +9,7 @@ _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def slugify(text: str, max_length: int = 48) -> str:
-    """'U-Net: Encoder–Decoder' -> 'u-net-encoder-decoder'."""
+    """'U-Net: Encoder–Decoder' -> 'u-net-encoder-decoder'."""  # noqa: RUF002
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = _NOT_WORD.sub("-", ascii_text.lower()).strip("-")
     if len(slug) > max_length:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import html
 import posixpath
+from html import escape as escape_html
 from pathlib import Path
 from typing import Any
 
@@ -124,7 +124,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         catalogue = self.content.renderer.catalogue
         generated = {p.src_uri for p in self.content.pages}
         sections = [
-            {f"{s.number}. {html.escape(s.title)}": [section_uri(s)]
+            {f"{s.number}. {escape_html(s.title)}": [section_uri(s)]
              + [experiment_uri(e) for e in catalogue.experiments_in(s.id)]}
             for s in catalogue.sections
         ]
