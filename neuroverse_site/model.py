@@ -105,6 +105,7 @@ class Section:
     planned: tuple[str, ...] = ()
     location: Location | None = None
     fields: Mapping[str, Location] = field(default_factory=dict)
+    key_path: str = ""  # where it is written, e.g. "experiments[3]"
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ class Experiment:
     added: dt.date | None = None
     location: Location | None = None
     fields: Mapping[str, Location] = field(default_factory=dict)
+    key_path: str = ""  # where it is written, e.g. "experiments[3]"
 
     @property
     def source(self) -> str | None:
@@ -145,6 +147,7 @@ class Article:
     added: dt.date | None = None
     location: Location | None = None
     fields: Mapping[str, Location] = field(default_factory=dict)
+    key_path: str = ""  # where it is written, e.g. "experiments[3]"
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,7 @@ class Resource:
     note: str = ""
     location: Location | None = None
     fields: Mapping[str, Location] = field(default_factory=dict)
+    key_path: str = ""  # where it is written, e.g. "experiments[3]"
 
 
 @dataclass(frozen=True)
