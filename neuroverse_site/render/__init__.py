@@ -107,7 +107,14 @@ class GeneratedPage:
 # ---------------------------------------------------------------------------------------
 # Escaping. Catalogue text is data: it must read as written and never become markup.
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!~^=|-])")
+# Characters with a meaning anywhere in a line of Markdown: emphasis, code, attribute lists,
+# links, tables, escapes. Only characters Markdown accepts a backslash before belong here;
+# any other would show the backslash on the page.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]|])")
+# ...and those that mean something only where a block starts: headings, list items.
+_BLOCK_START = re.compile(r"^(\d*)([#+.)-])")
+# An ampersand is only markup when it starts an entity such as &lt; or &#60;.
+_ENTITY_START = re.compile(r"&(?=#?\w+;)")
 _HTML_SPECIALS = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 _SAFE_LINK = re.compile(r"^(https?:|mailto:|#|\.{0,2}/|[\w-]+(/|\.md|\.html|$))", re.IGNORECASE)
 _MARKDOWN_LINK_TARGET = re.compile(r"(\]\()\s*([^)\s]*)")
@@ -121,7 +128,9 @@ def _html_escape(text: str) -> str:
 def text_filter(value: object) -> str:
     """Plain text, shown literally: no Markdown, no HTML, on one line."""
     flat = " ".join(str(value).split())
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", _html_escape(flat))
+    html_safe = _ENTITY_START.sub("&amp;", flat).replace("<", "&lt;").replace(">", "&gt;")
+    inline_safe = _MARKDOWN_SPECIALS.sub(r"\\\1", html_safe)
+    return _BLOCK_START.sub(r"\1\\\2", inline_safe)
 
 
 def cell_filter(value: object) -> str:
