@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve site test check lint screenshots clean
+.PHONY: serve site test check lint screenshots clean notebooks papers content
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,7 @@ lint: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/neuroverse check --strict
+	$(BIN)/neuroverse readme --check
 	$(BIN)/ruff check neuroverse_site tests
 	$(BIN)/mypy
 	$(BIN)/mkdocs build --strict --site-dir $$(mktemp -d)
@@ -38,6 +39,23 @@ test: $(STAMP)
 # Light and dark screenshots of a home, section, experiment and article page (needs Chromium).
 screenshots: $(STAMP)
 	$(BIN)/python -m pytest -q tests/browser/test_accessibility.py
+
+# The archive's own content, in a separate environment with the `content` extra
+# (PyTorch, scikit-learn, matplotlib, reportlab); the site build never needs it.
+CONTENT_VENV := .venv-content
+$(CONTENT_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(CONTENT_VENV)
+	$(CONTENT_VENV)/bin/pip install --quiet --upgrade pip
+	$(CONTENT_VENV)/bin/pip install --quiet -e ".[content]"
+	touch $@
+
+notebooks: $(CONTENT_VENV)/.installed
+	$(CONTENT_VENV)/bin/python tools/content/run_notebooks.py
+
+papers: $(CONTENT_VENV)/.installed
+	$(CONTENT_VENV)/bin/python tools/content/build_papers.py
+
+content: notebooks papers
 
 clean:
 	rm -rf site .cache

@@ -1,35 +1,51 @@
 """Cross-reference and file checks over a loaded catalogue.
 
-One function, `check_catalogue`, serves the plugin and `neuroverse check` alike.
+One function, `check_file`, serves the plugin and `neuroverse check` alike: it loads the
+catalogue, runs every check and returns all problems in one sorted list. `publishable` then
+says which entries the site can show despite them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
-from collections.abc import Iterable, Iterator
+import os
+import re
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
+
+import nbformat
 
 from .diagnostics import Diagnostic, sorted_diagnostics
 from .loader import LoadResult, load_catalogue_file
-from .model import Catalogue, Location
+from .model import Article, Catalogue, Experiment, Location, Section
+from .pdfs import pdf_problem
 
 NOTEBOOK_DIR = "notebooks"
 PAPER_DIR = "papers"
+DEFAULT_MAX_FILE_SIZE_MB = 25.0
+
+# Experiment and article pages live under experiments/ and articles/, next to these
+# generated listings; an entry with the same id would take the listing's place.
+RESERVED_IDS = frozenset({"index"})
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# Folders never searched for "did you mean" files or orphans: tools' and build output.
+_SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site"})
 
 
 @dataclass(frozen=True)
 class CheckOptions:
     report_orphans: bool = True
+    max_file_size_mb: float = DEFAULT_MAX_FILE_SIZE_MB
 
 
 def check_file(path: Path, root: Path | None = None,
                options: CheckOptions = CheckOptions()) -> LoadResult:
-    """Load and check a catalogue file: the one entry point for every front end.
-
-    `root` is the archive folder that notebook and PDF paths are relative to; it defaults to
-    the catalogue's own folder."""
+    """Load and check a catalogue file: the one entry point for every front end."""
     root = root or path.parent
     result = load_catalogue_file(path, _display(path, path.parent))
     if result.catalogue is not None:
@@ -47,78 +63,140 @@ def _display(path: Path, root: Path) -> str:
 
 def check_catalogue(catalogue: Catalogue, root: Path,
                     options: CheckOptions = CheckOptions()) -> list[Diagnostic]:
+    archive = _Archive(root)
     found: list[Diagnostic] = []
     found += _duplicate_ids(catalogue)
+    found += _reserved_ids(catalogue)
+    found += _duplicate_titles(catalogue)
     found += _references(catalogue)
-    found += _files(catalogue, root)
+    found += _files(catalogue, archive, options)
     if options.report_orphans:
-        found += _orphans(catalogue, root)
+        found += _orphans(catalogue, archive)
     return found
 
 
+# ---------------------------------------------------------------------------------------
+# Ids and titles
+
+_Entry = TypeVar("_Entry", Section, Experiment, Article)
+
+
+def _groups(catalogue: Catalogue) -> list[tuple[str, Sequence[Section | Experiment | Article]]]:
+    return [("section", catalogue.sections), ("experiment", catalogue.experiments),
+            ("article", catalogue.articles)]
+
+
 def _duplicate_ids(catalogue: Catalogue) -> Iterator[Diagnostic]:
-    groups: list[tuple[str, Iterable[tuple[str, Location | None]]]] = [
-        ("sections", ((s.id, s.location) for s in catalogue.sections)),
-        ("experiments", ((e.id, e.location) for e in catalogue.experiments)),
-        ("articles", ((a.id, a.location) for a in catalogue.articles)),
-    ]
-    for kind, items in groups:
+    # Each kind has its own URL folder (sections/, experiments/, articles/), so only ids
+    # within one kind can collide.
+    for kind, entries in _groups(catalogue):
         first_seen: dict[str, Location | None] = {}
-        for index, (item_id, location) in enumerate(items):
-            if item_id in first_seen:
-                earlier = first_seen[item_id]
+        for entry in entries:
+            if entry.id in first_seen:
+                earlier = first_seen[entry.id]
                 yield Diagnostic(
-                    "NV200", f"id '{item_id}' is already used", location, f"{kind}[{index}].id",
-                    hint=f"first used at line {earlier.line}; ids name pages, so each must be unique"
-                    if earlier else "",
+                    "NV200", f"{kind} id '{entry.id}' is already used",
+                    entry.fields.get("id", entry.location), f"{entry.key_path}.id",
+                    hint=(f"first used at line {earlier.line}; " if earlier else "")
+                    + f"ids name pages, so each {kind} needs its own",
                 )
             else:
-                first_seen[item_id] = location
+                first_seen[entry.id] = entry.location
 
 
-def _suggest(name: str, known: Iterable[str]) -> str:
-    options = list(known)
+def _reserved_ids(catalogue: Catalogue) -> Iterator[Diagnostic]:
+    for kind, entries in _groups(catalogue)[1:]:
+        for entry in entries:
+            if entry.id in RESERVED_IDS:
+                yield Diagnostic(
+                    "NV205", f"'{entry.id}' is the name of the {kind} list page",
+                    entry.fields.get("id", entry.location), f"{entry.key_path}.id",
+                    hint=f"choose another id, e.g. '{entry.id}-1' or a word from the title",
+                )
+
+
+def _title_key(title: str) -> str:
+    return " ".join(title.casefold().split())
+
+
+def _duplicate_titles(catalogue: Catalogue) -> Iterator[Diagnostic]:
+    for section in catalogue.sections:
+        listings: list[tuple[str, Sequence[Experiment | Article]]] = [
+            ("experiment", catalogue.experiments_in(section.id)),
+            ("article", catalogue.articles_in(section.id)),
+        ]
+        for kind, entries in listings:
+            first_seen: dict[str, Experiment | Article] = {}
+            for entry in entries:
+                earlier = first_seen.setdefault(_title_key(entry.title), entry)
+                if earlier is not entry and earlier.id != entry.id:
+                    line = earlier.location.line if earlier.location else "?"
+                    yield Diagnostic(
+                        "NV204", f"{kind} title '{entry.title}' is already used in section "
+                        f"'{section.id}'", entry.fields.get("title", entry.location),
+                        f"{entry.key_path}.title",
+                        hint=f"'{earlier.id}' (line {line}) has the same title; readers "
+                        "cannot tell the two cards apart",
+                    )
+
+
+# ---------------------------------------------------------------------------------------
+# References
+
+
+def _suggest(name: str, known: Iterable[str], kind: str) -> str:
+    options = list(dict.fromkeys(known))
     close = difflib.get_close_matches(name, options, n=1)
-    listed = f"known: {', '.join(options)}" if options else "no sections are defined yet"
+    listed = f"known: {', '.join(options)}" if options else f"no {kind}s are defined yet"
     return (f"did you mean '{close[0]}'? " if close else "") + listed
 
 
 def _references(catalogue: Catalogue) -> Iterator[Diagnostic]:
     section_ids = [s.id for s in catalogue.sections]
     article_ids = [a.id for a in catalogue.articles]
-    for index, experiment in enumerate(catalogue.experiments):
-        if experiment.section not in section_ids:
+    known_sections, known_articles = set(section_ids), set(article_ids)
+    for experiment in catalogue.experiments:
+        if experiment.section and experiment.section not in known_sections:
             yield Diagnostic(
                 "NV201", f"unknown section '{experiment.section}'",
                 experiment.fields.get("section", experiment.location),
-                f"experiments[{index}].section", hint=_suggest(experiment.section, section_ids),
+                f"{experiment.key_path}.section",
+                hint=_suggest(experiment.section, section_ids, "section"),
             )
-        for related in experiment.articles:
-            if related not in article_ids:
+        for index, related in enumerate(experiment.articles):
+            if related not in known_articles:
                 yield Diagnostic(
                     "NV202", f"unknown article '{related}'",
-                    experiment.fields.get("articles", experiment.location),
-                    f"experiments[{index}].articles", hint=_suggest(related, article_ids),
+                    experiment.fields.get(f"articles[{index}]", experiment.location),
+                    f"{experiment.key_path}.articles[{index}]",
+                    hint=_suggest(related, article_ids, "article"),
                 )
-    for index, article in enumerate(catalogue.articles):
-        if not article.sections:
+    for article in catalogue.articles:
+        if not article.sections and "sections" in article.fields:
             yield Diagnostic(
                 "NV203", f"article '{article.id}' belongs to no section",
-                article.fields.get("sections", article.location), f"articles[{index}].sections",
+                article.fields.get("sections", article.location), f"{article.key_path}.sections",
                 hint="list at least one section id, e.g. sections: [research]",
             )
-        for section_id in article.sections:
-            if section_id not in section_ids:
+        for index, section_id in enumerate(article.sections):
+            if section_id not in known_sections:
                 yield Diagnostic(
                     "NV201", f"unknown section '{section_id}'",
-                    article.fields.get("sections", article.location),
-                    f"articles[{index}].sections", hint=_suggest(section_id, section_ids),
+                    article.fields.get(f"sections[{index}]", article.location),
+                    f"{article.key_path}.sections[{index}]",
+                    hint=_suggest(section_id, section_ids, "section"),
                 )
+
+
+# ---------------------------------------------------------------------------------------
+# Files
 
 
 def resolve_inside(root: Path, relative: str) -> Path | None:
-    """The file `relative` names under `root`, or None when it would leave the archive."""
-    if PurePosixPath(relative).is_absolute() or relative.startswith(("/", "\\")):
+    """The file `relative` names under `root`, or None when it would leave the archive
+    (an absolute path, `..`, or a link that points outside)."""
+    if (PurePosixPath(relative).is_absolute() or relative.startswith(("/", "\\", "~"))
+            or re.match(r"^[A-Za-z]:", relative)):
         return None
     candidate = (root / relative).resolve()
     try:
@@ -128,79 +206,172 @@ def resolve_inside(root: Path, relative: str) -> Path | None:
     return candidate
 
 
-def _nearest_file(root: Path, relative: str) -> str:
-    suffix = PurePosixPath(relative).suffix
-    existing = [
-        p.relative_to(root).as_posix()
-        for p in sorted(root.rglob(f"*{suffix}"))
-        if not any(part.startswith(".") for part in p.relative_to(root).parts)
-    ] if suffix else []
-    close = difflib.get_close_matches(relative, existing, n=1, cutoff=0.5)
-    if not close:
-        names = {PurePosixPath(p).name.lower(): p for p in existing}
-        close = difflib.get_close_matches(PurePosixPath(relative).name.lower(), list(names), n=1)
-        close = [names[c] for c in close]
-    return f"did you mean '{close[0]}'?" if close else f"no {suffix or ''} file exists in the archive"
+class _Archive:
+    """The archive folder, listed at most once per check however many files are missing."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._files: list[str] | None = None
+
+    def files(self) -> list[str]:
+        if self._files is None:
+            found: list[str] = []
+            for folder, dirs, names in os.walk(self.root):
+                dirs[:] = sorted(d for d in dirs
+                                 if not d.startswith(".") and d not in _SKIPPED_DIRS)
+                base = Path(folder).relative_to(self.root)
+                found += sorted((base / n).as_posix() for n in names if not n.startswith("."))
+            self._files = found
+        return self._files
+
+    def nearest(self, relative: str) -> str:
+        """A hint naming the existing file most like `relative`: same folder and a similar
+        name first, then the same name in any folder; else the files there are."""
+        suffix = PurePosixPath(relative).suffix.lower()
+        existing = [f for f in self.files() if PurePosixPath(f).suffix.lower() == suffix]
+
+        def stem(path: str, name_only: bool = False) -> str:
+            pure = PurePosixPath(path)
+            return (pure.stem if name_only else str(pure.with_suffix(""))).lower()
+
+        for name_only in (False, True):
+            candidates = {stem(f, name_only): f for f in existing}
+            close = difflib.get_close_matches(stem(relative, name_only), list(candidates),
+                                              n=1, cutoff=0.7)
+            if close:
+                return f"did you mean '{candidates[close[0]]}'?"
+        if not existing:
+            return f"the archive has no {suffix} files" if suffix else ""
+        listed = ", ".join(existing[:5]) + (", ..." if len(existing) > 5 else "")
+        return f"no similar name; the archive's {suffix} files: {listed}"
 
 
-def _files(catalogue: Catalogue, root: Path) -> Iterator[Diagnostic]:
-    named: list[tuple[str, str, str, Location | None]] = []
-    for index, experiment in enumerate(catalogue.experiments):
+def _named_files(catalogue: Catalogue) -> Iterator[tuple[str, str, str, Location | None]]:
+    """(path as written, key path, field, location) for every file the catalogue names."""
+    for experiment in catalogue.experiments:
         for key in ("notebook", "script"):
             value = getattr(experiment, key)
             if value:
-                named.append((value, f"experiments[{index}].{key}", key,
-                              experiment.fields.get(key, experiment.location)))
-    for index, article in enumerate(catalogue.articles):
+                yield (value, f"{experiment.key_path}.{key}", key,
+                       experiment.fields.get(key, experiment.location))
+    for article in catalogue.articles:
         if article.pdf:
-            named.append((article.pdf, f"articles[{index}].pdf", "pdf",
-                          article.fields.get("pdf", article.location)))
+            yield (article.pdf, f"{article.key_path}.pdf", "pdf",
+                   article.fields.get("pdf", article.location))
 
-    for relative, key_path, key, location in named:
+
+def _files(catalogue: Catalogue, archive: _Archive,
+           options: CheckOptions) -> Iterator[Diagnostic]:
+    root = archive.root
+    limit = int(options.max_file_size_mb * 1024 * 1024)
+    for relative, key_path, key, location in _named_files(catalogue):
         path = resolve_inside(root, relative)
         if path is None:
-            yield Diagnostic("NV302", f"'{relative}' is outside the archive", location, key_path,
-                             hint="paths are relative to the folder of catalogue.yml and stay inside it")
-        elif not path.is_file():
+            link = not PurePosixPath(relative).is_absolute() and (root / relative).is_symlink()
+            yield Diagnostic(
+                "NV302", f"'{relative}' " + ("is a link to a file outside the archive" if link
+                                             else "is outside the archive"),
+                location, key_path,
+                hint="paths are relative to the folder of catalogue.yml and stay inside it; "
+                "copy the file into the archive" + ("" if link else " and name it from there"),
+            )
+            continue
+        if not path.is_file():
             yield Diagnostic("NV300", f"file '{relative}' does not exist", location, key_path,
-                             hint=_nearest_file(root, relative))
-        elif key == "notebook":
-            problem = notebook_problem(path)
-            if problem:
-                yield Diagnostic("NV303", f"'{relative}' {problem}", location, key_path,
-                                 hint="open and save it again in Jupyter, or fix the JSON")
+                             hint=archive.nearest(relative))
+            continue
+        problem = notebook_problem(path) if key == "notebook" else (
+            pdf_problem(path) if key == "pdf" else None)
+        if problem:
+            code = "NV303" if key == "notebook" else "NV304"
+            hint = ("open and save it again in Jupyter, or fix the JSON" if key == "notebook"
+                    else "export or download the PDF again")
+            yield Diagnostic(code, f"'{relative}' {problem}", location, key_path, hint=hint)
+        size = path.stat().st_size
+        if size > limit:
+            yield Diagnostic(
+                "NV305", f"'{relative}' is {_megabytes(size)}, over the "
+                f"{options.max_file_size_mb:g} MB limit", location, key_path,
+                hint="large files make the site slow to download; shrink it (clear big "
+                "outputs, compress images) or raise `max_file_size_mb`",
+            )
+
+
+def _megabytes(size: int) -> str:
+    megabytes = size / 1024 / 1024
+    return f"{megabytes:.1f} MB" if megabytes >= 0.1 else f"{size / 1024:.1f} KB"
 
 
 def notebook_problem(path: Path) -> str | None:
     """Why a notebook cannot be rendered, or None when it looks like nbformat 4."""
     try:
         data = json.loads(path.read_bytes())
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return f"is not valid JSON ({exc})"
+    except UnicodeDecodeError:
+        return "is not UTF-8 text"
+    except json.JSONDecodeError as exc:
+        return f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
-        return "is not a Jupyter notebook (no cells)"
+        return "is not a Jupyter notebook (it has no list of cells)"
     if data.get("nbformat") != 4:
         return f"is nbformat {data.get('nbformat')}, not 4"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # missing cell ids: nbformat adds them and warns
+        try:
+            nbformat.validate(data)
+        except nbformat.ValidationError as exc:
+            where = "".join(f"[{step}]" if isinstance(step, int) else f".{step}"
+                            for step in exc.absolute_path).lstrip(".")
+            message = str(exc.message)
+            if "is not valid under any of the given schemas" in message:
+                message = "not a kind of cell or output the format knows"
+            elif len(message) > 100:
+                message = message[:97] + "..."
+            return f"does not follow the notebook format at {where or 'the top level'}: {message}"
     return None
 
 
-def _orphans(catalogue: Catalogue, root: Path) -> Iterator[Diagnostic]:
-    referenced = {
-        p for e in catalogue.experiments for p in (e.notebook, e.script) if p
-    } | {a.pdf for a in catalogue.articles if a.pdf}
-    referenced_resolved = {resolve_inside(root, p) for p in referenced}
-    for folder, pattern, kind in ((NOTEBOOK_DIR, "*.ipynb", "experiment"),
-                                  (PAPER_DIR, "*.pdf", "article")):
-        base = root / folder
-        if not base.is_dir():
+def _orphans(catalogue: Catalogue, archive: _Archive) -> Iterator[Diagnostic]:
+    root = archive.root
+    referenced = {resolve_inside(root, relative) for relative, *_ in _named_files(catalogue)}
+    for relative in archive.files():
+        top, _, rest = relative.partition("/")
+        suffix = PurePosixPath(relative).suffix.lower()
+        if not rest or (top, suffix) not in ((NOTEBOOK_DIR, ".ipynb"), (PAPER_DIR, ".pdf")):
             continue
-        for path in sorted(base.rglob(pattern)):
-            relative = path.relative_to(root)
-            if any(part.startswith(".") for part in relative.parts):
-                continue  # .ipynb_checkpoints and friends
-            if path.resolve() not in referenced_resolved:
-                yield Diagnostic(
-                    "NV310", f"'{relative.as_posix()}' is not in the catalogue",
-                    Location(catalogue.path, 1, 1),
-                    hint=f"add it with `neuroverse add {kind} {relative.as_posix()}`",
-                )
+        if (root / relative).resolve() not in referenced:
+            kind = "experiment" if top == NOTEBOOK_DIR else "article"
+            yield Diagnostic(
+                "NV310", f"'{relative}' is not in the catalogue, so the site leaves it out",
+                Location(catalogue.path, 1, 1),
+                hint=f"add it with `neuroverse add {kind} {relative}`, or move it out of "
+                f"{top}/",
+            )
+
+
+# ---------------------------------------------------------------------------------------
+# What the site shows despite errors
+
+
+def publishable(catalogue: Catalogue) -> Catalogue:
+    """The catalogue without entries that cannot have a page of their own: ids that cannot
+    be URLs, reserved ids, and later entries reusing an id. Everything else is shown, with
+    a note on its page where a file is missing or broken."""
+    return dataclasses.replace(
+        catalogue,
+        sections=_keep(catalogue.sections, reserved=frozenset()),
+        experiments=_keep(catalogue.experiments, reserved=RESERVED_IDS),
+        articles=_keep(catalogue.articles, reserved=RESERVED_IDS),
+    )
+
+
+def _keep(entries: Sequence[_Entry], reserved: frozenset[str]) -> tuple[_Entry, ...]:
+    seen: set[str] = set()
+    kept: list[_Entry] = []
+    for entry in entries:
+        if entry.id in seen or entry.id in reserved or not ID_PATTERN.match(entry.id):
+            continue
+        seen.add(entry.id)
+        kept.append(entry)
+    return tuple(kept)

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__, linkcheck
-from .checks import check_file
+from .authoring_cli import register as register_authoring_commands
+from .checks import DEFAULT_MAX_FILE_SIZE_MB, CheckOptions, check_file
 from .diagnostics import Severity
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -32,7 +33,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="the catalogue to check (default: catalogue.yml)")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--max-file-size-mb", type=float, default=DEFAULT_MAX_FILE_SIZE_MB,
+                       metavar="MB", help="warn (NV305) about notebooks and PDFs larger than "
+                       f"this (default: {DEFAULT_MAX_FILE_SIZE_MB:g})")
     check.set_defaults(run=_run_check)
+
+    register_authoring_commands(commands)  # add, readme, import, init
 
     links = commands.add_parser("linkcheck", help="check every internal link in a built site")
     linkcheck.add_arguments(links)
@@ -42,7 +48,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run_check(args: argparse.Namespace) -> int:
     path = Path(args.catalogue)
-    result = check_file(path, path.resolve().parent)
+    result = check_file(path, path.resolve().parent,
+                        CheckOptions(max_file_size_mb=args.max_file_size_mb))
     problems = result.diagnostics
     errors = sum(d.severity is Severity.ERROR for d in problems)
     warnings = len(problems) - errors

@@ -3,6 +3,11 @@
 The loader never raises on bad user data: every problem becomes a Diagnostic carrying its
 line and column, and as much of the catalogue as could be understood is still returned, so a
 mistake in one entry does not hide the rest of the archive.
+
+Parsing goes through libyaml's composer (fast, and it keeps every node's position); the
+loader then turns nodes into plain data itself, which lets it see what YAML would silently
+hide: duplicate keys, unquoted `yes`/`no`, impossible dates. Tools that edit the file get a
+round-trip tree on request (`LoadResult.document`), parsed only when asked for.
 """
 
 from __future__ import annotations
@@ -12,17 +17,18 @@ import difflib
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import yaml
 from jsonschema import Draft7Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import YAMLError as RoundTripYAMLError
 
 from .diagnostics import Diagnostic
 from .model import (
@@ -38,21 +44,25 @@ from .model import (
 )
 
 SCHEMA_COMMENT_PREFIX = "# yaml-language-server: $schema="
+BOM = b"\xef\xbb\xbf"
+
+# libyaml when PyYAML was built with it (the wheels are), the pure-Python composer otherwise.
+_COMPOSER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _DatesAsText(RoundTripConstructor):
-    """Keep YAML timestamps as text, so an impossible date is reported at its line
-    instead of escaping the parser as a bare ValueError."""
+    """Keep YAML timestamps as text in the round-trip tree, as the checking loader does."""
 
 
 _DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
 
 
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _DatesAsText
-    yaml.allow_duplicate_keys = False
-    return yaml
+def round_trip_yaml() -> YAML:
+    """The ruamel round-trip loader/dumper for tools that edit catalogue.yml in place."""
+    rt = YAML(typ="rt")
+    rt.Constructor = _DatesAsText
+    rt.allow_duplicate_keys = True  # the checking loader reports them; editing keeps the file
+    return rt
 
 
 @cache
@@ -62,11 +72,43 @@ def catalogue_schema() -> dict[str, Any]:
     return schema
 
 
+@cache
+def _validator() -> Draft7Validator:
+    # Local $refs are inlined once: following them for every value was most of the time a
+    # large catalogue took to check.
+    schema = _inline_refs(catalogue_schema(), catalogue_schema().get("definitions", {}))
+    return Draft7Validator(schema, format_checker=FormatChecker(formats=["date"]))
+
+
+def _inline_refs(node: Any, definitions: Mapping[str, Any]) -> Any:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/definitions/"):
+            target = _inline_refs(definitions[ref.rsplit("/", 1)[1]], definitions)
+            # Draft 7 ignores keys beside $ref; only the annotations are kept, for editors.
+            return {**target, **{k: v for k, v in node.items() if k == "description"}}
+        return {k: _inline_refs(v, definitions) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_inline_refs(v, definitions) for v in node]
+    return node
+
+
 @dataclass
 class LoadResult:
     catalogue: Catalogue | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    document: Any = None  # the round-trip YAML tree, for tools that edit the file
+    text: str | None = None  # the decoded catalogue, when it could be decoded
+
+    @cached_property
+    def document(self) -> Any:
+        """The round-trip YAML tree (comments and order kept), for tools that edit the file;
+        None when the text is not YAML."""
+        if self.text is None:
+            return None
+        try:
+            return round_trip_yaml().load(self.text)
+        except RoundTripYAMLError:
+            return None
 
 
 def load_catalogue_file(path: Path, display_path: str | None = None) -> LoadResult:
@@ -82,45 +124,52 @@ def load_catalogue_file(path: Path, display_path: str | None = None) -> LoadResu
 
 
 def load_catalogue(data: bytes | str, path: str = "catalogue.yml") -> LoadResult:
+    diagnostics: list[Diagnostic] = []
+    if isinstance(data, bytes) and data.startswith(BOM):
+        diagnostics.append(Diagnostic(
+            "NV006", "the file starts with a byte-order mark (BOM)", Location(path, 1, 1),
+            hint="save the file as UTF-8 without BOM; some tools read the mark as text",
+        ))
+        data = data[len(BOM):]
     text_or_problem = _decode(data, path)
     if isinstance(text_or_problem, Diagnostic):
-        return LoadResult(None, [text_or_problem])
+        return LoadResult(None, [*diagnostics, text_or_problem])
     text = text_or_problem
-    if not text.strip() or all(
-        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
-    ):
-        return LoadResult(None, [Diagnostic(
-            "NV003", "the catalogue is empty", Location(path, 1, 1),
-            hint="start with `site:` and `sections:`; `neuroverse init` writes an example",
-        )])
+    empty = Diagnostic(
+        "NV003", "the catalogue is empty", Location(path, 1, 1),
+        hint="start with `site:` and `sections:`; `neuroverse init` writes an example",
+    )
     try:
-        document = _yaml().load(text)
-    except DuplicateKeyError as exc:
-        return LoadResult(None, [_duplicate_key(exc, path)])
-    except MarkedYAMLError as exc:
-        return LoadResult(None, [_yaml_syntax(exc, path, text)])
-    except YAMLError as exc:  # unmarked errors are rare but must not escape
-        return LoadResult(None, [Diagnostic("NV001", str(exc), Location(path, 1, 1))])
+        root = yaml.compose(text, Loader=_COMPOSER)
+    except yaml.MarkedYAMLError as exc:
+        return LoadResult(None, [*diagnostics, _yaml_syntax(exc, path, text)], text)
+    except yaml.YAMLError as exc:  # unmarked errors are rare but must not escape
+        return LoadResult(None, [*diagnostics, Diagnostic("NV001", str(exc),
+                                                          Location(path, 1, 1))], text)
+    if root is None:
+        return LoadResult(None, [*diagnostics, empty], text)
 
-    if not isinstance(document, CommentedMap):
-        kind = "a list" if isinstance(document, CommentedSeq) else f"'{document}'"
-        return LoadResult(None, [Diagnostic(
-            "NV004", f"the top level is {kind}, not a mapping", Location(path, 1, 1),
+    tree = _Tree(path)
+    document = tree.convert(root, ())
+    diagnostics += tree.diagnostics
+    if document is None:
+        return LoadResult(None, [*diagnostics, empty], text)
+    if not isinstance(document, dict):
+        kind = "a list" if isinstance(document, list) else _describe(document)
+        diagnostics.append(Diagnostic(
+            "NV004", f"the top level is {kind}, not a mapping", tree.location(()),
             hint="the file starts with keys such as `site:`, `sections:`, `experiments:`",
-        )], document)
+        ))
+        return LoadResult(None, diagnostics, text)
 
-    diagnostics = list(_schema_diagnostics(document, path))
-    builder = _Builder(document, path, diagnostics)
-    catalogue = builder.build()
-    return LoadResult(catalogue, diagnostics, document)
+    diagnostics += _schema_diagnostics(document, tree)
+    catalogue = _Builder(document, tree, diagnostics).build()
+    return LoadResult(catalogue, diagnostics, text)
 
 
 def _decode(data: bytes | str, path: str) -> str | Diagnostic:
     if isinstance(data, str):
         return data
-    if data.startswith(b"\xef\xbb\xbf"):
-        # A BOM is harmless to YAML but a sign of an editor that may rewrite the file.
-        data = data[3:]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -132,43 +181,186 @@ def _decode(data: bytes | str, path: str) -> str | Diagnostic:
         )
 
 
-def _mark(mark: Any, path: str) -> Location:
-    return Location(path, mark.line + 1, mark.column + 1)
+_OPENED = {"quoted scalar": "quoted text", "flow sequence": "list '['",
+           "flow mapping": "mapping '{'"}
 
 
-def _duplicate_key(exc: DuplicateKeyError, path: str) -> Diagnostic:
-    # ruamel words it 'found duplicate key "a" with value ...'
-    problem = (exc.problem or "").split(" with value")[0].replace("found ", "")
-    first = exc.context_mark
-    return Diagnostic(
-        "NV002", f"{problem} in this mapping", _mark(exc.problem_mark, path),
-        hint=f"the first one is at line {first.line + 1}; YAML keeps only one, so merge them"
-        if first else "",
-    )
-
-
-def _yaml_syntax(exc: MarkedYAMLError, path: str, text: str) -> Diagnostic:
+def _yaml_syntax(exc: yaml.MarkedYAMLError, path: str, text: str) -> Diagnostic:
+    context = (exc.context or "").replace("while scanning a ", "").replace("while parsing a ", "")
+    unclosed = exc.problem == "found unexpected end of stream" or (
+        exc.problem or "").startswith("did not find expected ',' or")
+    if unclosed and context in _OPENED and exc.context_mark is not None:
+        # An unclosed quote or bracket is noticed lines later; the opening is where it is
+        # fixed, so that is where it is reported.
+        opened, noticed = exc.context_mark, exc.problem_mark
+        return Diagnostic(
+            "NV001", f"this {_OPENED[context]} is never closed",
+            Location(path, opened.line + 1, opened.column + 1),
+            hint="close it on the same line" + (
+                f"; YAML noticed at line {noticed.line + 1}, column {noticed.column + 1}"
+                if noticed else ""),
+        )
     mark = exc.problem_mark or exc.context_mark
-    location = _mark(mark, path) if mark else Location(path, 1, 1)
+    location = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path, 1, 1)
     problem = (exc.problem or exc.context or "invalid YAML").strip()
-    hint = ""
     lines = text.splitlines()
     bad_line = lines[location.line - 1] if 0 < location.line <= len(lines) else ""
-    if "\t" in bad_line or "'\\t'" in problem:
-        hint = "YAML indents with spaces only; replace the tab with spaces"
-    elif exc.context:
-        hint = f"{exc.context}" + (
-            f" (opened at line {exc.context_mark.line + 1})" if exc.context_mark else ""
+    if "\t" in bad_line[: max(location.column, 1)] or "'\\t'" in problem:
+        column = bad_line.find("\t") + 1 if "\t" in bad_line else location.column
+        return Diagnostic(
+            "NV005", "a tab character where YAML expects spaces",
+            Location(path, location.line, column),
+            hint="YAML indents with spaces only; replace the tab with spaces",
         )
+    problem, hint = _PLAIN_WORDS.get(problem, (problem, ""))
+    if exc.context and not hint:
+        opened_at = exc.context_mark.line + 1 if exc.context_mark else None
+        hint = exc.context + (f" (opened at line {opened_at})"
+                              if opened_at and opened_at != location.line else "")
     return Diagnostic("NV001", problem, location, hint=hint)
 
 
+# libyaml's wording for the commonest slips, said the way the fix is thought of.
+_PLAIN_WORDS = {
+    "mapping values are not allowed in this context": (
+        "a second ': ' on one line",
+        "text that contains ': ' must be quoted, e.g. title: \"Part 1: basics\"",
+    ),
+    "but found another document": (
+        "a second document starts here ('---')",
+        "the catalogue is one YAML document; remove the '---' line or merge the two parts",
+    ),
+    "found character that cannot start any token": (
+        "a value cannot start with this character",
+        "put the value in quotes; '@', '`' and '%' cannot begin unquoted text",
+    ),
+    "did not find expected key": (
+        "this line is indented differently from the keys around it",
+        "keys of one mapping line up in the same column",
+    ),
+    "did not find expected '-' indicator": (
+        "this line is indented differently from the lines around it",
+        "keys of one entry line up in the same column, under the first key after '- '",
+    ),
+    "found undefined alias": (
+        "'*' starts an alias, but no anchor ('&') of that name is defined",
+        "text that starts with '*' must be quoted",
+    ),
+}
+
+
 # ---------------------------------------------------------------------------------------
-# Positions inside the round-trip tree
+# YAML nodes -> plain data, remembering where every value and key was written
+
+# YAML 1.1 readers (PyYAML, many CI tools) take these unquoted words as booleans.
+_BOOLEAN_WORDS = {"yes": True, "on": True, "true": True, "no": False, "off": False,
+                  "false": False}
+_NUMBERS: Any = yaml.SafeLoader("")  # only its int/float constructors are used
+
+
+@dataclass(frozen=True)
+class Spot:
+    """Where one value was written: the value's and its key's line and column, and the
+    scalar as it was typed when it was an unquoted scalar."""
+
+    line: int
+    column: int
+    key_line: int
+    key_column: int
+    raw: str | None = None
+
+
+class _Tree:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.spots: dict[tuple[str | int, ...], Spot] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self._open: set[int] = set()
+
+    def spot(self, where: Sequence[str | int]) -> Spot:
+        """The spot of `where`, or of its nearest parent that was written."""
+        key = tuple(where)
+        while key not in self.spots and key:
+            key = key[:-1]
+        return self.spots.get(key, Spot(1, 1, 1, 1))
+
+    def location(self, where: Sequence[str | int], *, key: bool = False) -> Location:
+        spot = self.spot(where)
+        if key:
+            return Location(self.path, spot.key_line, spot.key_column)
+        return Location(self.path, spot.line, spot.column)
+
+    def convert(self, node: yaml.Node, where: tuple[str | int, ...],
+                key_mark: Any = None) -> Any:
+        mark = node.start_mark
+        key_mark = key_mark or mark
+        raw = node.value if isinstance(node, yaml.ScalarNode) and not node.style else None
+        if raw == "" and key_mark is not mark:
+            mark = key_mark  # `title:` with nothing after it: point at the key
+        self.spots[where] = Spot(mark.line + 1, mark.column + 1,
+                                 key_mark.line + 1, key_mark.column + 1, raw)
+        if isinstance(node, yaml.ScalarNode):
+            return _scalar(node)
+        if id(node) in self._open:  # an alias that contains itself
+            return None
+        self._open.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.convert(item, (*where, index))
+                        for index, item in enumerate(node.value)]
+            mapping: dict[str, Any] = {}
+            first_line: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                name = _key_text(key_node)
+                if name in mapping:
+                    self.diagnostics.append(Diagnostic(
+                        "NV002", f"duplicate key '{name}' in this mapping",
+                        Location(self.path, key_node.start_mark.line + 1,
+                                 key_node.start_mark.column + 1),
+                        key_path_text((*where, name)),
+                        hint=f"the first '{name}' is at line {first_line[name]} and is the "
+                        "one used; YAML keeps only one, so merge them",
+                    ))
+                    continue
+                first_line[name] = key_node.start_mark.line + 1
+                mapping[name] = self.convert(value_node, (*where, name), key_node.start_mark)
+            return mapping
+        finally:
+            self._open.discard(id(node))
+
+
+def _key_text(node: yaml.Node) -> str:
+    return str(node.value) if isinstance(node, yaml.ScalarNode) else "<a non-text key>"
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    tag = node.tag.rsplit(":", 1)[-1]
+    if node.style:  # quoted or block text is text, whatever it looks like
+        return node.value
+    if tag == "null":
+        return None
+    if tag == "bool":
+        return _BOOLEAN_WORDS.get(node.value.lower(), bool(node.value))
+    try:
+        if tag == "int":
+            return int(_NUMBERS.construct_yaml_int(node))
+        if tag == "float":
+            return float(_NUMBERS.construct_yaml_float(node))
+    except (ValueError, yaml.YAMLError):
+        return node.value
+    return node.value  # strings, and timestamps kept as text so bad dates get a position
+
+
+def key_path_text(path: Sequence[str | int]) -> str:
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+    return text
 
 
 def position(node: Any, path: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
-    """1-based line and column of the value (or the key) at `path`, or of its nearest parent."""
+    """1-based line and column of the value (or the key) at `path` in a round-trip tree
+    (`LoadResult.document`), or of its nearest parent."""
     line, column = 0, 0
     for step in path:
         if isinstance(node, CommentedMap) and step in node:
@@ -182,32 +374,22 @@ def position(node: Any, path: Sequence[str | int], *, key: bool = False) -> tupl
     return line + 1, column + 1
 
 
-def key_path_text(path: Sequence[str | int]) -> str:
-    text = ""
-    for step in path:
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
-    return text
-
-
 # ---------------------------------------------------------------------------------------
 # Schema
 
 
-def _plain(node: Any) -> Any:
-    if isinstance(node, Mapping):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    if isinstance(node, str):
-        return str(node)
-    return node
-
-
-def _schema_diagnostics(document: CommentedMap, path: str) -> Iterator[Diagnostic]:
-    validator = Draft7Validator(catalogue_schema(), format_checker=FormatChecker())
-    for error in validator.iter_errors(_plain(document)):
-        yield from _explain(error, document, path)
-
+def _schema_diagnostics(document: dict[str, Any], tree: _Tree) -> Iterator[Diagnostic]:
+    errors = list(_validator().iter_errors(document))
+    # A value of the wrong type also fails its pattern or enum; say only the first thing.
+    mistyped = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
+    misshapen = {tuple(e.absolute_path) for e in errors if e.validator == "pattern"}
+    for error in errors:
+        where = tuple(error.absolute_path)
+        if error.validator != "type" and where in mistyped:
+            continue
+        if error.validator == "format" and where in misshapen:
+            continue
+        yield from _explain(error, tree)
 
 _TYPE_NAMES = {
     "string": "text", "array": "a list", "object": "a mapping", "integer": "a whole number",
@@ -229,10 +411,12 @@ def _describe(value: Any) -> str:
     return f"'{value}'"
 
 
-def _explain(error: ValidationError, document: CommentedMap, path: str) -> Iterator[Diagnostic]:
+_UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
+
+
+def _explain(error: ValidationError, tree: _Tree) -> Iterator[Diagnostic]:
     where = list(error.absolute_path)
-    line, column = position(document, where)
-    loc = Location(path, line, column)
+    loc = tree.location(where)
     subject = key_path_text(where)
     validator = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
@@ -241,38 +425,51 @@ def _explain(error: ValidationError, document: CommentedMap, path: str) -> Itera
         allowed = sorted(schema.get("properties", {}))
         instance = error.instance if isinstance(error.instance, dict) else {}
         for unknown in sorted(set(instance) - set(allowed)):
-            kline, kcol = position(document, [*where, unknown], key=True)
             close = difflib.get_close_matches(unknown, allowed, n=1)
             yield Diagnostic(
-                "NV100", f"unknown key '{unknown}'", Location(path, kline, kcol),
+                "NV100", f"unknown key '{unknown}'", tree.location([*where, unknown], key=True),
                 key_path_text([*where, unknown]),
-                hint=f"did you mean '{close[0]}'?" if close else f"allowed here: {', '.join(allowed)}",
+                hint=f"did you mean '{close[0]}'?" if close
+                else f"allowed here: {', '.join(allowed)}",
             )
     elif validator == "required":
         missing = str(error.message).split("'")[1]
+        instance = error.instance if isinstance(error.instance, dict) else {}
+        unknown = set(instance) - set(schema.get("properties", {}))
+        if difflib.get_close_matches(missing, sorted(unknown), n=1):
+            return  # a misspelt key: its NV100 already suggests this name
         yield Diagnostic(
             "NV101", f"missing required field '{missing}'", loc, subject,
-            hint=f"add `{missing}:` to this entry",
+            hint=f"add `{missing}:` to this entry" if where
+            else f"add `{missing}:` at the top level of the file",
         )
     elif validator == "type":
         wanted = _TYPE_NAMES.get(str(error.validator_value), str(error.validator_value))
         hint = ""
+        found = _describe(error.instance)
+        raw = tree.spot(where).raw
+        if (isinstance(error.instance, bool | int | float) and raw is not None
+                and raw not in (str(error.instance), str(error.instance).lower())):
+            found = f"'{raw}', which YAML reads as {found}"
         if isinstance(error.instance, bool) and wanted == "text":
-            hint = "unquoted yes/no/on/off/true/false are booleans in YAML; put the text in quotes"
+            hint = (f"unquoted yes/no/on/off/true/false are booleans in YAML; "
+                    f"put the text in quotes: '{raw}'")
         elif isinstance(error.instance, int | float) and wanted == "text":
-            hint = f"put it in quotes: '{error.instance}'"
+            hint = f"put it in quotes: '{raw if raw is not None else error.instance}'"
         elif wanted == "a list" and isinstance(error.instance, str):
             hint = f"write a list: [{error.instance}]"
-        yield Diagnostic("NV102", f"expected {wanted}, found {_describe(error.instance)}",
-                         loc, subject, hint=hint)
+        elif error.instance is None:
+            hint = "write the value after the colon, or remove the key"
+        yield Diagnostic("NV102", f"expected {wanted}, found {found}", loc, subject, hint=hint)
     elif validator == "enum":
         options = [str(v) for v in error.validator_value]
         close = difflib.get_close_matches(str(error.instance), options, n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         yield Diagnostic("NV103", f"{_describe(error.instance)} is not allowed here", loc,
                          subject, hint=hint + f"allowed: {', '.join(options)}")
-    elif validator == "pattern" and where and (
-        where[-1] in ("id", "section") or (len(where) >= 2 and where[-2] in ("articles", "sections"))
+    elif validator in ("pattern", "maxLength") and (
+        (where and where[-1] in ("id", "section"))
+        or (len(where) >= 2 and where[-2] in ("articles", "sections"))
     ):
         yield Diagnostic(
             "NV104", f"{_describe(error.instance)} cannot be used in a URL", loc, subject,
@@ -286,13 +483,23 @@ def _explain(error: ValidationError, document: CommentedMap, path: str) -> Itera
                          hint="notebooks go under `notebook:`, scripts under `script:`, "
                               "PDFs under `pdf:`")
     elif validator == "pattern" and where and where[-1] in ("url", "repository_url"):
-        yield Diagnostic("NV105", f"{_describe(error.instance)} is not an http(s) or mailto URL",
-                         loc, subject, hint="links must start with https://, http:// or mailto:")
+        text = str(error.instance).strip().lower()
+        if text.startswith(_UNSAFE_SCHEMES):
+            scheme = text.split(":", 1)[0]
+            yield Diagnostic("NV106", f"'{scheme}:' links are not allowed", loc, subject,
+                             hint="a link that runs code or embeds content could harm readers; "
+                                  "link to an https:// page instead")
+        else:
+            yield Diagnostic("NV105", f"{_describe(error.instance)} is not an http(s) or "
+                             "mailto URL", loc, subject,
+                             hint="links must start with https://, http:// or mailto:")
     elif validator in ("format", "pattern") and where and where[-1] == "added":
-        yield Diagnostic("NV105", f"{_describe(error.instance)} is not a date", loc, subject,
+        problem = "is not a real date" if validator == "format" else "is not a YYYY-MM-DD date"
+        yield Diagnostic("NV105", f"{_describe(error.instance)} {problem}", loc, subject,
                          hint="write dates as YYYY-MM-DD, e.g. 2025-11-19")
     elif validator == "minLength":
-        yield Diagnostic("NV105", "text is empty", loc, subject, hint="write something or remove the key")
+        yield Diagnostic("NV105", "text is empty", loc, subject,
+                         hint="write something or remove the key")
     elif validator == "not":
         yield Diagnostic("NV102", "an experiment has either a notebook or a script, not both",
                          loc, subject, hint="keep one of `notebook:` and `script:`")
@@ -311,17 +518,25 @@ def _suggest_id(text: str) -> str:
 
 
 class _Builder:
-    def __init__(self, document: CommentedMap, path: str, diagnostics: list[Diagnostic]) -> None:
+    def __init__(self, document: dict[str, Any], tree: _Tree,
+                 diagnostics: list[Diagnostic]) -> None:
         self.document = document
-        self.path = path
+        self.tree = tree
+        self.path = tree.path
         self.diagnostics = diagnostics
 
     def location(self, where: Sequence[str | int]) -> Location:
-        line, column = position(self.document, where)
-        return Location(self.path, line, column)
+        return self.tree.location(where)
 
     def fields(self, where: Sequence[str | int], entry: Mapping[str, Any]) -> dict[str, Location]:
-        return {str(k): self.location([*where, str(k)]) for k in entry}
+        """Where each field was written; list items too, as `articles[1]`."""
+        found: dict[str, Location] = {}
+        for key, value in entry.items():
+            found[str(key)] = self.location([*where, str(key)])
+            if isinstance(value, list):
+                for index in range(len(value)):
+                    found[f"{key}[{index}]"] = self.location([*where, str(key), index])
+        return found
 
     def entries(self, key: str) -> Iterator[tuple[int, Mapping[str, Any]]]:
         items = self.document.get(key)
@@ -338,6 +553,7 @@ class _Builder:
             title=_text(site_map.get("title")) or "NeuroVerse",
             tagline=_text(site_map.get("tagline")),
             repository_url=_text(site_map.get("repository_url")) or None,
+            url=_text(site_map.get("url")) or None,
             location=self.location(["site"]),
         )
         return Catalogue(
@@ -352,26 +568,27 @@ class _Builder:
     def sections(self) -> Iterator[Section]:
         number = 0
         for index, entry in self.entries("sections"):
-            if not _is_id(entry.get("id")) or not _text(entry.get("title")):
+            if not _is_id(entry.get("id")):
                 continue
             number += 1
             where: list[str | int] = ["sections", index]
             yield Section(
                 id=str(entry["id"]),
                 number=number,
-                title=_text(entry["title"]),
+                title=_text(entry.get("title")) or str(entry["id"]),
                 status=_status(entry.get("status"), Status.PLANNED),
                 focus=_text(entry.get("focus")),
                 description=_text(entry.get("description")),
                 planned=_words(entry.get("planned")),
                 location=self.location(where),
                 fields=self.fields(where, entry),
+                key_path=key_path_text(where),
             )
 
     def experiments(self) -> Iterator[Experiment]:
         numbers: dict[str, int] = {}
         for index, entry in self.entries("experiments"):
-            if not _is_id(entry.get("id")) or not _text(entry.get("title")):
+            if not _is_id(entry.get("id")):
                 continue
             section = _text(entry.get("section"))
             numbers[section] = numbers.get(section, 0) + 1
@@ -379,7 +596,7 @@ class _Builder:
             yield Experiment(
                 id=str(entry["id"]),
                 number=numbers[section],
-                title=_text(entry["title"]),
+                title=_text(entry.get("title")) or str(entry["id"]),
                 section=section,
                 status=_status(entry.get("status"), Status.COMPLETED),
                 notebook=_path(entry.get("notebook"), ".ipynb"),
@@ -393,19 +610,20 @@ class _Builder:
                 added=self.date(entry, where),
                 location=self.location(where),
                 fields=self.fields(where, entry),
+                key_path=key_path_text(where),
             )
 
     def articles(self) -> Iterator[Article]:
         number = 0
         for index, entry in self.entries("articles"):
-            if not _is_id(entry.get("id")) or not _text(entry.get("title")):
+            if not _is_id(entry.get("id")):
                 continue
             number += 1
             where: list[str | int] = ["articles", index]
             yield Article(
                 id=str(entry["id"]),
                 number=number,
-                title=_text(entry["title"]),
+                title=_text(entry.get("title")) or str(entry["id"]),
                 summary=_text(entry.get("summary")),
                 sections=_words(entry.get("sections")),
                 status=_status(entry.get("status"), Status.COMPLETED),
@@ -414,6 +632,7 @@ class _Builder:
                 added=self.date(entry, where),
                 location=self.location(where),
                 fields=self.fields(where, entry),
+                key_path=key_path_text(where),
             )
 
     def resources(self) -> Iterator[Resource]:
@@ -430,6 +649,7 @@ class _Builder:
                 note=_text(entry.get("note")),
                 location=self.location(where),
                 fields=self.fields(where, entry),
+                key_path=key_path_text(where),
             )
 
     def date(self, entry: Mapping[str, Any], where: list[str | int]) -> dt.date | None:
@@ -454,7 +674,9 @@ def _text(value: Any) -> str:
 
 
 def _is_id(value: Any) -> bool:
-    return isinstance(value, str) and bool(value)
+    """Any text is kept as an id so references to it resolve; the schema already said
+    whether it is URL-safe, and the site leaves out entries whose id is not."""
+    return isinstance(value, str) and bool(value.strip())
 
 
 def _words(value: Any) -> tuple[str, ...]:

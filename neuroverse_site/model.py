@@ -90,6 +90,7 @@ class SiteInfo:
     title: str
     tagline: str = ""
     repository_url: str | None = None
+    url: str | None = None  # where the site is published
     location: Location | None = None
 
 
@@ -104,6 +105,7 @@ class Section:
     planned: tuple[str, ...] = ()
     location: Location | None = None
     fields: Mapping[str, Location] = field(default_factory=dict)
+    key_path: str = ""  # where it is written, e.g. "experiments[3]"
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,7 @@ class Experiment:
     added: dt.date | None = None
     location: Location | None = None
     fields: Mapping[str, Location] = field(default_factory=dict)
+    key_path: str = ""  # where it is written, e.g. "experiments[3]"
 
     @property
     def source(self) -> str | None:
@@ -144,6 +147,7 @@ class Article:
     added: dt.date | None = None
     location: Location | None = None
     fields: Mapping[str, Location] = field(default_factory=dict)
+    key_path: str = ""  # where it is written, e.g. "experiments[3]"
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,7 @@ class Resource:
     note: str = ""
     location: Location | None = None
     fields: Mapping[str, Location] = field(default_factory=dict)
+    key_path: str = ""  # where it is written, e.g. "experiments[3]"
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 
@@ -23,14 +24,49 @@ class PdfProblem(Exception):
     """The file cannot be read as a PDF; the message says why, in the user's terms."""
 
 
+def pdf_problem(path: Path) -> str | None:
+    """Why the PDF cannot be shown, in the user's terms, or None when it opens and has pages.
+    Cheap: nothing is rendered."""
+    try:
+        document = _open(path)
+    except PdfProblem as exc:
+        return str(exc)
+    try:
+        return None if len(document) else "has no pages"
+    finally:
+        document.close()
+
+
+# The file format puts this marker first and "%%EOF" at the end, after the cross-reference
+# table; a download cut short loses the end, which PDFium reports as a generic format error.
+_HEADER, _END, _TAIL = b"%PDF-", b"%%EOF", 2048
+
+
+def _open(path: Path) -> Any:
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as stream:
+            head = stream.read(1024)
+            stream.seek(max(0, size - _TAIL))
+            tail = stream.read()
+    except OSError as exc:
+        raise PdfProblem(f"cannot be read ({exc.strerror or exc})") from exc
+    if size == 0:
+        raise PdfProblem("is empty (0 bytes)")
+    if _HEADER not in head:
+        raise PdfProblem("is not a PDF (it does not start with %PDF-)")
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        if _END not in tail:
+            raise PdfProblem("is truncated: its end is missing, so part of the file was "
+                             "lost (an interrupted download or copy?)") from exc
+        raise PdfProblem(_explain(str(exc))) from exc
+
+
 def read_pdf(path: Path, thumbnail_width: int = THUMBNAIL_WIDTH) -> PdfFacts:
     size = path.stat().st_size
-    if size == 0:
-        raise PdfProblem("is empty")
-    try:
-        document = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as exc:
-        raise PdfProblem(_explain(str(exc))) from exc
+    document = _open(path)
     try:
         pages = len(document)
         if pages == 0:
@@ -50,9 +86,9 @@ def read_pdf(path: Path, thumbnail_width: int = THUMBNAIL_WIDTH) -> PdfFacts:
 def _explain(error: str) -> str:
     lowered = error.lower()
     if "password" in lowered or "security" in lowered:
-        return "is encrypted (password protected)"
+        return "is encrypted (password protected); save a copy without a password"
     if "format" in lowered or "data" in lowered:
-        return "is not a PDF or is damaged"
+        return "is damaged (PDFium cannot read its structure)"
     return f"cannot be opened ({error})"
 
 

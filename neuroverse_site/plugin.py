@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from html import escape as escape_html
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +17,23 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
-from .checks import NOTEBOOK_DIR, PAPER_DIR, check_file
-from .diagnostics import Severity
+from .checks import (
+    DEFAULT_MAX_FILE_SIZE_MB,
+    NOTEBOOK_DIR,
+    PAPER_DIR,
+    CheckOptions,
+    check_file,
+    publishable,
+)
+from .diagnostics import Diagnostic, Severity, has_errors
+from .model import Catalogue, SiteInfo
 from .notebooks import ASSET_PLACEHOLDER, NotebookConverter, NotebookOptions, RenderedNotebook
 from .render import (
     ARTICLES_URI,
     ASSETS_DIR,
     EXPERIMENT_LOG_URI,
     NOTEBOOK_MARKER,
+    PROBLEMS_URI,
     RESOURCES_URI,
     STYLESHEET_URI,
     article_uri,
@@ -38,7 +48,7 @@ log = get_plugin_logger(__name__)
 REQUIRED_EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition")
 
 
-class NeuroverseConfig(Config):
+class NeuroverseConfig(Config):  # type: ignore[no-untyped-call,unused-ignore]
     catalogue = c.Type(str, default="catalogue.yml")
     """Path to the catalogue, relative to mkdocs.yml."""
     archive_dir = c.Optional(c.Type(str))
@@ -49,9 +59,11 @@ class NeuroverseConfig(Config):
     """A folder of *.md.j2 templates that override the built-in ones, relative to mkdocs.yml."""
     navigation = c.Type(bool, default=True)
     """Build the navigation from the catalogue when mkdocs.yml has no `nav`."""
+    max_file_size_mb = c.Type((int, float), default=DEFAULT_MAX_FILE_SIZE_MB)
+    """Warn (NV305) about notebooks and PDFs larger than this many megabytes."""
 
 
-class NeuroversePlugin(BasePlugin[NeuroverseConfig]):
+class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped-call,unused-ignore]
     supports_multiple_instances = False
 
     def __init__(self) -> None:
@@ -60,6 +72,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):
         self.catalogue_path = Path()
         self.content: SiteContent | None = None
         self.converter: NotebookConverter | None = None
+        self.problems: list[Diagnostic] = []
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config_dir = self.config_dir = Path(config.config_file_path or ".").resolve().parent
@@ -79,21 +92,23 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        result = check_file(self.catalogue_path, self.root)
-        errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
-        for warning in (d for d in result.diagnostics if d.severity is Severity.WARNING):
-            log.warning(warning.format())
-        if errors or result.catalogue is None:
-            raise PluginError(
-                f"neuroverse: {len(errors)} problem{'s' if len(errors) != 1 else ''} in "
-                f"{self.catalogue_path.name}:\n" + "\n".join(d.format() for d in errors)
-            )
+        # Problems are logged, not raised: `mkdocs build --strict` fails on them, a plain
+        # build and `mkdocs serve` go on with what could be read and list them on a page,
+        # so a half-typed catalogue never stops the preview server.
+        result = check_file(self.catalogue_path, self.root,
+                            CheckOptions(max_file_size_mb=self.config.max_file_size_mb))
+        for problem in result.diagnostics:
+            (log.error if problem.severity is Severity.ERROR else log.warning)(problem.format())
+        self.problems = result.diagnostics if has_errors(result.diagnostics) else []
+        catalogue = (publishable(result.catalogue) if result.catalogue is not None
+                     else Catalogue(SiteInfo("NeuroVerse"), path=self.config.catalogue))
         assert self.converter is not None
         templates = self.config.templates_dir
         self.content = build_site_content(
-            result.catalogue, self.root, self.converter,
+            catalogue, self.root, self.converter,
             use_directory_urls=config.use_directory_urls,
             templates_dir=self.config_dir / templates if templates else None,
+            problems=self.problems,
         )
         for page in self.content.pages:
             files.append(File.generated(config, page.src_uri, content=page.markdown))
@@ -114,7 +129,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):
         catalogue = self.content.renderer.catalogue
         generated = {p.src_uri for p in self.content.pages}
         sections = [
-            {f"{s.number}. {s.title}": [section_uri(s)]
+            {f"{s.number}. {escape_html(s.title)}": [section_uri(s)]
              + [experiment_uri(e) for e in catalogue.experiments_in(s.id)]}
             for s in catalogue.sections
         ]
@@ -132,12 +147,19 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):
             {"Resources": RESOURCES_URI},
             *handwritten,
         ]
+        if self.problems:
+            nav.append({"Catalogue problems": PROBLEMS_URI})
         return nav
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
         if self.content is not None and page.file.src_uri == "index.md":
-            return self.content.renderer.home_blocks(markdown, page.file.src_uri)
+            markdown = self.content.renderer.home_blocks(markdown, page.file.src_uri)
+            if self.problems:  # under the page's title, so the title stays the title
+                notice = self.content.renderer.problems_notice(self.problems, page.file.src_uri)
+                head, _, rest = markdown.partition("\n")
+                return (f"{head}\n\n{notice}{rest}" if head.startswith("# ")
+                        else notice + markdown)
         return markdown
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,

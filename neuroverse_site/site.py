@@ -6,11 +6,14 @@ them to is pure. The plugin turns the result into MkDocs files.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks import resolve_inside
+import nbformat
+
+from .checks import notebook_problem, resolve_inside
+from .diagnostics import Diagnostic
 from .model import Catalogue
 from .notebooks import (
     IMAGE_FOLDER,
@@ -30,6 +33,11 @@ from .render import (
     thumbnail_uri,
 )
 
+# What nbconvert raises on notebooks that are JSON but damaged inside (a bad base64 image,
+# an output of the wrong shape); such a notebook gets a note on its page, the build goes on.
+_CONVERSION_ERRORS = (nbformat.ValidationError, ValueError, TypeError, KeyError,
+                      AttributeError)
+
 
 @dataclass(frozen=True)
 class GeneratedAsset:
@@ -48,7 +56,9 @@ class SiteContent:
 
 def build_site_content(catalogue: Catalogue, root: Path, converter: NotebookConverter, *,
                        use_directory_urls: bool = True,
-                       templates_dir: Path | None = None) -> SiteContent:
+                       templates_dir: Path | None = None,
+                       problems: Sequence[Diagnostic] = ()) -> SiteContent:
+    """Every generated page and asset; `problems`, when given, also get a page of their own."""
     assets: list[GeneratedAsset] = []
     seen_assets: set[str] = set()
 
@@ -65,11 +75,18 @@ def build_site_content(catalogue: Catalogue, root: Path, converter: NotebookConv
         if source is None or path is None or not path.is_file():
             continue
         add_asset(GeneratedAsset(source, source_path=path))
-        try:
-            body = converter.convert(path) if experiment.notebook else render_script(path)
-        except NotebookProblem as exc:
+        # A damaged notebook breaks only its own page: it gets a note instead of a body.
+        problem = notebook_problem(path) if experiment.notebook else None
+        if problem is None:
+            try:
+                body = converter.convert(path) if experiment.notebook else render_script(path)
+            except NotebookProblem as exc:
+                problem = str(exc)
+            except _CONVERSION_ERRORS as exc:  # damage the format check does not see
+                problem = f"cannot be converted ({type(exc).__name__}: {exc})"
+        if problem is not None:
             experiment_facts[experiment.id] = ExperimentFacts(
-                size_bytes=path.stat().st_size, problem=str(exc))
+                size_bytes=path.stat().st_size, problem=problem)
             continue
         bodies[experiment.id] = body
         for image in body.assets:
@@ -95,4 +112,7 @@ def build_site_content(catalogue: Catalogue, root: Path, converter: NotebookConv
 
     renderer = Renderer(catalogue, Facts(experiment_facts, article_facts),
                         use_directory_urls=use_directory_urls, templates_dir=templates_dir)
-    return SiteContent(renderer, renderer.pages(), assets, bodies)
+    pages = renderer.pages()
+    if problems:
+        pages.append(renderer.problems_page(problems))
+    return SiteContent(renderer, pages, assets, bodies)

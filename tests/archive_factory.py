@@ -58,3 +58,36 @@ def write_pdf(path: Path, pages: int = 2, colour: str = "#e0e8ff") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     images[0].save(path, format="PDF", save_all=True, append_images=images[1:])
     return path
+
+
+def encrypted_pdf_bytes() -> bytes:
+    """A one-page PDF that says it is encrypted with the standard handler (a password that
+    is not empty), written by hand: no library at hand encrypts PDFs."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+        b"<< /Filter /Standard /V 2 /R 3 /Length 128 /P -3904 /O <" + b"11" * 32
+        + b"> /U <" + b"22" * 32 + b"> >>",
+    ]
+    out = b"%PDF-1.7\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    file_id = b"<" + b"ab" * 16 + b">"
+    out += (b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 4 0 R /ID [%s %s] >>\n"
+            % (len(objects) + 1, file_id, file_id))
+    out += b"startxref\n%d\n%%%%EOF\n" % xref
+    return out
+
+
+def write_truncated_pdf(path: Path) -> Path:
+    """A real PDF cut in half, as an interrupted download leaves it."""
+    write_pdf(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path

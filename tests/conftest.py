@@ -89,12 +89,14 @@ SiteBuilder = Callable[..., BuiltSite]
 def build_site(tmp_path: Path) -> SiteBuilder:
     """Write an archive (catalogue, docs, files) into tmp_path, build it, return the site."""
 
-    def _build(catalogue: str, files: dict[str, str | bytes | Callable[[Path], Any]] | None = None,
-               *, strict: bool = True, plugin_options: str = "", mkdocs_yml: str | None = None,
+    def _build(catalogue: str | None,
+               files: dict[str, str | bytes | Callable[[Path], Any]] | None = None, *,
+               strict: bool = True, plugin_options: str = "", mkdocs_yml: str | None = None,
                root: Path | None = None, expect_failure: bool = False) -> BuiltSite:
         archive = root or tmp_path / "archive"
         archive.mkdir(parents=True, exist_ok=True)
-        (archive / "catalogue.yml").write_text(textwrap.dedent(catalogue), encoding="utf-8")
+        if catalogue is not None:  # None: the archive already has its catalogue
+            (archive / "catalogue.yml").write_text(textwrap.dedent(catalogue), encoding="utf-8")
         docs = archive / "docs"
         docs.mkdir(exist_ok=True)
         if not (docs / "index.md").exists():

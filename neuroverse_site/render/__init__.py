@@ -9,14 +9,16 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from markupsafe import escape
 
+from ..diagnostics import Diagnostic, Severity
 from ..model import Article, Catalogue, Experiment, Section, Status
 
 NOTEBOOK_MARKER = "<!-- neuroverse:notebook -->"
@@ -49,6 +51,7 @@ def thumbnail_uri(article: Article) -> str:
 EXPERIMENT_LOG_URI = "experiments/index.md"
 ARTICLES_URI = "articles/index.md"
 RESOURCES_URI = "resources.md"
+PROBLEMS_URI = "catalogue-problems.md"
 STYLESHEET_URI = f"{ASSETS_DIR}/neuroverse.css"
 RESERVED_IDS = frozenset({"index"})
 
@@ -104,10 +107,18 @@ class GeneratedPage:
 # ---------------------------------------------------------------------------------------
 # Escaping. Catalogue text is data: it must read as written and never become markup.
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!~^=|-])")
+# Characters with a meaning anywhere in a line of Markdown: emphasis, code, attribute lists,
+# links, tables, escapes. Only characters Markdown accepts a backslash before belong here;
+# any other would show the backslash on the page.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]|])")
+# ...and those that mean something only where a block starts: headings, list items.
+_BLOCK_START = re.compile(r"^(\d*)([#+.)-])")
+# An ampersand is only markup when it starts an entity such as &lt; or &#60;.
+_ENTITY_START = re.compile(r"&(?=#?\w+;)")
 _HTML_SPECIALS = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 _SAFE_LINK = re.compile(r"^(https?:|mailto:|#|\.{0,2}/|[\w-]+(/|\.md|\.html|$))", re.IGNORECASE)
 _MARKDOWN_LINK_TARGET = re.compile(r"(\]\()\s*([^)\s]*)")
+_REFERENCE_DEFINITION = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(\S*)", re.MULTILINE)
 
 
 def _html_escape(text: str) -> str:
@@ -117,7 +128,9 @@ def _html_escape(text: str) -> str:
 def text_filter(value: object) -> str:
     """Plain text, shown literally: no Markdown, no HTML, on one line."""
     flat = " ".join(str(value).split())
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", _html_escape(flat))
+    html_safe = _ENTITY_START.sub("&amp;", flat).replace("<", "&lt;").replace(">", "&gt;")
+    inline_safe = _MARKDOWN_SPECIALS.sub(r"\\\1", html_safe)
+    return _BLOCK_START.sub(r"\1\\\2", inline_safe)
 
 
 def cell_filter(value: object) -> str:
@@ -139,12 +152,20 @@ def markdown_filter(value: object) -> str:
         target = match.group(2)
         return match.group(0) if _SAFE_LINK.match(target) else f"{match.group(1)}#"
 
-    return _MARKDOWN_LINK_TARGET.sub(neutralise, text)
+    # Inline links `[x](target)` and reference definitions `[x]: target` alike.
+    text = _MARKDOWN_LINK_TARGET.sub(neutralise, text)
+    return _REFERENCE_DEFINITION.sub(neutralise, text)
 
 
 def yaml_string_filter(value: object) -> str:
     """A YAML scalar for front matter; JSON strings are valid YAML."""
     return json.dumps(" ".join(str(value).split()), ensure_ascii=False)
+
+
+def page_title_filter(value: object) -> str:
+    """A page title for front matter. MkDocs and the theme put titles into the navigation,
+    the browser tab and search results without escaping them, so the escaping is done here."""
+    return yaml_string_filter(_html_escape(str(value)))
 
 
 def href_filter(value: object) -> str:
@@ -189,6 +210,7 @@ class Renderer:
         self.env.filters.update(
             text=text_filter, cell=cell_filter, attr=attr_filter, markdown=markdown_filter,
             yaml_string=yaml_string_filter, size=size_filter, href=href_filter,
+            page_title=page_title_filter,
         )
 
     # Links ------------------------------------------------------------------------------
@@ -200,12 +222,14 @@ class Renderer:
 
         def link(target_uri: str) -> str:
             """A Markdown link target, relative to this page's source; MkDocs checks it."""
-            return posixpath.relpath(target_uri, from_dir or ".")
+            # Percent-encoded: a file name with `)`, `<` or spaces must not end the link
+            # early and spill into the page as Markdown or HTML.
+            return quote(posixpath.relpath(target_uri, from_dir or "."), safe="/")
 
         def url(target_uri: str) -> str:
             """A raw-HTML URL relative to this page's URL, for tags MkDocs does not rewrite."""
             target = page_url(target_uri, self.use_directory_urls)
-            relative = posixpath.relpath(target or ".", from_url_dir or ".")
+            relative = quote(posixpath.relpath(target or ".", from_url_dir or "."), safe="/")
             return relative + ("/" if target.endswith("/") and relative != "." else "")
 
         return {"link": link, "url": url}
@@ -247,6 +271,20 @@ class Renderer:
         pages.append(GeneratedPage(RESOURCES_URI, "Resources",
                                    self._render("resources.md.j2", RESOURCES_URI)))
         return pages
+
+    def problems_page(self, problems: Sequence[Diagnostic]) -> GeneratedPage:
+        """A page listing the catalogue's problems, for builds that go on despite errors."""
+        errors = sum(p.severity is Severity.ERROR for p in problems)
+        return GeneratedPage(PROBLEMS_URI, "Catalogue problems", self._render(
+            "problems.md.j2", PROBLEMS_URI, problems=problems, errors=errors,
+            warnings=len(problems) - errors))
+
+    def problems_notice(self, problems: Sequence[Diagnostic], from_uri: str) -> str:
+        """An admonition for the home page pointing at the problems page."""
+        errors = sum(p.severity is Severity.ERROR for p in problems)
+        return (f'!!! failure "The catalogue has {errors} error{"s" * (errors != 1)}"\n\n'
+                f"    This build shows what could be read. "
+                f"[See the list of problems]({self._helpers(from_uri)['link'](PROBLEMS_URI)}).\n\n")
 
     def status_table(self, from_uri: str) -> str:
         return self._render("status_table.md.j2", from_uri)

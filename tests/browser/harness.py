@@ -249,7 +249,6 @@ class Tab:
     dialogs: list[str] = field(default_factory=list)
     console: list[str] = field(default_factory=list)  # every console message
     expected_console_errors: list[re.Pattern[str]] = field(default_factory=list)
-    expected_dialogs: list[re.Pattern[str]] = field(default_factory=list)
     # Requests to another host that a test expects, answered here instead of by the network:
     # URL prefix -> JSON body. Each is recorded in `answered`, never in `blocked`.
     stand_ins: dict[str, str] = field(default_factory=dict)
@@ -300,8 +299,7 @@ def open_tab(browser: Any, site: ServedSite, **context_options: Any) -> Tab:
             tab.console_errors.append(message.text)
 
     def on_dialog(dialog: Any) -> None:
-        if not any(pattern.search(dialog.message) for pattern in tab.expected_dialogs):
-            tab.dialogs.append(f"{dialog.type}: {dialog.message}")
+        tab.dialogs.append(f"{dialog.type}: {dialog.message}")
         dialog.dismiss()
 
     context.route("**/*", route)

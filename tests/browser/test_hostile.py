@@ -13,29 +13,7 @@ from typing import Any
 
 import pytest
 
-from neuroverse_site.model import Catalogue, Section, SiteInfo, Status
-from neuroverse_site.render import Facts, Renderer
-
 from .harness import ServedSite, Tab
-
-
-def _page_titles_escaped() -> bool:
-    """Whether the renderer escapes page titles (MkDocs and Material print them raw)."""
-    catalogue = Catalogue(SiteInfo("t"), sections=(
-        Section(id="s", number=1, title="<b>bold</b>", status=Status.ACTIVE),))
-    page = Renderer(catalogue, Facts({}, {})).pages()[0]
-    return "&lt;b&gt;" in page.markdown.split("---")[1]
-
-
-# Page titles run as HTML on main until the `checks` branch's safe-rendering commit lands
-# ("escape page titles and nav section titles"). Until then the title payloads (and only
-# those: every other payload must still stay inert) are tolerated, and the test that reads
-# titles back is a strict xfail. Once titles are escaped, both go away by themselves.
-TITLES_ESCAPED = _page_titles_escaped()
-TITLE_PAYLOAD = re.compile(r"\b(site|section|experiment|article) title\b")
-UNTIL_TITLES_ESCAPED = pytest.mark.xfail(
-    not TITLES_ESCAPED, strict=True,
-    reason="page titles are not HTML-escaped yet (fixed on the checks branch)")
 
 HOSTILE_PAGES = ["", "sections/evil/", "experiments/", "experiments/evil-experiment/",
                  "articles/", "articles/evil-article/", "resources/"]
@@ -65,14 +43,12 @@ def hostile_tab(tab_factory: Callable[..., Tab], site: ServedSite) -> Tab:
     # browser's failed request for "x" is expected, and says nothing ran.
     tab.expected_console_errors.append(
         re.compile(r"Failed to load resource: the server responded with a status of 404"))
-    if not TITLES_ESCAPED:
-        tab.expected_dialogs.append(TITLE_PAYLOAD)
     return tab
 
 
 def injected(page: Any) -> list[str]:
     found: list[str] = page.evaluate(INJECTED_JS)
-    return [f for f in found if TITLES_ESCAPED or not TITLE_PAYLOAD.search(f)]
+    return found
 
 
 @pytest.mark.parametrize("path", HOSTILE_PAGES, ids=lambda p: p or "home")
@@ -88,7 +64,6 @@ def test_no_script_from_the_catalogue_runs(
     assert not alerts, alerts
 
 
-@UNTIL_TITLES_ESCAPED
 def test_hostile_text_reads_as_written(
         tab_factory: Callable[..., Tab], hostile_archive: ServedSite) -> None:
     tab = hostile_tab(tab_factory, hostile_archive)

@@ -72,6 +72,8 @@ def parse_percent(text: str) -> list[nbformat.NotebookNode]:
 
 def build(src: Path) -> nbformat.NotebookNode:
     nb = new_notebook(cells=parse_percent(src.read_text(encoding="utf-8")))
+    for i, cell in enumerate(nb.cells):  # stable ids keep rebuilt notebooks diff-friendly
+        cell.id = f"cell-{i:02d}"
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     first = nb.cells[0]

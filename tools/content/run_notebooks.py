@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -31,8 +32,8 @@ NOTEBOOKS = ROOT / "notebooks"
 
 # Keep runs reproducible and quiet: fixed thread counts, no debugger chatter.
 ENV_DEFAULTS = {
-    "OMP_NUM_THREADS": "2",
-    "MKL_NUM_THREADS": "2",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
     "PYTHONHASHSEED": "0",
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
@@ -63,6 +64,7 @@ def execute_notebook(nb: nbformat.NotebookNode, workdir: Path, timeout: int = 30
         kernel_name="python3",
         allow_errors=False,
         record_timing=False,
+        coalesce_streams=True,  # one stream output per cell: stable JSON whatever the flush timing
         resources={"metadata": {"path": str(workdir)}},
     )
     client.execute()
@@ -98,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
             secs = run_file(path, ns.timeout, write=not ns.check)
         except Exception as exc:  # noqa: BLE001 - report and go on with the others
             failures += 1
-            print(f"FAIL {rel}: {type(exc).__name__}: {str(exc).splitlines()[-1] if str(exc) else ''}", flush=True)
+            msg = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip()  # drop ANSI colours from tracebacks
+            print(f"FAIL {rel}: {type(exc).__name__}: {msg.splitlines()[-1] if msg else ''}", flush=True)
             continue
         total += secs
         size_kb = path.stat().st_size / 1024

@@ -1,0 +1,282 @@
+"""`neuroverse add`, run through main() on archives in tmp_path, files read back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from authoring_helpers import CATALOGUE, added_lines, make_archive
+from PIL import Image
+
+from neuroverse_site import authoring_cli, safefile
+from neuroverse_site.authoring import choose_section, title_from_page_text
+from neuroverse_site.cli import main
+from neuroverse_site.loader import load_catalogue_file
+
+from archive_factory import write_notebook
+
+
+@pytest.fixture
+def archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    make_archive(tmp_path)
+    return tmp_path
+
+
+def test_add_experiment_only_adds_lines_after_its_section(archive: Path) -> None:
+    write_notebook(archive / "notebooks/cnn/filters.ipynb", "Visualising *filters*")
+    before = (archive / "catalogue.yml").read_text()
+
+    code = main(["add", "experiment", "notebooks/cnn/filters.ipynb", "--section", "cnn",
+                 "--tag", "filters,cnn", "--framework", "numpy"])
+
+    after = (archive / "catalogue.yml").read_text()
+    assert code == 0
+    today = dt.date.today().isoformat()
+    assert added_lines(before, after) == [
+        "  - id: visualising-filters\n",
+        "    title: Visualising filters\n",
+        "    section: cnn\n",
+        "    notebook: notebooks/cnn/filters.ipynb\n",
+        "    frameworks: [numpy]\n",
+        "    tags: [filters, cnn]\n",
+        f"    added: {today}\n",
+    ]
+    # after the last cnn experiment, not at the end of the list, blank lines as around it
+    assert "notebooks/cnn/digits.ipynb\n\n  - id: visualising-filters\n" in after
+    assert f"added: {today}\n\n  - id: backprop\n" in after
+    assert len(after.splitlines()) == len(before.splitlines()) + 8
+    experiments = load_catalogue_file(archive / "catalogue.yml").catalogue.experiments
+    assert [(e.id, e.number) for e in experiments if e.section == "cnn"] == [
+        ("digits", 1), ("visualising-filters", 2)]
+
+
+def test_failing_add_leaves_the_catalogue_byte_identical(
+        archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_notebook(archive / "notebooks/cnn/filters.ipynb", "Filters")
+    before = (archive / "catalogue.yml").read_bytes()
+
+    code = main(["add", "experiment", "notebooks/cnn/filters.ipynb", "--section", "cnnn"])
+
+    assert code == 1
+    assert (archive / "catalogue.yml").read_bytes() == before
+    err = capsys.readouterr().err
+    assert "catalogue.yml (new entry):3:" in err
+    assert "error NV201 experiments[3].section: unknown section 'cnnn'" in err
+    assert "did you mean 'cnn'?" in err
+    assert "nothing was written" in err
+    assert "Traceback" not in err
+
+
+def test_an_id_already_taken_is_refused_with_the_checks_message(
+        archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = (archive / "catalogue.yml").read_bytes()
+    code = main(["add", "section", "Another basics", "--id", "basics"])
+    assert code == 1
+    assert (archive / "catalogue.yml").read_bytes() == before
+    assert "NV200" in capsys.readouterr().err
+
+
+def test_ids_are_made_unique(archive: Path) -> None:
+    assert main(["add", "experiment", "--title", "The perceptron", "--section", "basics"]) == 0
+    text = (archive / "catalogue.yml").read_text()
+    assert "  - id: the-perceptron\n    title: The perceptron\n" in text
+    assert main(["add", "experiment", "--title", "The perceptron", "--section", "basics"]) == 0
+    assert "id: the-perceptron-2" in (archive / "catalogue.yml").read_text()
+
+
+def test_a_file_already_in_the_catalogue_is_refused(
+        archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["add", "experiment", "notebooks/basics/perceptron.ipynb", "--section", "basics"])
+    assert code == 1
+    assert ("catalogue.yml:23:5: notebooks/basics/perceptron.ipynb is already in the catalogue "
+            "as experiment 'perceptron'") in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["experiment", "notebooks/nope.ipynb", "--section", "cnn"],
+     "notebooks/nope.ipynb: no such file"),
+    (["experiment", "catalogue.yml", "--section", "cnn"], "expected a .ipynb or .py file"),
+    (["article", "--title", "T", "--section", "cnn"], "needs a one-line summary"),
+    (["experiment", "--section", "cnn"], "needs a title"),
+    (["experiment", "--title", "T"], "say which section with --section ID (known: basics, cnn)"),
+])
+def test_user_mistakes_get_one_clear_line(archive: Path, capsys: pytest.CaptureFixture[str],
+                                          args: list[str], message: str) -> None:
+    before = (archive / "catalogue.yml").read_bytes()
+    assert main(["add", *args]) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert (archive / "catalogue.yml").read_bytes() == before
+
+
+def test_a_file_outside_the_archive_is_refused(
+        archive: Path, tmp_path_factory: pytest.TempPathFactory,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    elsewhere = write_notebook(tmp_path_factory.mktemp("elsewhere") / "x.ipynb", "X")
+    assert main(["add", "experiment", str(elsewhere), "--section", "cnn"]) == 1
+    assert "is outside the archive" in capsys.readouterr().err
+
+
+def test_add_article_creates_the_missing_list_before_resources(archive: Path) -> None:
+    pdf = archive / "papers/cnn/pooling.pdf"
+    pdf.parent.mkdir(parents=True)
+    Image.new("RGB", (200, 280), "white").save(pdf, format="PDF", title="Pooling, briefly")
+    before = (archive / "catalogue.yml").read_text()
+
+    code = main(["add", "article", "papers/cnn/pooling.pdf", "--section", "cnn", "--section",
+                 "basics", "--summary", "Why max-pooling: shrinks maps, keeps features",
+                 "--added", "2025-11-20"])
+
+    after = (archive / "catalogue.yml").read_text()
+    assert code == 0
+    assert added_lines(before, after) == [
+        "articles:\n",
+        "  - id: pooling-briefly\n",
+        "    title: Pooling, briefly\n",
+        "    pdf: papers/cnn/pooling.pdf\n",
+        "    summary: 'Why max-pooling: shrinks maps, keeps features'\n",
+        "    sections: [cnn, basics]\n",
+        "    added: 2025-11-20\n",
+    ]
+    # the comment that introduces `resources:` stays right above it
+    assert "    added: 2025-11-20\n\n# Resources close the file.\nresources:" in after
+    assert main(["check", "catalogue.yml"]) == 0
+
+
+def test_add_section_and_resource(archive: Path) -> None:
+    before = (archive / "catalogue.yml").read_text()
+    assert main(["add", "section", "Sequence models: RNNs & LSTMs", "--focus", "Text",
+                 "--planned", "LSTM", "--planned", "GRU"]) == 0
+    assert main(["add", "resource", "https://colah.github.io/", "--title", "Olah on LSTMs",
+                 "--topic", "Foundations", "--type", "blog"]) == 0
+    after = (archive / "catalogue.yml").read_text()
+    assert added_lines(before, after) == [
+        "  - id: sequence-models-rnns-lstms\n",
+        "    title: 'Sequence models: RNNs & LSTMs'\n",
+        "    focus: Text\n",
+        "    status: planned\n",
+        "    planned: [LSTM, GRU]\n",
+        # resources have no blank lines between them, and go after the same topic
+        "  - topic: Foundations\n",
+        "    title: Olah on LSTMs\n",
+        "    url: https://colah.github.io/\n",
+        "    type: blog\n",
+    ]
+    assert after.index("Olah on LSTMs") < after.index("CS231n notes")
+
+
+def test_dry_run_prints_the_entry_and_writes_nothing(
+        archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = (archive / "catalogue.yml").read_bytes()
+    assert main(["add", "experiment", "--title", "Pooling", "--section", "cnn", "--added",
+                 "2025-12-01", "--dry-run"]) == 0
+    out, err = capsys.readouterr()
+    assert out == ("  - id: pooling\n    title: Pooling\n    section: cnn\n"
+                   "    status: planned\n    added: 2025-12-01\n")
+    assert "dry run" in err
+    assert (archive / "catalogue.yml").read_bytes() == before
+
+
+def test_a_concurrent_edit_is_never_overwritten(
+        archive: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    catalogue = archive / "catalogue.yml"
+    theirs = CATALOGUE.replace("title: Basics", "title: Basics, renamed in an editor")
+    original = safefile.write_temporary
+
+    def edit_while_writing(folder: Path, name: str, data: bytes, mode: int | None) -> Path:
+        catalogue.write_text(theirs)  # someone saves between our read and our rename
+        return original(folder, name, data, mode)
+
+    monkeypatch.setattr(safefile, "write_temporary", edit_while_writing)
+    assert main(["add", "experiment", "--title", "T", "--section", "cnn"]) == 1
+    assert catalogue.read_text() == theirs
+    assert "changed on disk" in capsys.readouterr().err
+    assert sorted(p.name for p in archive.iterdir() if p.name.startswith(".")) == []
+
+
+def test_an_interrupted_write_leaves_the_old_catalogue_and_no_temporary_file(
+        archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = (archive / "catalogue.yml").read_bytes()
+
+    def interrupted(snapshot: safefile.Snapshot) -> bool:
+        raise KeyboardInterrupt  # Ctrl-C after the new file is written, before the rename
+
+    monkeypatch.setattr(safefile, "changed_since", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        main(["add", "experiment", "--title", "T", "--section", "cnn"])
+    assert (archive / "catalogue.yml").read_bytes() == before
+    assert [p.name for p in archive.iterdir() if p.name.startswith(".")] == []
+
+
+def test_the_section_is_asked_for_at_a_terminal(
+        archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    answers = iter(["7", "cnn"])
+    prompts: list[str] = []
+
+    def ask(prompt: str) -> str:
+        prompts.append(prompt)
+        return next(answers)
+
+    monkeypatch.setattr(authoring_cli, "terminal_prompt", lambda: ask)
+    assert main(["add", "experiment", "--title", "Asked"]) == 0
+    assert "  2. Convolutional networks (cnn)" in prompts[0]
+    assert "'7' is not one of the sections" in prompts[1]
+    assert "id: asked\n    title: Asked\n    section: cnn\n" in (
+        archive / "catalogue.yml").read_text()
+
+
+def test_choose_section_by_number() -> None:
+    from neuroverse_site.model import Section, Status
+
+    sections = [Section("a", 1, "A", Status.ACTIVE), Section("b", 2, "B", Status.ACTIVE)]
+    assert choose_section(sections, lambda _: " 2 ") == "b"
+
+
+def test_add_keeps_zero_indented_lists_crlf_and_a_missing_final_newline(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = ("site:\r\n  title: T\r\nsections:\r\n- id: a\r\n  title: A\r\n  status: active\r\n"
+            "experiments:\r\n- id: one\r\n  title: One\r\n  section: a\r\n  status: planned")
+    (tmp_path / "catalogue.yml").write_bytes(text.encode())
+    assert main(["add", "experiment", "--title", "Two", "--section", "a", "--added",
+                 "2025-01-02"]) == 0
+    # one item gives no evidence about blank lines between items: the default is one
+    assert (tmp_path / "catalogue.yml").read_bytes().decode() == text + (
+        "\r\n\r\n- id: two\r\n  title: Two\r\n  section: a\r\n  status: planned\r\n"
+        "  added: 2025-01-02\r\n")
+
+
+def test_add_into_an_empty_flow_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "catalogue.yml").write_text(
+        "site:\n  title: T\nsections:\n  - id: a\n    title: A\n    status: active\n"
+        "experiments: []   # none yet\n")
+    assert main(["add", "experiment", "--title", "One", "--section", "a", "--added",
+                 "2025-01-02"]) == 0
+    assert (tmp_path / "catalogue.yml").read_text().endswith(
+        "experiments:   # none yet\n  - id: one\n    title: One\n    section: a\n"
+        "    status: planned\n    added: 2025-01-02\n")
+
+
+def test_add_refreshes_a_readme_that_has_markers(archive: Path) -> None:
+    readme = archive / "README.md"
+    readme.write_text("# Mine\n\n<!-- neuroverse:readme:start -->\n"
+                      "<!-- neuroverse:readme:end -->\n\nMy words.\n")
+    assert main(["add", "experiment", "--title", "Fresh one", "--section", "cnn"]) == 0
+    text = readme.read_text()
+    assert "[Fresh one](https://example.org/archive/experiments/fresh-one/)" in text
+    assert text.startswith("# Mine\n\n") and text.endswith("\n\nMy words.\n")
+    assert main(["readme", "--check"]) == 0
+
+
+def test_title_from_wrapped_first_line() -> None:
+    word_export = ("\u201cFrom Pixels to Perception: Why Convolutional Neural \r\n"
+                   "Networks Outperform Traditional ANNs in Vision Tasks\u201d\r\n"
+                   "Convolutional networks are...")
+    assert title_from_page_text(word_export) == (
+        "From Pixels to Perception: Why Convolutional Neural Networks Outperform "
+        "Traditional ANNs in Vision Tasks")
+    assert title_from_page_text("\n  TRANSFORMERS\r\nTransformers are a type of") == "TRANSFORMERS"

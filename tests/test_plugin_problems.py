@@ -1,0 +1,165 @@
+"""How builds behave when the catalogue has problems: strict fails with all of them, plain
+builds go on, and `mkdocs serve` keeps serving and recovers once the file is fixed."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from archive_factory import write_notebook
+from conftest import MKDOCS_YML, SiteBuilder
+
+GOOD = """
+    site: {title: Problems}
+    sections:
+      - {id: cnn, title: CNNs, status: active}
+      - {id: rnn, title: RNNs, status: planned}
+    experiments:
+      - {id: filters, title: Filters, section: cnn, notebook: notebooks/filters.ipynb}
+      - {id: memory, title: Memory, section: rnn, status: planned}
+"""
+
+# Three errors in three entries, and one warning (an orphan notebook).
+BROKEN = """
+    site: {title: Problems}
+    sections:
+      - {id: cnn, title: CNNs, status: activ}
+      - {id: rnn, title: RNNs, status: planned}
+    experiments:
+      - {id: filters, title: Filters, section: cnnn, notebook: notebooks/filters.ipynb}
+      - {id: memory, title: Memory, section: rnn, status: planned, notebok: x.ipynb}
+"""
+
+FILES = {
+    "notebooks/filters.ipynb": lambda p: write_notebook(p, "Filters"),
+    "notebooks/stray.ipynb": lambda p: write_notebook(p, "Stray"),
+}
+
+
+def test_strict_build_fails_listing_every_problem(build_site: SiteBuilder) -> None:
+    site = build_site(BROKEN, FILES, strict=True, expect_failure=True)
+    assert site.error is not None and "strict mode" in site.error
+    logged = "\n".join(site.warnings())
+    for expected in ("catalogue.yml:4:36: error NV103 sections[0].status",
+                     "catalogue.yml:7:44: error NV201 experiments[0].section",
+                     "catalogue.yml:8:64: error NV100 experiments[1].notebok",
+                     "warning NV310"):
+        assert expected in logged
+
+
+def test_plain_build_shows_what_it_can_and_lists_the_problems(build_site: SiteBuilder) -> None:
+    site = build_site(BROKEN, FILES, strict=False)
+    assert site.error is None
+    assert site.path("experiments/filters/").is_file()
+    assert site.article("experiments/filters/").css_first(".nv-notebook") is not None
+    problems = site.article("catalogue-problems/").text()
+    assert "unknown section 'cnnn'" in problems
+    assert "3 errors and 1 warning" in " ".join(problems.split())
+    home = site.article("")
+    assert "The catalogue has 3 errors" in home.text()
+    link = home.css_first(".admonition a")
+    assert link is not None and link.attributes["href"] == "catalogue-problems/"
+
+
+def test_unreadable_catalogue_still_builds_a_site_that_says_so(build_site: SiteBuilder) -> None:
+    site = build_site("site: {title: [unclosed\nsections: []\n", strict=False)
+    assert site.error is None
+    assert "this list '[' is never closed" in site.article("catalogue-problems/").text()
+    assert "The catalogue has 1 error" in site.article("").text()
+
+
+def test_a_fixed_catalogue_builds_clean_in_the_same_process(build_site: SiteBuilder) -> None:
+    broken = build_site(BROKEN, FILES, strict=False)
+    assert broken.path("catalogue-problems/").is_file()
+    (broken.root / "notebooks" / "stray.ipynb").unlink()
+    fixed = build_site(GOOD, root=broken.root, strict=True)
+    assert fixed.error is None
+    assert fixed.warnings() == []
+    assert not fixed.path("catalogue-problems/").exists()
+    assert "The catalogue has" not in fixed.article("").text()
+
+
+def test_no_problems_no_problems_page(build_site: SiteBuilder) -> None:
+    site = build_site(GOOD, {"notebooks/filters.ipynb": FILES["notebooks/filters.ipynb"]})
+    assert site.warnings() == []
+    assert not site.path("catalogue-problems/").exists()
+
+
+def test_size_limit_is_a_plugin_option(build_site: SiteBuilder) -> None:
+    site = build_site(GOOD, {"notebooks/filters.ipynb": FILES["notebooks/filters.ipynb"]},
+                      strict=False, plugin_options="max_file_size_mb: 0.0001")
+    assert any("warning NV305 experiments[0].notebook" in w for w in site.warnings())
+
+
+# ---------------------------------------------------------------------------------------
+# mkdocs serve, for real: a subprocess and HTTP requests
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8"))
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def _wait_for(url: str, text: str, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    body: str | None = None
+    while time.monotonic() < deadline:
+        body = _fetch(url)
+        if body is not None and text in body:
+            return body
+        time.sleep(0.5)
+    raise AssertionError(f"{url} never showed {text!r}; last response:\n{body}")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX process handling")
+def test_serve_survives_a_broken_catalogue_and_recovers(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    (root / "docs").mkdir(parents=True)
+    (root / "docs" / "index.md").write_text("# Served archive\n")
+    write_notebook(root / "notebooks" / "filters.ipynb", "Filters")
+    (root / "catalogue.yml").write_text(textwrap.dedent(BROKEN))
+    (root / "mkdocs.yml").write_text(MKDOCS_YML.format(plugin_options=""))
+    port = _free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}",
+         "-f", str(root / "mkdocs.yml")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+    )
+    base = f"http://127.0.0.1:{port}/archive/"
+    try:
+        _wait_for(base, "The catalogue has 3 errors")
+        _wait_for(base + "catalogue-problems/", "unknown section")
+        (root / "catalogue.yml").write_text(textwrap.dedent(GOOD))
+        home = _wait_for(base, "Served archive")
+        deadline = time.monotonic() + 60
+        while "The catalogue has" in home and time.monotonic() < deadline:
+            time.sleep(0.5)
+            home = _fetch(base) or home
+        assert "The catalogue has" not in home
+        assert _fetch(base + "experiments/filters/") is not None
+        assert server.poll() is None, "the server stopped"
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    assert "error NV201 experiments[0].section: unknown section 'cnnn'" in output
+    assert "Traceback" not in output
