@@ -188,6 +188,59 @@ def eventually(condition: Callable[[], bool], message: str, seconds: float = 10)
         time.sleep(0.1)
 
 
+PDF_VIEWER_PREFIX = "chrome-extension://mhjfbmdgcfjbbpaeojofohoefgiehjai/"  # Chromium's own
+
+
+def wait_for_frame(page: Any, url_prefix: str) -> Any:
+    for _ in range(50):
+        for frame in page.frames:
+            if frame.url.startswith(url_prefix):
+                return frame
+        page.wait_for_timeout(100)
+    raise AssertionError(f"no frame from {url_prefix}: {[f.url for f in page.frames]}")
+
+
+# axe-core ----------------------------------------------------------------------------
+
+FAILING_IMPACTS = ("critical", "serious")
+
+# (rule id, CSS selector of the node) -> why it stays; each is explained in
+# docs/accessibility.md. Keep this empty unless the fix is out of this project's hands.
+ACCEPTED: dict[tuple[str, str], str] = {
+    ("aria-dialog-name", ".md-search"):
+        "Material's search overlay has role=dialog and no name; its input is labelled "
+        "'Search' inside a role=search form, and naming the dialog means forking a theme "
+        "template",
+}
+
+
+def run_axe(page: Any) -> list[dict[str, Any]]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"resultTypes": ["violations"]})
+    violations: list[dict[str, Any]] = results.response["violations"]
+    return violations
+
+
+def serious_violations(page: Any) -> list[str]:
+    """Critical and serious axe findings on the page, less the accepted ones."""
+    problems = []
+    for violation in run_axe(page):
+        if violation["impact"] not in FAILING_IMPACTS:
+            continue
+        nodes = [n for n in violation["nodes"]
+                 if (violation["id"], ", ".join(n["target"])) not in ACCEPTED]
+        if nodes:
+            problems.append(describe({**violation, "nodes": nodes}))
+    return problems
+
+
+def describe(violation: dict[str, Any]) -> str:
+    nodes = "\n".join(f"    {', '.join(n['target'])}: {n['html'][:160]}"
+                      for n in violation["nodes"])
+    return f"{violation['id']} ({violation['impact']}): {violation['help']}\n{nodes}"
+
+
 def build_project_site(site_dir: Path) -> Path:
     """The project's own site, from the repository's mkdocs.yml and catalogue."""
     build(load_config(str(REPO / "mkdocs.yml"), site_dir=str(site_dir), strict=True))

@@ -14,8 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .harness import ServedSite, Tab
-from .test_accessibility import serious_violations
+from .harness import ServedSite, Tab, serious_violations
 
 GITHUB_API = "https://api.github.com/"
 GITHUB_STAND_IN = json.dumps({"stargazers_count": 1, "forks_count": 1, "tag_name": "v0"})

@@ -10,7 +10,16 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .harness import ARTICLE_WORD, NOTEBOOK_WORD, OUTPUT_WORD, ServedSite, Tab, eventually
+from .harness import (
+    ARTICLE_WORD,
+    NOTEBOOK_WORD,
+    OUTPUT_WORD,
+    PDF_VIEWER_PREFIX,
+    ServedSite,
+    Tab,
+    eventually,
+    wait_for_frame,
+)
 
 # The WCAG 2 contrast ratio of a computed colour over the first opaque background behind an
 # element. Semi-transparent backgrounds are composited on the way up, as the browser paints.
@@ -57,18 +66,6 @@ element => {
 def contrast(page: Any, selector: str) -> dict[str, Any]:
     result: dict[str, Any] = page.locator(selector).first.evaluate(CONTRAST_JS)
     return result
-
-
-PDF_VIEWER_PREFIX = "chrome-extension://mhjfbmdgcfjbbpaeojofohoefgiehjai/"  # Chromium's own
-
-
-def wait_for_frame(page: Any, url_prefix: str) -> Any:
-    for _ in range(50):
-        for frame in page.frames:
-            if frame.url.startswith(url_prefix):
-                return frame
-        page.wait_for_timeout(100)
-    raise AssertionError(f"no frame from {url_prefix}: {[f.url for f in page.frames]}")
 
 
 def fetch(page: Any, url: str) -> tuple[int, str, bytes]:
