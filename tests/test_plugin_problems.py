@@ -3,20 +3,16 @@ builds go on, and `mkdocs serve` keeps serving and recovers once the file is fix
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import sys
 import textwrap
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from archive_factory import write_notebook
 from conftest import MKDOCS_YML, SiteBuilder
+from served import fetch, mkdocs_serve, wait_for
 
 GOOD = """
     site: {title: Problems}
@@ -104,32 +100,6 @@ def test_size_limit_is_a_plugin_option(build_site: SiteBuilder) -> None:
 # mkdocs serve, for real: a subprocess and HTTP requests
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _fetch(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return str(response.read().decode("utf-8"))
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return None
-
-
-def _wait_for(url: str, text: str, timeout: float = 60) -> str:
-    deadline = time.monotonic() + timeout
-    body: str | None = None
-    while time.monotonic() < deadline:
-        body = _fetch(url)
-        if body is not None and text in body:
-            return body
-        time.sleep(0.5)
-    raise AssertionError(f"{url} never showed {text!r}; last response:\n{body}")
-
-
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX process handling")
 def test_serve_survives_a_broken_catalogue_and_recovers(tmp_path: Path) -> None:
     root = tmp_path / "archive"
@@ -138,28 +108,19 @@ def test_serve_survives_a_broken_catalogue_and_recovers(tmp_path: Path) -> None:
     write_notebook(root / "notebooks" / "filters.ipynb", "Filters")
     (root / "catalogue.yml").write_text(textwrap.dedent(BROKEN))
     (root / "mkdocs.yml").write_text(MKDOCS_YML.format(plugin_options=""))
-    port = _free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}",
-         "-f", str(root / "mkdocs.yml")],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-    )
-    base = f"http://127.0.0.1:{port}/archive/"
-    try:
-        _wait_for(base, "The catalogue has 3 errors")
-        _wait_for(base + "catalogue-problems/", "unknown section")
+    with mkdocs_serve(root) as server:
+        base = server.base_url
+        wait_for(base, "The catalogue has 3 errors")
+        wait_for(base + "catalogue-problems/", "unknown section")
         (root / "catalogue.yml").write_text(textwrap.dedent(GOOD))
-        home = _wait_for(base, "Served archive")
+        home = wait_for(base, "Served archive")
         deadline = time.monotonic() + 60
         while "The catalogue has" in home and time.monotonic() < deadline:
             time.sleep(0.5)
-            home = _fetch(base) or home
+            home = fetch(base) or home
         assert "The catalogue has" not in home
-        assert _fetch(base + "experiments/filters/") is not None
-        assert server.poll() is None, "the server stopped"
-    finally:
-        server.terminate()
-        output, _ = server.communicate(timeout=30)
+        assert fetch(base + "experiments/filters/") is not None
+        assert server.process.poll() is None, "the server stopped"
+    output = server.output
     assert "error NV201 experiments[0].section: unknown section 'cnnn'" in output
     assert "Traceback" not in output
