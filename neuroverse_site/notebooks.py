@@ -72,11 +72,15 @@ class RenderedNotebook:
     title: str | None = None
     language: str = "python"
     cells: int = 0
+    # Files beside the notebook that its Markdown shows, as (absolute path, sha256): a cache
+    # hit is only valid while they are unchanged.
+    local_files: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
 class _Collected:
     assets: dict[str, NotebookAsset] = field(default_factory=dict)
+    local_files: dict[str, str] = field(default_factory=dict)
 
     def add(self, data: bytes, suffix: str) -> str:
         name = hashlib.sha256(data).hexdigest()[:20] + suffix
@@ -146,9 +150,12 @@ class NotebookConverter:
             self._exporters[language] = exporter
         return exporter
 
-    def convert(self, path: Path) -> RenderedNotebook:
+    def convert(self, path: Path, data: bytes | None = None) -> RenderedNotebook:
+        """Render the notebook at `path`; `data`, when given, is its content already read
+        (the bytes a cache key was computed from)."""
         try:
-            notebook = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+            text = (path.read_bytes() if data is None else data).decode("utf-8")
+            notebook = nbformat.reads(text, as_version=4)
         except (OSError, UnicodeDecodeError, json.JSONDecodeError,
                 nbformat.reader.NotJSONError) as exc:
             raise NotebookProblem(f"cannot be read as a notebook: {exc}") from exc
@@ -174,6 +181,7 @@ class NotebookConverter:
             title=title,
             language=language,
             cells=len(notebook.cells),
+            local_files=tuple(sorted(collected.local_files.items())),
         )
 
 
@@ -227,8 +235,13 @@ def _rewrite_images(page: HTMLParser, extracted: Mapping[str, bytes], notebook_d
             data = extracted[src]
         elif src and not src.startswith(("data:", "http://", "https://", "/")):
             local = (notebook_dir / src).resolve()
-            if local.is_file() and local.is_relative_to(notebook_dir.resolve().parent.parent):
-                data = local.read_bytes()
+            if local.is_relative_to(notebook_dir.resolve().parent.parent):
+                if local.is_file():
+                    data = local.read_bytes()
+                # An absent file is remembered too ("" as its digest): adding it later
+                # must re-render the notebook.
+                digest = hashlib.sha256(data).hexdigest() if data is not None else ""
+                collected.local_files[str(local)] = digest
         if data is not None:
             name = collected.add(data, suffix if mimetypes.guess_type("x" + suffix)[0] else ".png")
             image.attrs["src"] = f"__NV_ASSETS__/{IMAGE_FOLDER}/{name}"
@@ -278,10 +291,10 @@ def _mark_focusable(page: HTMLParser) -> None:
         area.attrs["tabindex"] = "0"
 
 
-def render_script(path: Path) -> RenderedNotebook:
+def render_script(path: Path, data: bytes | None = None) -> RenderedNotebook:
     """A .py experiment shown as one highlighted block, in the same frame as notebooks."""
     try:
-        source = path.read_text(encoding="utf-8")
+        source = (path.read_bytes() if data is None else data).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise NotebookProblem(f"cannot be read as UTF-8 text: {exc}") from exc
     code = _highlighter("python")(source)

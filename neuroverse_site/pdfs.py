@@ -23,12 +23,14 @@ class PdfProblem(Exception):
     """The file cannot be read as a PDF; the message says why, in the user's terms."""
 
 
-def read_pdf(path: Path, thumbnail_width: int = THUMBNAIL_WIDTH) -> PdfFacts:
-    size = path.stat().st_size
+def read_pdf(path: Path, thumbnail_width: int = THUMBNAIL_WIDTH,
+             data: bytes | None = None) -> PdfFacts:
+    """Facts about the PDF at `path`; `data`, when given, is its content already read."""
+    size = path.stat().st_size if data is None else len(data)
     if size == 0:
         raise PdfProblem("is empty")
     try:
-        document = pdfium.PdfDocument(str(path))
+        document = pdfium.PdfDocument(str(path) if data is None else data)
     except pdfium.PdfiumError as exc:
         raise PdfProblem(_explain(str(exc))) from exc
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,11 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
+from .batch import BatchRenderer, Progress
+from .cache import Cache
 from .checks import NOTEBOOK_DIR, PAPER_DIR, check_file
 from .diagnostics import Severity
-from .notebooks import ASSET_PLACEHOLDER, NotebookConverter, NotebookOptions, RenderedNotebook
+from .notebooks import ASSET_PLACEHOLDER, NotebookOptions, RenderedNotebook
 from .render import (
     ARTICLES_URI,
     ASSETS_DIR,
@@ -36,6 +39,8 @@ log = get_plugin_logger(__name__)
 
 # Generated Markdown uses these; enabling them silently would change the user's other pages.
 REQUIRED_EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition")
+# Seconds before a build's start during which cache entries count as in use by another build.
+EVICTION_MARGIN = 5.0
 
 
 class NeuroverseConfig(Config):
@@ -47,6 +52,14 @@ class NeuroverseConfig(Config):
     """A folder of *.md.j2 templates that override the built-in ones, relative to mkdocs.yml."""
     navigation = c.Type(bool, default=True)
     """Build the navigation from the catalogue when mkdocs.yml has no `nav`."""
+    cache = c.Type(bool, default=True)
+    """Keep rendered notebooks and PDF facts on disk between builds (and `mkdocs serve`
+    rebuilds). Safe to delete at any time; it only costs the time to render again."""
+    cache_dir = c.Type(str, default=".cache/neuroverse")
+    """Where the cache lives, relative to mkdocs.yml."""
+    workers = c.Optional(c.Type(int))
+    """Worker processes for rendering notebooks and PDFs missing from the cache; default:
+    one per CPU. 1 renders everything in the build process."""
 
 
 class NeuroversePlugin(BasePlugin[NeuroverseConfig]):
@@ -56,7 +69,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):
         self.root = Path()
         self.catalogue_path = Path()
         self.content: SiteContent | None = None
-        self.converter: NotebookConverter | None = None
+        self.batch: BatchRenderer | None = None
+        self.build_started = 0.0
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or ".").resolve().parent
@@ -69,8 +83,11 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):
             )
         if STYLESHEET_URI not in config.extra_css:
             config.extra_css.append(STYLESHEET_URI)
-        self.converter = NotebookConverter(
-            NotebookOptions(trust_outputs=self.config.trust_notebook_outputs))
+        self.build_started = time.time()
+        cache = Cache(self.root / self.config.cache_dir) if self.config.cache else None
+        self.batch = BatchRenderer(
+            NotebookOptions(trust_outputs=self.config.trust_notebook_outputs), cache,
+            workers=self.config.workers)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -83,12 +100,13 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):
                 f"neuroverse: {len(errors)} problem{'s' if len(errors) != 1 else ''} in "
                 f"{self.catalogue_path.name}:\n" + "\n".join(d.format() for d in errors)
             )
-        assert self.converter is not None
+        assert self.batch is not None
         templates = self.config.templates_dir
         self.content = build_site_content(
-            result.catalogue, self.root, self.converter,
+            result.catalogue, self.root, self.batch,
             use_directory_urls=config.use_directory_urls,
             templates_dir=self.root / templates if templates else None,
+            report=_log_progress,
         )
         for page in self.content.pages:
             files.append(File.generated(config, page.src_uri, content=page.markdown))
@@ -153,6 +171,13 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):
         experiment_id = page.file.src_uri[len("experiments/"):-len(".md")]
         return self.content.bodies.get(experiment_id)
 
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        # Only a complete build knows every entry still in use. The margin keeps what a
+        # build running alongside touched just before this one started.
+        if self.batch is not None and self.batch.cache is not None and self.content is not None:
+            self.batch.cache.evict(self.content.cache_keys,
+                                   older_than=self.build_started - EVICTION_MARGIN)
+
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer:
         server.watch(str(self.catalogue_path))
@@ -162,6 +187,10 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):
         if self.config.templates_dir:
             server.watch(str(self.root / self.config.templates_dir))
         return server
+
+
+def _log_progress(progress: Progress) -> None:
+    log.info(progress.message())
 
 
 def _toc_links(body: RenderedNotebook) -> list[AnchorLink]:

@@ -6,20 +6,15 @@ them to is pure. The plugin turns the result into MkDocs files.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .batch import BatchRenderer, Failure, Job, Progress
 from .checks import resolve_inside
 from .model import Catalogue
-from .notebooks import (
-    IMAGE_FOLDER,
-    NotebookConverter,
-    NotebookProblem,
-    RenderedNotebook,
-    render_script,
-)
-from .pdfs import PdfProblem, read_pdf
+from .notebooks import IMAGE_FOLDER, RenderedNotebook
+from .pdfs import PdfFacts
 from .render import (
     ASSETS_DIR,
     ArticleFacts,
@@ -44,11 +39,16 @@ class SiteContent:
     pages: list[GeneratedPage]
     assets: list[GeneratedAsset]
     bodies: Mapping[str, RenderedNotebook] = field(default_factory=dict)  # experiment id ->
+    progress: Progress = field(default_factory=Progress)
+    cache_keys: set[str] = field(default_factory=set)  # cache entries this build used
 
 
-def build_site_content(catalogue: Catalogue, root: Path, converter: NotebookConverter, *,
+def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *,
                        use_directory_urls: bool = True,
-                       templates_dir: Path | None = None) -> SiteContent:
+                       templates_dir: Path | None = None,
+                       report: Callable[[Progress], None] | None = None) -> SiteContent:
+    """Render every notebook, script and PDF the catalogue names (through `batch`, which
+    caches and parallelises), then every generated page, in catalogue order."""
     assets: list[GeneratedAsset] = []
     seen_assets: set[str] = set()
 
@@ -57,19 +57,31 @@ def build_site_content(catalogue: Catalogue, root: Path, converter: NotebookConv
             seen_assets.add(asset.src_uri)
             assets.append(asset)
 
-    experiment_facts: dict[str, ExperimentFacts] = {}
-    bodies: dict[str, RenderedNotebook] = {}
+    experiments = []
     for experiment in catalogue.experiments:
         source = experiment.source
         path = resolve_inside(root, source) if source else None
-        if source is None or path is None or not path.is_file():
-            continue
+        if source is not None and path is not None and path.is_file():
+            experiments.append((experiment, source, path))
+    articles = []
+    for article in catalogue.articles:
+        path = resolve_inside(root, article.pdf) if article.pdf else None
+        if article.pdf is not None and path is not None and path.is_file():
+            articles.append((article, article.pdf, path))
+
+    jobs = [Job("notebook" if e.notebook else "script", path) for e, _, path in experiments]
+    jobs += [Job("pdf", path) for _, _, path in articles]
+    result = batch.run(jobs, report)
+    outcomes = iter(result.outcomes)
+
+    experiment_facts: dict[str, ExperimentFacts] = {}
+    bodies: dict[str, RenderedNotebook] = {}
+    for experiment, source, path in experiments:
         add_asset(GeneratedAsset(source, source_path=path))
-        try:
-            body = converter.convert(path) if experiment.notebook else render_script(path)
-        except NotebookProblem as exc:
+        body = next(outcomes)
+        if not isinstance(body, RenderedNotebook):
             experiment_facts[experiment.id] = ExperimentFacts(
-                size_bytes=path.stat().st_size, problem=str(exc))
+                size_bytes=path.stat().st_size, problem=_problem(body))
             continue
         bodies[experiment.id] = body
         for image in body.assets:
@@ -78,16 +90,12 @@ def build_site_content(catalogue: Catalogue, root: Path, converter: NotebookConv
             has_body=True, size_bytes=path.stat().st_size)
 
     article_facts: dict[str, ArticleFacts] = {}
-    for article in catalogue.articles:
-        path = resolve_inside(root, article.pdf) if article.pdf else None
-        if article.pdf is None or path is None or not path.is_file():
-            continue
-        add_asset(GeneratedAsset(article.pdf, source_path=path))
-        try:
-            pdf = read_pdf(path)
-        except PdfProblem as exc:
+    for article, pdf_uri, path in articles:
+        add_asset(GeneratedAsset(pdf_uri, source_path=path))
+        pdf = next(outcomes)
+        if not isinstance(pdf, PdfFacts):
             article_facts[article.id] = ArticleFacts(size_bytes=path.stat().st_size,
-                                                     problem=str(exc))
+                                                     problem=_problem(pdf))
             continue
         add_asset(GeneratedAsset(thumbnail_uri(article), pdf.thumbnail_png))
         article_facts[article.id] = ArticleFacts(
@@ -95,4 +103,9 @@ def build_site_content(catalogue: Catalogue, root: Path, converter: NotebookConv
 
     renderer = Renderer(catalogue, Facts(experiment_facts, article_facts),
                         use_directory_urls=use_directory_urls, templates_dir=templates_dir)
-    return SiteContent(renderer, renderer.pages(), assets, bodies)
+    return SiteContent(renderer, renderer.pages(), assets, bodies, result.progress,
+                       result.used_keys)
+
+
+def _problem(outcome: object) -> str:
+    return outcome.message if isinstance(outcome, Failure) else "cannot be rendered"
