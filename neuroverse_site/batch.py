@@ -11,9 +11,8 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Literal
 
@@ -154,15 +153,27 @@ class BatchRenderer:
             else:
                 misses.append((index, data))
 
-        workers = min(self.workers, len(misses))
-        if workers > 1 and len(misses) >= self.min_parallel:
-            with _worker_pool(workers, self.options) as pool:
-                futures: dict[Future[Outcome], int] = {
-                    pool.submit(_render_in_worker, jobs[i].kind, jobs[i].path, data): i
-                    for i, data in misses
-                }
-                for future in as_completed(futures):
-                    finished(futures[future], future.result(), cached=False)
+        helpers = min(self.workers - 1, len(misses) - 1)
+        if helpers >= 1 and len(misses) >= self.min_parallel:
+            # Worker processes take jobs from the front while this process takes them from
+            # the back, until the two meet: every CPU renders, and no process sits idle.
+            with _worker_pool(helpers, self.options) as pool:
+                futures = {index: pool.submit(_render_in_worker, jobs[index].kind,
+                                              jobs[index].path, data)
+                           for index, data in misses}
+                pending = dict(futures)
+                for index, data in reversed(misses):
+                    if not futures[index].cancel():
+                        break  # a worker has it already
+                    del pending[index]
+                    job = jobs[index]
+                    finished(index, render(job.kind, job.path, data, self._converter_here()),
+                             cached=False)
+                    for done_index in [i for i, f in pending.items() if f.done()]:
+                        finished(done_index, pending.pop(done_index).result(), cached=False)
+                by_future = {future: index for index, future in pending.items()}
+                for future in as_completed(by_future):
+                    finished(by_future[future], future.result(), cached=False)
         else:
             for index, data in misses:
                 job = jobs[index]
@@ -220,15 +231,10 @@ def _render_in_worker(kind: Kind, path: Path, data: bytes) -> Outcome:
 
 def _worker_pool(workers: int, options: NotebookOptions) -> ProcessPoolExecutor:
     # Not 'fork': `mkdocs serve` runs threads, and forking a threaded process can deadlock.
-    # The fork server imports this module once and forks each worker from that warm state.
-    context: BaseContext
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        forkserver = multiprocessing.get_context("forkserver")
-        forkserver.set_forkserver_preload([__name__])
-        context = forkserver
-    else:
-        context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+    # 'spawn' starts each worker afresh (it imports what it needs, ~1 s) and leaves no
+    # server process holding memory for the rest of the build.
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(
+        os.environ.get("NV_START", "spawn")),
                                initializer=_start_worker, initargs=(options,))
 
 

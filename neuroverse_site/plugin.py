@@ -21,6 +21,7 @@ from .batch import BatchRenderer, Progress
 from .cache import Cache
 from .checks import NOTEBOOK_DIR, PAPER_DIR, check_file
 from .diagnostics import Severity
+from .model import Catalogue
 from .notebooks import ASSET_PLACEHOLDER, NotebookOptions, RenderedNotebook
 from .render import (
     ARTICLES_URI,
@@ -39,6 +40,8 @@ log = get_plugin_logger(__name__)
 
 # Generated Markdown uses these; enabling them silently would change the user's other pages.
 REQUIRED_EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition")
+# Up to this many articles, the navigation lists them flat.
+FLAT_ARTICLE_NAV_LIMIT = 20
 # Seconds before a build's start during which cache entries count as in use by another build.
 EVICTION_MARGIN = 5.0
 
@@ -58,8 +61,8 @@ class NeuroverseConfig(Config):
     cache_dir = c.Type(str, default=".cache/neuroverse")
     """Where the cache lives, relative to mkdocs.yml."""
     workers = c.Optional(c.Type(int))
-    """Worker processes for rendering notebooks and PDFs missing from the cache; default:
-    one per CPU. 1 renders everything in the build process."""
+    """Processes rendering the notebooks and PDFs missing from the cache, the build's own
+    included; default: one per CPU. 1 renders everything in the build process."""
 
 
 class NeuroversePlugin(BasePlugin[NeuroverseConfig]):
@@ -141,7 +144,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):
         nav += [
             {"Sections": sections},
             {"Experiment log": EXPERIMENT_LOG_URI},
-            {"Articles": [ARTICLES_URI] + [article_uri(a) for a in catalogue.articles]},
+            {"Articles": [ARTICLES_URI, *_article_navigation(catalogue)]},
             {"Resources": RESOURCES_URI},
             *handwritten,
         ]
@@ -187,6 +190,25 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):
         if self.config.templates_dir:
             server.watch(str(self.root / self.config.templates_dir))
         return server
+
+
+def _article_navigation(catalogue: Catalogue) -> list[Any]:
+    """Articles in catalogue order; a long list is grouped under each article's first
+    section, because every article page repeats its siblings in the sidebar and a flat list
+    of hundreds makes each page (and the whole build) grow with the square of the archive."""
+    if len(catalogue.articles) <= FLAT_ARTICLE_NAV_LIMIT:
+        return [article_uri(a) for a in catalogue.articles]
+    known = {s.id: s for s in catalogue.sections}
+    groups: dict[str, list[str]] = {}
+    loose: list[str] = []
+    for article in catalogue.articles:
+        first = next((known[s] for s in article.sections if s in known), None)
+        if first is None:
+            loose.append(article_uri(article))
+        else:
+            groups.setdefault(first.id, []).append(article_uri(article))
+    return [{f"{s.number}. {s.title}": groups[s.id]}
+            for s in catalogue.sections if s.id in groups] + loose
 
 
 def _log_progress(progress: Progress) -> None:
