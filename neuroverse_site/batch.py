@@ -43,6 +43,7 @@ class Failure:
 
 
 Outcome = RenderedNotebook | PdfFacts | Failure
+Rendered = tuple[Outcome, str]  # and the cache key of the bytes it was rendered from
 
 
 @dataclass
@@ -130,64 +131,63 @@ class BatchRenderer:
         throttle = ProgressThrottle(progress.total)
         outcomes: list[Outcome | None] = [None] * len(jobs)
         keys: list[str] = [""] * len(jobs)
-        misses: list[tuple[int, bytes]] = []
+        misses: list[int] = []
+        options_key = self.options.key()
 
-        def finished(index: int, outcome: Outcome, *, cached: bool) -> None:
-            outcomes[index] = outcome
+        def finished(index: int, rendered: Rendered, *, cached: bool) -> None:
+            outcomes[index], keys[index] = rendered
             progress.count(jobs[index].kind, cached=cached)
+            outcome = outcomes[index]
             if not cached and self.cache is not None and not isinstance(outcome, Failure):
+                assert outcome is not None
                 self._store(keys[index], outcome)
             if report is not None and throttle.due(progress.done):
                 report(progress)
 
+        # Inputs are read one at a time and not kept: an archive's PDFs and notebooks can
+        # weigh hundreds of megabytes.
         for index, job in enumerate(jobs):
             try:
-                data = job.path.read_bytes()
+                key = cache_key(job.kind, job.path.read_bytes(), options_key)
             except OSError as exc:
-                finished(index, Failure(f"cannot be read: {exc.strerror or exc}"), cached=False)
+                finished(index, (_unreadable(exc), ""), cached=False)
                 continue
-            keys[index] = cache_key(job.kind, data, self.options.key())
-            hit = self._load(job.kind, keys[index])
+            hit = self._load(job.kind, key)
             if hit is not None:
-                finished(index, hit, cached=True)
+                finished(index, (hit, key), cached=True)
             else:
-                misses.append((index, data))
+                misses.append(index)
 
         helpers = min(self.workers - 1, len(misses) - 1)
         if helpers >= 1 and len(misses) >= self.min_parallel:
             # Worker processes take jobs from the front while this process takes them from
             # the back, until the two meet: every CPU renders, and no process sits idle.
             with _worker_pool(helpers, self.options) as pool:
-                futures = {index: pool.submit(_render_in_worker, jobs[index].kind,
-                                              jobs[index].path, data)
-                           for index, data in misses}
+                futures = {i: pool.submit(_render_in_worker, jobs[i].kind, jobs[i].path)
+                           for i in misses}
                 pending = dict(futures)
-                for index, data in reversed(misses):
+                for index in reversed(misses):
                     if not futures[index].cancel():
                         break  # a worker has it already
                     del pending[index]
-                    job = jobs[index]
-                    finished(index, render(job.kind, job.path, data, self._converter_here()),
-                             cached=False)
-                    for done_index in [i for i, f in pending.items() if f.done()]:
-                        finished(done_index, pending.pop(done_index).result(), cached=False)
+                    finished(index, self._render_here(jobs[index]), cached=False)
+                    for done in [i for i, future in pending.items() if future.done()]:
+                        finished(done, pending.pop(done).result(), cached=False)
                 by_future = {future: index for index, future in pending.items()}
                 for future in as_completed(by_future):
                     finished(by_future[future], future.result(), cached=False)
         else:
-            for index, data in misses:
-                job = jobs[index]
-                finished(index, render(job.kind, job.path, data, self._converter_here()),
-                         cached=False)
+            for index in misses:
+                finished(index, self._render_here(jobs[index]), cached=False)
 
         assert all(outcome is not None for outcome in outcomes)
         return BatchResult([o for o in outcomes if o is not None], progress,
                            {key for key in keys if key})
 
-    def _converter_here(self) -> NotebookConverter:
+    def _render_here(self, job: Job) -> Rendered:
         if self._converter is None:
             self._converter = NotebookConverter(self.options)
-        return self._converter
+        return render_file(job.kind, job.path, self._converter)
 
     def _load(self, kind: Kind, key: str) -> Outcome | None:
         if self.cache is None:
@@ -202,16 +202,26 @@ class BatchRenderer:
             self.cache.store_notebook(key, outcome)
 
 
-def render(kind: Kind, path: Path, data: bytes, converter: NotebookConverter) -> Outcome:
-    """One job, from the bytes its cache key was computed from."""
+def render_file(kind: Kind, path: Path, converter: NotebookConverter) -> Rendered:
+    """Read and render one file; the key returned is computed from the very bytes rendered,
+    so an edit made meanwhile can never be cached under the old content's key."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return _unreadable(exc), ""
+    key = cache_key(kind, data, converter.options.key())
     try:
         if kind == "notebook":
-            return converter.convert(path, data)
+            return converter.convert(path, data), key
         if kind == "script":
-            return render_script(path, data)
-        return read_pdf(path, data=data)
+            return render_script(path, data), key
+        return read_pdf(path, data=data), key
     except (NotebookProblem, PdfProblem) as exc:
-        return Failure(str(exc))
+        return Failure(str(exc)), key
+
+
+def _unreadable(exc: OSError) -> Failure:
+    return Failure(f"cannot be read: {exc.strerror or exc}")
 
 
 # Worker processes ---------------------------------------------------------------------
@@ -224,17 +234,16 @@ def _start_worker(options: NotebookOptions) -> None:
     _WORKER_CONVERTER = NotebookConverter(options)
 
 
-def _render_in_worker(kind: Kind, path: Path, data: bytes) -> Outcome:
+def _render_in_worker(kind: Kind, path: Path) -> Rendered:
     assert _WORKER_CONVERTER is not None, "worker started without _start_worker"
-    return render(kind, path, data, _WORKER_CONVERTER)
+    return render_file(kind, path, _WORKER_CONVERTER)
 
 
 def _worker_pool(workers: int, options: NotebookOptions) -> ProcessPoolExecutor:
     # Not 'fork': `mkdocs serve` runs threads, and forking a threaded process can deadlock.
     # 'spawn' starts each worker afresh (it imports what it needs, ~1 s) and leaves no
     # server process holding memory for the rest of the build.
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(
-        os.environ.get("NV_START", "spawn")),
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_start_worker, initargs=(options,))
 
 

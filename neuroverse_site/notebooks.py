@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import mimetypes
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,6 +22,7 @@ import nh3
 from mkdocs_jupyter.config import settings as mkdocs_jupyter_settings
 from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+from nbformat.warnings import MissingIDFieldWarning
 from pygments import format as format_tokens
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
@@ -179,7 +181,11 @@ class NotebookConverter:
         (the bytes a cache key was computed from)."""
         try:
             text = (path.read_bytes() if data is None else data).decode("utf-8")
-            notebook = nbformat.reads(text, as_version=4)
+            with warnings.catch_warnings():
+                # Cells without ids (notebooks saved before nbformat 4.5) render fine; the
+                # warning would only repeat itself once per worker process.
+                warnings.simplefilter("ignore", MissingIDFieldWarning)
+                notebook = nbformat.reads(text, as_version=4)
         except (OSError, UnicodeDecodeError, json.JSONDecodeError,
                 nbformat.reader.NotJSONError) as exc:
             raise NotebookProblem(f"cannot be read as a notebook: {exc}") from exc
