@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve site test check lint clean
+.PHONY: serve site test check lint clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/mkdocs build --strict --site-dir $$(mktemp -d)
 	$(BIN)/python -m pytest -n 2
+
+# Against plain mkdocs-jupyter; about 25 minutes on 2 cores. Results: bench/results/latest.md
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --n 250 --runs 3 --growth 1000 --out bench/results/latest
 
 clean:
 	rm -rf site .cache

@@ -4,6 +4,7 @@ search cell by cell, and light (shared stylesheet, images as lazy files)."""
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -112,3 +113,17 @@ def test_search_finds_markdown_and_code_cells_lands_on_headings_and_skips_output
     assert heading, "no search entry lands on a heading inside the notebook"
     assert heading[0]["location"] == "experiments/filters/#nb-kernel-zebrafinch"
     assert "quetzalcoatl" in heading[0]["text"]
+
+
+def test_a_complete_build_evicts_entries_it_no_longer_uses(build_site: SiteBuilder) -> None:
+    first = build_site(CATALOGUE, _files())
+    entries = first.root / ".cache" / "neuroverse" / "v1" / "entries"
+    assert len(list(entries.glob("*/*.json"))) == 2
+    one_left = CATALOGUE[: CATALOGUE.index("      - id: pooling")]
+    for entry in entries.glob("*/*.json"):  # as if written by an earlier build
+        os.utime(entry, (1_000_000_000, 1_000_000_000))
+    (first.root / "notebooks" / "pooling.ipynb").unlink()
+
+    build_site(one_left, root=first.root)
+
+    assert len(list(entries.glob("*/*.json"))) == 1
