@@ -144,6 +144,7 @@ class Cache:
                 language=str(payload["language"]),
                 cells=int(payload["cells"]),
                 local_files=tuple((d.path, d.sha256) for d in dependencies),
+                search_html=str(payload["search_html"]),
             )
         except (KeyError, TypeError, ValueError, IndexError):
             return None
@@ -156,6 +157,7 @@ class Cache:
             "title": notebook.title,
             "language": notebook.language,
             "cells": notebook.cells,
+            "search_html": notebook.search_html,
         }
         dependencies = [Dependency(path, digest) for path, digest in notebook.local_files]
         self._store(key, "notebook", payload, {a.name: a.data for a in notebook.assets},

@@ -3,11 +3,14 @@
 One exporter is built per converter and reused for every notebook (nbconvert otherwise
 recompiles its Jinja templates each time), the TOC is read from the same HTML pass, and
 images leave the HTML as content-addressed files so pages stay light and browsers cache them.
+nbconvert is imported only when a notebook is actually converted, so a build served entirely
+from the cache never pays for it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html as html_text
 import json
 import mimetypes
 import warnings
@@ -15,14 +18,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
 import nh3
-from mkdocs_jupyter.config import settings as mkdocs_jupyter_settings
-from nbconvert.exporters import HTMLExporter, TemplateExporter
-from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
-from nbformat.warnings import MissingIDFieldWarning
 from pygments import format as format_tokens
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
@@ -31,9 +29,11 @@ from pygments.token import Token, _TokenType, is_token_subtype
 from pygments.util import ClassNotFound
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
-from traitlets.config import Config
 
 from .ids import slugify, unique_id
+
+if TYPE_CHECKING:
+    from nbconvert.exporters import HTMLExporter
 
 # Images are referenced through this prefix until the page that shows them is known; the
 # plugin swaps it for the page's relative path to the assets folder. The quote in front
@@ -80,6 +80,9 @@ class RenderedNotebook:
     # Files beside the notebook that its Markdown shows, as (absolute path, sha256): a cache
     # hit is only valid while they are unchanged.
     local_files: tuple[tuple[str, str], ...] = ()
+    # The same fragment as search should read it: headings, Markdown and code as plain text,
+    # no outputs, no wrappers (see `lean_copy`).
+    search_html: str = ""
 
 
 @dataclass
@@ -97,21 +100,28 @@ class NotebookProblem(Exception):
     """The notebook cannot be rendered; the message says why in the user's terms."""
 
 
-class _PageExporter(HTMLExporter):
-    """HTMLExporter without its closing BeautifulSoup pass: our own single parse adds the
-    alt text and focus stops it adds, along with the TOC and image rewriting."""
+@lru_cache(maxsize=1)
+def _page_exporter_class() -> type[HTMLExporter]:
+    from nbconvert.exporters import HTMLExporter, TemplateExporter
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
-    def from_notebook_node(  # type: ignore[override]  # returns text, as HTMLExporter does
-        self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any
-    ) -> tuple[str, dict[str, Any]]:
-        resources = self._init_resources(resources)
-        self.register_filter(
-            "filter_data_type",
-            WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self,
-                                  resources=resources),
-        )
-        output, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-        return str(output), resources
+    class PageExporter(HTMLExporter):
+        """HTMLExporter without its closing BeautifulSoup pass: our own single parse adds
+        the alt text and focus stops it adds, along with the TOC and image rewriting."""
+
+        def from_notebook_node(  # type: ignore[override]  # returns text, as HTMLExporter does
+            self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any
+        ) -> tuple[str, dict[str, Any]]:
+            resources = self._init_resources(resources)
+            self.register_filter(
+                "filter_data_type",
+                WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self,
+                                      resources=resources),
+            )
+            output, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            return str(output), resources
+
+    return PageExporter
 
 
 def _highlighter(language: str) -> Any:
@@ -161,17 +171,20 @@ class NotebookConverter:
 
     def __init__(self, options: NotebookOptions | None = None) -> None:
         self.options = options or NotebookOptions()
-        self._exporters: dict[str, _PageExporter] = {}
+        self._exporters: dict[str, HTMLExporter] = {}
 
-    def _exporter(self, language: str) -> _PageExporter:
+    def _exporter(self, language: str) -> HTMLExporter:
         exporter = self._exporters.get(language)
         if exporter is None:
+            from mkdocs_jupyter.config import settings as mkdocs_jupyter_settings
+            from traitlets.config import Config
+
             config = Config()
             config.ExtractOutputPreprocessor.enabled = True
             config.CSSHTMLHeaderPreprocessor.enabled = False
             config.TemplateExporter.exclude_input_prompt = not self.options.show_prompts
             config.TemplateExporter.exclude_output_prompt = not self.options.show_prompts
-            exporter = _PageExporter(
+            exporter = _page_exporter_class()(
                 config=config,
                 template_file="neuroverse/notebook.html.j2",
                 extra_template_paths=[str(_TEMPLATE_DIR), mkdocs_jupyter_settings.templates_dir],
@@ -185,6 +198,9 @@ class NotebookConverter:
     def convert(self, path: Path, data: bytes | None = None) -> RenderedNotebook:
         """Render the notebook at `path`; `data`, when given, is its content already read
         (the bytes a cache key was computed from)."""
+        import nbformat
+        from nbformat.warnings import MissingIDFieldWarning
+
         try:
             text = (path.read_bytes() if data is None else data).decode("utf-8")
             with warnings.catch_warnings():
@@ -209,9 +225,10 @@ class NotebookConverter:
         toc = _headings(page)
         _mark_focusable(page)
         body = page.body
-        fragment = body.inner_html if body is not None else ""
+        fragment = (body.inner_html or "") if body is not None else ""
         return RenderedNotebook(
-            html=fragment or "",
+            html=fragment,
+            search_html=lean_copy(fragment),
             toc=toc,
             assets=tuple(collected.assets.values()),
             title=title,
@@ -337,4 +354,28 @@ def render_script(path: Path, data: bytes | None = None) -> RenderedNotebook:
     page = HTMLParser(f'<div class="jupyter-wrapper nv-script">{code}</div>')
     _mark_focusable(page)
     body = page.body
-    return RenderedNotebook(html=(body.inner_html or "") if body is not None else "", cells=1)
+    fragment = (body.inner_html or "") if body is not None else ""
+    return RenderedNotebook(html=fragment, search_html=lean_copy(fragment), cells=1)
+
+
+def lean_copy(fragment: str) -> str:
+    """What search needs from a rendered notebook: headings (ids, permalinks), Markdown and
+    code as plain text; outputs (excluded from search anyway), highlighting spans and
+    wrapper divs dropped.
+
+    Material's search plugin walks every tag of a page in Python, and a highlighted
+    notebook is thousands of spans deep in a dozen nested divs: parsing that was half of
+    a rebuild. The plugin shows search this copy and readers the full fragment. With the
+    wrappers gone, code also lands in the section of the heading above it."""
+    tree = HTMLParser(f"<div>{fragment}</div>")
+    for output in tree.css("nv-output"):
+        output.decompose()
+    for block in tree.css("div.highlight"):
+        code = html_text.escape(block.text(deep=True))
+        plain = HTMLParser(f"<pre><code>{code}</code></pre>").css_first("pre")
+        if plain is not None:
+            block.replace_with(plain)
+    for wrapper in tree.css("div"):
+        wrapper.unwrap()
+    body = tree.body
+    return (body.inner_html or "") if body is not None else ""

@@ -12,7 +12,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
@@ -74,6 +74,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):
         self.content: SiteContent | None = None
         self.batch: BatchRenderer | None = None
         self.build_started = 0.0
+        self._swaps: dict[str, tuple[str, str]] = {}  # page -> (lean notebook, full notebook)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or ".").resolve().parent
@@ -162,11 +163,31 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):
         if body is None or NOTEBOOK_MARKER not in html:
             return html
         page_dir = posixpath.dirname(page.url.rstrip("/") + "/x") if page.url else ""
-        assets = posixpath.relpath(ASSETS_DIR, page_dir or ".")
-        fragment = body.html.replace(ASSET_PLACEHOLDER, f'"{assets}/')
+        assets = f'"{posixpath.relpath(ASSETS_DIR, page_dir or ".")}/'
+        full = f'<div class="nv-notebook">{body.html.replace(ASSET_PLACEHOLDER, assets)}</div>'
         if page.toc is not None:
             page.toc.items.extend(_toc_links(body))
-        return html.replace(NOTEBOOK_MARKER, f'<div class="nv-notebook">{fragment}</div>')
+        if not body.search_html:
+            return html.replace(NOTEBOOK_MARKER, full)
+        # Search (on_page_context) reads the lean copy; on_post_page puts the full notebook
+        # in its place in the finished page. See notebooks.lean_copy.
+        lean = (f'<div class="nv-notebook">{body.search_html.replace(ASSET_PLACEHOLDER, assets)}'
+                "</div>")
+        self._swaps[page.file.src_uri] = (lean, full)
+        return html.replace(NOTEBOOK_MARKER, lean)
+
+    @event_priority(100)  # before plugins that rewrite finished pages (e.g. Material's privacy)
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        swap = self._swaps.pop(page.file.src_uri, None)
+        if swap is None:
+            return output
+        lean, full = swap
+        if lean not in output:
+            raise PluginError(
+                f"neuroverse: the notebook on {page.file.src_uri} was changed by another plugin "
+                "or the theme after it was rendered, so it cannot be completed; please report "
+                "which plugin or template override you use")
+        return output.replace(lean, full, 1)
 
     def _body_for(self, page: Page) -> RenderedNotebook | None:
         if self.content is None or not page.file.src_uri.startswith("experiments/"):

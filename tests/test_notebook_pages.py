@@ -113,6 +113,11 @@ def test_search_finds_markdown_and_code_cells_lands_on_headings_and_skips_output
     assert heading, "no search entry lands on a heading inside the notebook"
     assert heading[0]["location"] == "experiments/filters/#nb-kernel-zebrafinch"
     assert "quetzalcoatl" in heading[0]["text"]
+    assert "weights_axolotl" in heading[0]["text"]  # code lands under the heading above it
+    # Readers still get the full notebook: highlighted code and outputs.
+    page = site.article("experiments/filters/")
+    assert page.css_first(".jp-CodeCell .highlight code span") is not None
+    assert "narwhalish" in page.css_first("nv-output").text()
 
 
 def test_a_complete_build_evicts_entries_it_no_longer_uses(build_site: SiteBuilder) -> None:
