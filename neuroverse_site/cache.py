@@ -183,6 +183,10 @@ class Cache:
                    "first_text": facts.first_text, "thumbnail": thumbnail}
         self._store(key, "pdf", payload, {thumbnail: facts.thumbnail_png})
 
+    def blob_path(self, name: str) -> Path:
+        """Where a blob named by `blob_name` is kept (it may have been evicted since)."""
+        return self._blobs / name
+
     # Eviction ----------------------------------------------------------------------------
 
     def evict(self, keep: set[str], older_than: float) -> int:

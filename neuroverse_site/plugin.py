@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 import time
 from pathlib import Path
@@ -65,6 +66,34 @@ class NeuroverseConfig(Config):
     included; default: one per CPU. 1 renders everything in the build process."""
 
 
+class LinkedFile(File):
+    """A file published unchanged (a PDF, a notebook download, an image held in the cache),
+    hard-linked into the site instead of copied when the file system allows.
+
+    Writing hundreds of megabytes of PDFs and images was a third of a rebuild; a link is
+    one system call. Nothing writes through the link: MkDocs empties the site folder by
+    unlinking, the link is replaced rather than overwritten, and cache blobs are
+    checksummed when read. If linking fails (another file system, a blob just evicted by
+    a concurrent build), the file is copied, or written from `fallback`."""
+
+    fallback: bytes | None = None
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if dirty and not self.is_modified():
+            return
+        assert self.abs_src_path is not None
+        target = Path(self.abs_dest_path)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)
+            os.link(self.abs_src_path, target)
+        except OSError:
+            if self.fallback is not None:
+                target.write_bytes(self.fallback)
+            else:
+                super().copy_file(dirty)
+
+
 class NeuroversePlugin(BasePlugin[NeuroverseConfig]):
     supports_multiple_instances = False
 
@@ -116,8 +145,14 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):
             files.append(File.generated(config, page.src_uri, content=page.markdown))
         for asset in self.content.assets:
             if asset.source_path is not None:
-                files.append(File.generated(config, asset.src_uri,
-                                            abs_src_path=str(asset.source_path)))
+                files.append(LinkedFile.generated(config, asset.src_uri,
+                                                  abs_src_path=str(asset.source_path)))
+            elif asset.cached_path is not None:
+                linked = LinkedFile.generated(config, asset.src_uri,
+                                              abs_src_path=str(asset.cached_path))
+                assert isinstance(linked, LinkedFile)  # File.generated builds its own class
+                linked.fallback = asset.content
+                files.append(linked)
             else:
                 files.append(File.generated(config, asset.src_uri, content=asset.content or b""))
         stylesheet = Path(__file__).parent / "assets" / "neuroverse.css"

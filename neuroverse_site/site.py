@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .batch import BatchRenderer, Failure, Job, Progress
+from .cache import blob_name
 from .checks import resolve_inside
 from .model import Catalogue
 from .notebooks import IMAGE_FOLDER, RenderedNotebook
@@ -31,6 +32,7 @@ class GeneratedAsset:
     src_uri: str
     content: bytes | None = None
     source_path: Path | None = None  # served as is, never copied into docs_dir
+    cached_path: Path | None = None  # the same bytes as `content`, in the cache
 
 
 @dataclass
@@ -85,7 +87,8 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
             continue
         bodies[experiment.id] = body
         for image in body.assets:
-            add_asset(GeneratedAsset(f"{ASSETS_DIR}/{IMAGE_FOLDER}/{image.name}", image.data))
+            add_asset(GeneratedAsset(f"{ASSETS_DIR}/{IMAGE_FOLDER}/{image.name}", image.data,
+                                     cached_path=_in_cache(batch, image.name)))
         experiment_facts[experiment.id] = ExperimentFacts(
             has_body=True, size_bytes=path.stat().st_size)
 
@@ -97,7 +100,8 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
             article_facts[article.id] = ArticleFacts(size_bytes=path.stat().st_size,
                                                      problem=_problem(pdf))
             continue
-        add_asset(GeneratedAsset(thumbnail_uri(article), pdf.thumbnail_png))
+        add_asset(GeneratedAsset(thumbnail_uri(article), pdf.thumbnail_png, cached_path=_in_cache(
+            batch, blob_name(pdf.thumbnail_png, ".png"))))
         article_facts[article.id] = ArticleFacts(
             pages=pdf.pages, size_bytes=pdf.size_bytes, has_thumbnail=True)
 
@@ -105,6 +109,10 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
                         use_directory_urls=use_directory_urls, templates_dir=templates_dir)
     return SiteContent(renderer, renderer.pages(), assets, bodies, result.progress,
                        result.used_keys)
+
+
+def _in_cache(batch: BatchRenderer, name: str) -> Path | None:
+    return batch.cache.blob_path(name) if batch.cache is not None else None
 
 
 def _problem(outcome: object) -> str:

@@ -13,6 +13,8 @@ import pytest
 from archive_factory import write_notebook
 from conftest import BuiltSite, SiteBuilder
 
+from neuroverse_site.plugin import LinkedFile
+
 CATALOGUE = """\
     site:
       title: Test archive
@@ -132,3 +134,21 @@ def test_a_complete_build_evicts_entries_it_no_longer_uses(build_site: SiteBuild
     build_site(one_left, root=first.root)
 
     assert len(list(entries.glob("*/*.json"))) == 1
+
+
+def test_published_files_are_linked_not_copied(build_site: SiteBuilder) -> None:
+    site = build_site(CATALOGUE, _files())
+    notebook = site.site_dir / "notebooks" / "filters.ipynb"
+    assert os.path.samefile(notebook, site.root / "notebooks" / "filters.ipynb")
+    image = next((site.site_dir / "assets" / "neuroverse" / "nb").iterdir())
+    blob = site.root / ".cache" / "neuroverse" / "v1" / "blobs" / image.name
+    assert os.path.samefile(image, blob)
+
+
+def test_a_linked_file_whose_source_vanished_is_written_from_memory(tmp_path: Path) -> None:
+    linked = LinkedFile("assets/x.png", src_dir=None, dest_dir=str(tmp_path),
+                        use_directory_urls=True)
+    linked.abs_src_path = str(tmp_path / "evicted-blob.png")
+    linked.fallback = b"image bytes"
+    linked.copy_file()
+    assert (tmp_path / "assets" / "x.png").read_bytes() == b"image bytes"
