@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .cache import Cache, cache_key
+from .cache import Cache, cache_key, key_from_digest
 from .notebooks import NotebookConverter, NotebookOptions, NotebookProblem, RenderedNotebook, render_script
 from .pdfs import PdfFacts, PdfProblem, read_pdf
 
@@ -147,8 +147,11 @@ class BatchRenderer:
         # Inputs are read one at a time and not kept: an archive's PDFs and notebooks can
         # weigh hundreds of megabytes.
         for index, job in enumerate(jobs):
+            if self.cache is None:
+                misses.append(index)
+                continue
             try:
-                key = cache_key(job.kind, job.path.read_bytes(), options_key)
+                key = key_from_digest(job.kind, self.cache.input_digest(job.path), options_key)
             except OSError as exc:
                 finished(index, (_unreadable(exc), ""), cached=False)
                 continue
@@ -157,6 +160,8 @@ class BatchRenderer:
                 finished(index, (hit, key), cached=True)
             else:
                 misses.append(index)
+        if self.cache is not None:
+            self.cache.save_input_digests()
 
         helpers = min(self.workers - 1, len(misses) - 1)
         if helpers >= 1 and len(misses) >= self.min_parallel:

@@ -88,11 +88,15 @@ def environment_fingerprint() -> str:
 
 def cache_key(kind: str, data: bytes, options_key: str = "") -> str:
     """The key of one input: what it is, its bytes, the options and the environment."""
+    return key_from_digest(kind, hashlib.sha256(data).hexdigest(), options_key)
+
+
+def key_from_digest(kind: str, input_sha256: str, options_key: str = "") -> str:
+    """`cache_key` for an input whose sha256 is already known."""
     digest = hashlib.sha256()
-    for part in (kind.encode(), options_key.encode(), environment_fingerprint().encode()):
+    for part in (kind, options_key, environment_fingerprint(), input_sha256):
         digest.update(len(part).to_bytes(8, "big"))
-        digest.update(part)
-    digest.update(data)
+        digest.update(part.encode())
     return digest.hexdigest()
 
 
@@ -127,6 +131,33 @@ class Cache:
         self.directory = directory
         self._entries = directory / f"v{FORMAT_VERSION}" / "entries"
         self._blobs = directory / f"v{FORMAT_VERSION}" / "blobs"
+        self._digests_path = directory / f"v{FORMAT_VERSION}" / "input-digests.json"
+        self._digests: dict[str, list[Any]] | None = None
+        self._digests_changed = False
+
+    # Inputs ------------------------------------------------------------------------------
+
+    def input_digest(self, path: Path) -> str:
+        """The sha256 of a file's bytes, remembered against its size, times and inode (as
+        git's index does) so a rebuild need not read hundreds of megabytes of unchanged
+        notebooks and PDFs. Any write changes the ctime, which no tool can set back."""
+        stat = path.stat()  # OSError propagates: the caller reports unreadable files
+        fingerprint = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+        if self._digests is None:
+            self._digests = _read_digests(self._digests_path)
+        known = self._digests.get(str(path))
+        if known is not None and known[:4] == fingerprint:
+            return str(known[4])
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        self._digests[str(path)] = [*fingerprint, digest]
+        self._digests_changed = True
+        return digest
+
+    def save_input_digests(self) -> None:
+        if self._digests is not None and self._digests_changed:
+            _write_atomically(self._digests_path,
+                              json.dumps(self._digests, sort_keys=True).encode())
+            self._digests_changed = False
 
     # Notebooks ---------------------------------------------------------------------------
 
@@ -294,6 +325,17 @@ def _write_atomically(target: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
         raise
+
+
+def _read_digests(path: Path) -> dict[str, list[Any]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}  # missing or damaged: every input is hashed again
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): v for k, v in data.items()
+            if isinstance(v, list) and len(v) == 5 and isinstance(v[4], str)}
 
 
 def _read_meta(path: Path) -> dict[str, Any] | None:

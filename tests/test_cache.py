@@ -3,6 +3,7 @@ and eviction keeps what is in use."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -165,3 +166,17 @@ def test_eviction_removes_only_unused_entries_untouched_since_the_build_started(
 
     assert cache.evict(set(), older_than=time.time() + 1) == 1
     assert _blobs(tmp_path / "cache") == []
+
+
+def test_input_digests_are_remembered_but_any_write_is_noticed(tmp_path: Path) -> None:
+    source = tmp_path / "nb.ipynb"
+    source.write_bytes(b"first")
+    cache = Cache(tmp_path / "cache")
+    first = cache.input_digest(source)
+    cache.save_input_digests()
+    assert Cache(tmp_path / "cache").input_digest(source) == first
+
+    stat = source.stat()
+    source.write_bytes(b"other")  # same size; put the old modification time back
+    os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert Cache(tmp_path / "cache").input_digest(source) != first
