@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve site test check lint screenshots clean notebooks papers content
+.PHONY: serve site test check lint screenshots clean notebooks papers content bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ papers: $(CONTENT_VENV)/.installed
 	$(CONTENT_VENV)/bin/python tools/content/build_papers.py
 
 content: notebooks papers
+
+# Against plain mkdocs-jupyter; about 25 minutes on 2 cores. Results: bench/results/latest.md
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --n 250 --runs 3 --growth 1000 --out bench/results/latest
 
 clean:
 	rm -rf site .cache

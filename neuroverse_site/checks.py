@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import json
 import os
 import re
-import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
-import nbformat
-
 from .diagnostics import Diagnostic, sorted_diagnostics
 from .loader import LoadResult, load_catalogue_file
 from .model import Article, Catalogue, Experiment, Location, Section
+from .notebooks import notebook_format_problem
 from .pdfs import pdf_problem
 
 NOTEBOOK_DIR = "notebooks"
@@ -303,33 +300,12 @@ def _megabytes(size: int) -> str:
 
 
 def notebook_problem(path: Path) -> str | None:
-    """Why a notebook cannot be rendered, or None when it looks like nbformat 4."""
+    """Why the notebook at `path` cannot be rendered, or None when it is sound nbformat 4."""
     try:
-        data = json.loads(path.read_bytes())
-    except UnicodeDecodeError:
-        return "is not UTF-8 text"
-    except json.JSONDecodeError as exc:
-        return f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        data = path.read_bytes()
     except OSError as exc:
         return f"cannot be read ({exc.strerror or exc})"
-    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
-        return "is not a Jupyter notebook (it has no list of cells)"
-    if data.get("nbformat") != 4:
-        return f"is nbformat {data.get('nbformat')}, not 4"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # missing cell ids: nbformat adds them and warns
-        try:
-            nbformat.validate(data)
-        except nbformat.ValidationError as exc:
-            where = "".join(f"[{step}]" if isinstance(step, int) else f".{step}"
-                            for step in exc.absolute_path).lstrip(".")
-            message = str(exc.message)
-            if "is not valid under any of the given schemas" in message:
-                message = "not a kind of cell or output the format knows"
-            elif len(message) > 100:
-                message = message[:97] + "..."
-            return f"does not follow the notebook format at {where or 'the top level'}: {message}"
-    return None
+    return notebook_format_problem(data)
 
 
 def _orphans(catalogue: Catalogue, archive: _Archive) -> Iterator[Diagnostic]:

@@ -7,6 +7,7 @@ TeX source rather than dropped.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 from typing import Any
 
@@ -25,7 +26,6 @@ from latex2mathml.exceptions import (
     NoAvailableTokensError,
     NumeratorNotFoundError,
 )
-from nbconvert.filters.markdown_mistune import IPythonRenderer
 
 _CONVERSION_ERRORS = (
     DenominatorNotFoundError, DoubleSubscriptsError, DoubleSuperscriptsError,
@@ -63,17 +63,23 @@ def tex_to_mathml(tex: str, display: str) -> str:
             f"</semantics></math>")
 
 
-class MathMLRenderer(IPythonRenderer):
-    """nbconvert's Markdown renderer, with math typeset instead of left for MathJax."""
+@lru_cache(maxsize=1)
+def mathml_renderer_class() -> type[Any]:
+    """nbconvert's Markdown renderer, with math typeset instead of left for MathJax. Built on
+    first use: nbconvert is imported only when a notebook is actually converted."""
+    from nbconvert.filters.markdown_mistune import IPythonRenderer
 
-    def inline_math(self, body: str) -> str:
-        return tex_to_mathml(body, "inline")
+    class MathMLRenderer(IPythonRenderer):
+        def inline_math(self, body: str) -> str:
+            return tex_to_mathml(body, "inline")
 
-    def block_math(self, body: str) -> str:
-        return tex_to_mathml(body, "block")
+        def block_math(self, body: str) -> str:
+            return tex_to_mathml(body, "block")
 
-    def latex_environment(self, name: str, body: str) -> str:
-        return tex_to_mathml(f"\\begin{{{name}}}{body}\\end{{{name}}}", "block")
+        def latex_environment(self, name: str, body: str) -> str:
+            return tex_to_mathml(f"\\begin{{{name}}}{body}\\end{{{name}}}", "block")
 
-    def multiline_math(self, text: Any) -> str:
-        return str(text)
+        def multiline_math(self, text: Any) -> str:
+            return str(text)
+
+    return MathMLRenderer

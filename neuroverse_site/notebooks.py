@@ -3,35 +3,41 @@
 One exporter is built per converter and reused for every notebook (nbconvert otherwise
 recompiles its Jinja templates each time), the TOC is read from the same HTML pass, and
 images leave the HTML as content-addressed files so pages stay light and browsers cache them.
+nbconvert is imported only when a notebook is actually converted, so a build served entirely
+from the cache never pays for it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html as html_text
+import io
 import json
 import mimetypes
-from collections.abc import Mapping
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
 import nh3
 from jinja2 import pass_context
-from mkdocs_jupyter.config import settings as mkdocs_jupyter_settings
-from nbconvert.exporters import HTMLExporter, TemplateExporter
-from nbconvert.filters.markdown_mistune import MarkdownWithMath
-from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
-from pygments import highlight
+from PIL import Image
+from pygments import format as format_tokens
 from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
+from pygments.token import Token, _TokenType, is_token_subtype
 from pygments.util import ClassNotFound
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
-from traitlets.config import Config
 
 from .ids import slugify, unique_id
-from .mathml import MATHML_ATTRIBUTES, MATHML_TAGS, MathMLRenderer
+from .mathml import MATHML_ATTRIBUTES, MATHML_TAGS, mathml_renderer_class
+
+if TYPE_CHECKING:
+    from nbconvert.exporters import HTMLExporter
 
 # Images are referenced through this prefix until the page that shows them is known; the
 # plugin swaps it for the page's relative path to the assets folder. The quote in front
@@ -75,11 +81,18 @@ class RenderedNotebook:
     title: str | None = None
     language: str = "python"
     cells: int = 0
+    # Files beside the notebook that its Markdown shows, as (absolute path, sha256): a cache
+    # hit is only valid while they are unchanged.
+    local_files: tuple[tuple[str, str], ...] = ()
+    # The same fragment as search should read it: headings, Markdown and code as plain text,
+    # no outputs, no wrappers (see `lean_copy`).
+    search_html: str = ""
 
 
 @dataclass
 class _Collected:
     assets: dict[str, NotebookAsset] = field(default_factory=dict)
+    local_files: dict[str, str] = field(default_factory=dict)
 
     def add(self, data: bytes, suffix: str) -> str:
         name = hashlib.sha256(data).hexdigest()[:20] + suffix
@@ -91,36 +104,44 @@ class NotebookProblem(Exception):
     """The notebook cannot be rendered; the message says why in the user's terms."""
 
 
-class _PageExporter(HTMLExporter):
-    """HTMLExporter without its closing BeautifulSoup pass: our own single parse adds the
-    alt text and focus stops it adds, along with the TOC and image rewriting."""
+@lru_cache(maxsize=1)
+def _page_exporter_class() -> type[HTMLExporter]:
+    from nbconvert.exporters import HTMLExporter, TemplateExporter
+    from nbconvert.filters.markdown_mistune import MarkdownWithMath
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
-    def from_notebook_node(  # type: ignore[override]  # returns text, as HTMLExporter does
-        self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any
-    ) -> tuple[str, dict[str, Any]]:
-        resources = self._init_resources(resources)
-        self.register_filter(
-            "filter_data_type",
-            WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self,
-                                  resources=resources),
-        )
-        output, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-        return str(output), resources
+    class PageExporter(HTMLExporter):
+        """HTMLExporter without its closing BeautifulSoup pass: our own single parse adds
+        the alt text and focus stops it adds, along with the TOC and image rewriting."""
 
-    @pass_context
-    def markdown2html(self, context: Any, source: str) -> str:
-        """Markdown cells as HTMLExporter renders them, but with math typeset as MathML."""
-        cell = context.get("cell", {})
-        renderer = MathMLRenderer(
-            escape=False,
-            attachments=cell.get("attachments", {}),
-            embed_images=False,
-            path=context.get("resources", {}).get("metadata", {}).get("path", ""),
-            anchor_link_text=self.anchor_link_text,
-            exclude_anchor_links=self.exclude_anchor_links,
-            **self.lexer_options,
-        )
-        return str(MarkdownWithMath(renderer=renderer).render(source))
+        def from_notebook_node(  # type: ignore[override]  # returns text, as HTMLExporter does
+            self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any
+        ) -> tuple[str, dict[str, Any]]:
+            resources = self._init_resources(resources)
+            self.register_filter(
+                "filter_data_type",
+                WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self,
+                                      resources=resources),
+            )
+            output, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            return str(output), resources
+
+        @pass_context
+        def markdown2html(self, context: Any, source: str) -> str:
+            """Markdown cells as HTMLExporter renders them, but with math typeset as MathML."""
+            cell = context.get("cell", {})
+            renderer = mathml_renderer_class()(
+                escape=False,
+                attachments=cell.get("attachments", {}),
+                embed_images=False,
+                path=context.get("resources", {}).get("metadata", {}).get("path", ""),
+                anchor_link_text=self.anchor_link_text,
+                exclude_anchor_links=self.exclude_anchor_links,
+                **self.lexer_options,
+            )
+            return str(MarkdownWithMath(renderer=renderer).render(source))
+
+    return PageExporter
 
 
 def _highlighter(language: str) -> Any:
@@ -129,13 +150,40 @@ def _highlighter(language: str) -> Any:
 
     def highlight_code(source: str, language: str | None = language,
                        metadata: Mapping[str, Any] | None = None) -> str:
-        try:
-            lexer = get_lexer_by_name(language or "text")
-        except ClassNotFound:
-            lexer = get_lexer_by_name("text")
-        return str(highlight(source, lexer, formatter))
+        tokens = _lexer(language or "text").get_tokens(source)
+        return str(highlight_tokens(tokens, formatter))
 
     return highlight_code
+
+
+@lru_cache(maxsize=64)
+def _lexer(language: str) -> Lexer:
+    try:
+        return get_lexer_by_name(language)
+    except ClassNotFound:
+        return get_lexer_by_name("text")
+
+
+def highlight_tokens(tokens: Iterable[tuple[_TokenType, str]], formatter: HtmlFormatter[str]
+                     ) -> str:
+    """Format tokens with as few spans as Material's colours allow.
+
+    Material draws `.n` in the code colour and does not style `.w`, so plain names and
+    whitespace become bare text; it draws operators (`.o`, `.ow`) in the punctuation colour,
+    so they become punctuation and merge with the brackets beside them. Nothing changes on
+    screen, yet these spans were half the markup, and every tag costs the search indexer
+    and the reader's browser."""
+
+    def fewer_spans() -> Iterator[tuple[_TokenType, str]]:
+        for token_type, value in tokens:
+            if token_type is Token.Name or is_token_subtype(token_type, Token.Text):
+                yield Token.Text, value
+            elif is_token_subtype(token_type, Token.Operator):
+                yield Token.Punctuation, value
+            else:
+                yield token_type, value
+
+    return str(format_tokens(fewer_spans(), formatter))
 
 
 class NotebookConverter:
@@ -143,17 +191,20 @@ class NotebookConverter:
 
     def __init__(self, options: NotebookOptions | None = None) -> None:
         self.options = options or NotebookOptions()
-        self._exporters: dict[str, _PageExporter] = {}
+        self._exporters: dict[str, HTMLExporter] = {}
 
-    def _exporter(self, language: str) -> _PageExporter:
+    def _exporter(self, language: str) -> HTMLExporter:
         exporter = self._exporters.get(language)
         if exporter is None:
+            from mkdocs_jupyter.config import settings as mkdocs_jupyter_settings
+            from traitlets.config import Config
+
             config = Config()
             config.ExtractOutputPreprocessor.enabled = True
             config.CSSHTMLHeaderPreprocessor.enabled = False
             config.TemplateExporter.exclude_input_prompt = not self.options.show_prompts
             config.TemplateExporter.exclude_output_prompt = not self.options.show_prompts
-            exporter = _PageExporter(
+            exporter = _page_exporter_class()(
                 config=config,
                 template_file="neuroverse/notebook.html.j2",
                 extra_template_paths=[str(_TEMPLATE_DIR), mkdocs_jupyter_settings.templates_dir],
@@ -164,16 +215,35 @@ class NotebookConverter:
             self._exporters[language] = exporter
         return exporter
 
-    def convert(self, path: Path) -> RenderedNotebook:
+    def convert(self, path: Path, data: bytes | None = None) -> RenderedNotebook:
+        """Render the notebook at `path`; `data`, when given, is its content already read
+        (the bytes a cache key was computed from)."""
+        import nbformat
+        from nbformat.warnings import MissingIDFieldWarning
+
         try:
-            notebook = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError,
-                nbformat.reader.NotJSONError) as exc:
-            raise NotebookProblem(f"cannot be read as a notebook: {exc}") from exc
+            data = path.read_bytes() if data is None else data
+        except OSError as exc:
+            raise NotebookProblem(f"cannot be read ({exc.strerror or exc})") from exc
+        problem = notebook_format_problem(data)
+        if problem is not None:
+            raise NotebookProblem(problem)
+        with warnings.catch_warnings():
+            # Cells without ids (notebooks saved before nbformat 4.5) render fine; the
+            # warning would only repeat itself once per worker process.
+            warnings.simplefilter("ignore", MissingIDFieldWarning)
+            notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
         language = _language(notebook)
-        html, resources = self._exporter(language).from_notebook_node(
-            notebook, resources={"unique_key": "output", "mkdocs": {"include_requirejs": False}},
-        )
+        try:
+            html, resources = self._exporter(language).from_notebook_node(
+                notebook,
+                resources={"unique_key": "output", "mkdocs": {"include_requirejs": False}},
+            )
+        # What nbconvert raises on notebooks that are JSON but damaged inside (a bad base64
+        # image, an output of the wrong shape): the notebook's own page says so, and the
+        # build goes on.
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise NotebookProblem(f"cannot be converted ({type(exc).__name__}: {exc})") from exc
         if not self.options.trust_outputs:
             html = sanitize(html)
         collected = _Collected()
@@ -183,16 +253,51 @@ class NotebookConverter:
         title = _take_title(page)
         toc = _headings(page)
         _mark_focusable(page)
+        _drop_wrappers(page)
         body = page.body
-        fragment = body.inner_html if body is not None else ""
+        fragment = (body.inner_html or "") if body is not None else ""
         return RenderedNotebook(
-            html=fragment or "",
+            html=fragment,
+            search_html=lean_copy(fragment),
             toc=toc,
             assets=tuple(collected.assets.values()),
             title=title,
             language=language,
             cells=len(notebook.cells),
+            local_files=tuple(sorted(collected.local_files.items())),
         )
+
+
+def notebook_format_problem(data: bytes) -> str | None:
+    """Why these bytes are not a notebook the site can render, in the user's terms, or None
+    when they are sound nbformat 4. `neuroverse check` asks this of every notebook; a build
+    only of those it converts, that is whose bytes changed since the cache saw them."""
+    import nbformat
+
+    try:
+        notebook = json.loads(data)
+    except UnicodeDecodeError:
+        return "is not UTF-8 text"
+    except json.JSONDecodeError as exc:
+        return f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+        return "is not a Jupyter notebook (it has no list of cells)"
+    if notebook.get("nbformat") != 4:
+        return f"is nbformat {notebook.get('nbformat')}, not 4"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # missing cell ids: nbformat adds them and warns
+        try:
+            nbformat.validate(notebook)
+        except nbformat.ValidationError as exc:
+            where = "".join(f"[{step}]" if isinstance(step, int) else f".{step}"
+                            for step in exc.absolute_path).lstrip(".")
+            message = str(exc.message)
+            if "is not valid under any of the given schemas" in message:
+                message = "not a kind of cell or output the format knows"
+            elif len(message) > 100:
+                message = message[:97] + "..."
+            return f"does not follow the notebook format at {where or 'the top level'}: {message}"
+    return None
 
 
 def _language(notebook: Any) -> str:
@@ -244,10 +349,17 @@ def _rewrite_images(page: HTMLParser, extracted: Mapping[str, bytes], notebook_d
         suffix = PurePosixPath(src).suffix.lower() or ".png"
         if src in extracted:
             data = extracted[src]
+            if suffix == ".png":
+                data = _without_opaque_alpha(data)
         elif src and not src.startswith(("data:", "http://", "https://", "/")):
             local = (notebook_dir / src).resolve()
-            if local.is_file() and local.is_relative_to(notebook_dir.resolve().parent.parent):
-                data = local.read_bytes()
+            if local.is_relative_to(notebook_dir.resolve().parent.parent):
+                if local.is_file():
+                    data = local.read_bytes()
+                # An absent file is remembered too ("" as its digest): adding it later
+                # must re-render the notebook.
+                digest = hashlib.sha256(data).hexdigest() if data is not None else ""
+                collected.local_files[str(local)] = digest
         if data is not None:
             name = collected.add(data, suffix if mimetypes.guess_type("x" + suffix)[0] else ".png")
             image.attrs["src"] = f"__NV_ASSETS__/{IMAGE_FOLDER}/{name}"
@@ -291,20 +403,78 @@ def _add_permalink(heading: Node, heading_id: str) -> None:
         heading.insert_child(link)
 
 
+def _without_opaque_alpha(png: bytes) -> bytes:
+    """The same pixels in fewer bytes: plotting libraries save RGBA even when every pixel
+    is opaque, and dropping that channel makes most figures a tenth smaller."""
+    try:
+        image = Image.open(io.BytesIO(png))
+        if image.mode != "RGBA" or image.getchannel("A").getextrema() != (255, 255):
+            return png
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, format="PNG")
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return png  # not a PNG Pillow can read: publish it as it came
+    smaller = buffer.getvalue()
+    return smaller if len(smaller) < len(png) else png
+
+
+# nbconvert's lab template nests each cell in wrappers JupyterLab needs for collapsing and
+# prompts; on a page they are empty or transparent boxes that cost bytes and parsing.
+_EMPTY_WRAPPERS = "div.jp-Collapser"
+_TRANSPARENT_WRAPPERS = ("div.jp-Cell-inputWrapper, div.jp-InputArea, div.jp-Cell-outputWrapper, "
+                         "div.jp-CodeMirrorEditor")
+
+
+def _drop_wrappers(page: HTMLParser) -> None:
+    for node in page.css(_EMPTY_WRAPPERS):
+        node.decompose()
+    # mkdocs-jupyter's template wraps the lab template's code cell in a second cell div.
+    for inner in page.css("div.jp-Cell > div.jp-Cell"):
+        outer = inner.parent
+        if outer is not None:
+            outer.unwrap()
+    for node in page.css(_TRANSPARENT_WRAPPERS):
+        node.unwrap()
+
+
 def _mark_focusable(page: HTMLParser) -> None:
     # Scrollable code and output areas need a focus stop for keyboard users.
     for area in page.css("div.jp-OutputArea-output, div.highlight"):
         area.attrs["tabindex"] = "0"
 
 
-def render_script(path: Path) -> RenderedNotebook:
+def render_script(path: Path, data: bytes | None = None) -> RenderedNotebook:
     """A .py experiment shown as one highlighted block, in the same frame as notebooks."""
     try:
-        source = path.read_text(encoding="utf-8")
+        source = (path.read_bytes() if data is None else data).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise NotebookProblem(f"cannot be read as UTF-8 text: {exc}") from exc
     code = _highlighter("python")(source)
     page = HTMLParser(f'<div class="jupyter-wrapper nv-script">{code}</div>')
     _mark_focusable(page)
     body = page.body
-    return RenderedNotebook(html=(body.inner_html or "") if body is not None else "", cells=1)
+    fragment = (body.inner_html or "") if body is not None else ""
+    return RenderedNotebook(html=fragment, search_html=lean_copy(fragment), cells=1)
+
+
+def lean_copy(fragment: str) -> str:
+    """What search needs from a rendered notebook: headings (ids, permalinks), Markdown and
+    code as plain text; outputs (excluded from search anyway), highlighting spans and
+    wrapper divs dropped.
+
+    Material's search plugin walks every tag of a page in Python, and a highlighted
+    notebook is thousands of spans deep in a dozen nested divs: parsing that was half of
+    a rebuild. The plugin shows search this copy and readers the full fragment. With the
+    wrappers gone, code also lands in the section of the heading above it."""
+    tree = HTMLParser(f"<div>{fragment}</div>")
+    for output in tree.css("nv-output"):
+        output.decompose()
+    for block in tree.css("div.highlight"):
+        code = html_text.escape(block.text(deep=True))
+        plain = HTMLParser(f"<pre><code>{code}</code></pre>").css_first("pre")
+        if plain is not None:
+            block.replace_with(plain)
+    for wrapper in tree.css("div"):
+        wrapper.unwrap()
+    body = tree.body
+    return (body.inner_html or "") if body is not None else ""

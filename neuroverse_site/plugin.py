@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
+import time
 from html import escape as escape_html
 from pathlib import Path
 from typing import Any
@@ -12,11 +14,13 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
+from .batch import BatchRenderer, Progress
+from .cache import Cache
 from .checks import (
     DEFAULT_MAX_FILE_SIZE_MB,
     NOTEBOOK_DIR,
@@ -27,7 +31,7 @@ from .checks import (
 )
 from .diagnostics import Diagnostic, Severity, has_errors
 from .model import Catalogue, SiteInfo
-from .notebooks import ASSET_PLACEHOLDER, NotebookConverter, NotebookOptions, RenderedNotebook
+from .notebooks import ASSET_PLACEHOLDER, NotebookOptions, RenderedNotebook
 from .render import (
     ARTICLES_URI,
     ASSETS_DIR,
@@ -46,6 +50,10 @@ log = get_plugin_logger(__name__)
 
 # Generated Markdown uses these; enabling them silently would change the user's other pages.
 REQUIRED_EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition")
+# Up to this many articles, the navigation lists them flat.
+FLAT_ARTICLE_NAV_LIMIT = 20
+# Seconds before a build's start during which cache entries count as in use by another build.
+EVICTION_MARGIN = 5.0
 
 
 class NeuroverseConfig(Config):  # type: ignore[no-untyped-call,unused-ignore]
@@ -61,6 +69,42 @@ class NeuroverseConfig(Config):  # type: ignore[no-untyped-call,unused-ignore]
     """Build the navigation from the catalogue when mkdocs.yml has no `nav`."""
     max_file_size_mb = c.Type((int, float), default=DEFAULT_MAX_FILE_SIZE_MB)
     """Warn (NV305) about notebooks and PDFs larger than this many megabytes."""
+    cache = c.Type(bool, default=True)
+    """Keep rendered notebooks and PDF facts on disk between builds (and `mkdocs serve`
+    rebuilds). Safe to delete at any time; it only costs the time to render again."""
+    cache_dir = c.Type(str, default=".cache/neuroverse")
+    """Where the cache lives, relative to mkdocs.yml."""
+    workers = c.Optional(c.Type(int))
+    """Processes rendering the notebooks and PDFs missing from the cache, the build's own
+    included; default: one per CPU. 1 renders everything in the build process."""
+
+
+class LinkedFile(File):
+    """A file published unchanged (a PDF, a notebook download, an image held in the cache),
+    hard-linked into the site instead of copied when the file system allows.
+
+    Writing hundreds of megabytes of PDFs and images was a third of a rebuild; a link is
+    one system call. Nothing writes through the link: MkDocs empties the site folder by
+    unlinking, the link is replaced rather than overwritten, and cache blobs are
+    checksummed when read. If linking fails (another file system, a blob just evicted by
+    a concurrent build), the file is copied, or written from `fallback`."""
+
+    fallback: bytes | None = None
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if dirty and not self.is_modified():
+            return
+        assert self.abs_src_path is not None
+        target = Path(self.abs_dest_path)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)
+            os.link(self.abs_src_path, target)
+        except OSError:
+            if self.fallback is not None:
+                target.write_bytes(self.fallback)
+            else:
+                super().copy_file(dirty)
 
 
 class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped-call,unused-ignore]
@@ -71,8 +115,10 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.config_dir = Path()
         self.catalogue_path = Path()
         self.content: SiteContent | None = None
-        self.converter: NotebookConverter | None = None
+        self.batch: BatchRenderer | None = None
         self.problems: list[Diagnostic] = []
+        self.build_started = 0.0
+        self._swaps: dict[str, tuple[str, str]] = {}  # page -> (lean notebook, full notebook)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config_dir = self.config_dir = Path(config.config_file_path or ".").resolve().parent
@@ -87,8 +133,12 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             )
         if STYLESHEET_URI not in config.extra_css:
             config.extra_css.append(STYLESHEET_URI)
-        self.converter = NotebookConverter(
-            NotebookOptions(trust_outputs=self.config.trust_notebook_outputs))
+        self.build_started = time.time()
+        # Beside mkdocs.yml, never in the archive folder, which may be read-only or not ours.
+        cache = Cache(self.config_dir / self.config.cache_dir) if self.config.cache else None
+        self.batch = BatchRenderer(
+            NotebookOptions(trust_outputs=self.config.trust_notebook_outputs), cache,
+            workers=self.config.workers)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -102,20 +152,27 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.problems = result.diagnostics if has_errors(result.diagnostics) else []
         catalogue = (publishable(result.catalogue) if result.catalogue is not None
                      else Catalogue(SiteInfo("NeuroVerse"), path=self.config.catalogue))
-        assert self.converter is not None
+        assert self.batch is not None
         templates = self.config.templates_dir
         self.content = build_site_content(
-            catalogue, self.root, self.converter,
+            catalogue, self.root, self.batch,
             use_directory_urls=config.use_directory_urls,
             templates_dir=self.config_dir / templates if templates else None,
+            report=_log_progress,
             problems=self.problems,
         )
         for page in self.content.pages:
             files.append(File.generated(config, page.src_uri, content=page.markdown))
         for asset in self.content.assets:
             if asset.source_path is not None:
-                files.append(File.generated(config, asset.src_uri,
-                                            abs_src_path=str(asset.source_path)))
+                files.append(LinkedFile.generated(config, asset.src_uri,
+                                                  abs_src_path=str(asset.source_path)))
+            elif asset.cached_path is not None:
+                linked = LinkedFile.generated(config, asset.src_uri,
+                                              abs_src_path=str(asset.cached_path))
+                assert isinstance(linked, LinkedFile)  # File.generated builds its own class
+                linked.fallback = asset.content
+                files.append(linked)
             else:
                 files.append(File.generated(config, asset.src_uri, content=asset.content or b""))
         stylesheet = Path(__file__).parent / "assets" / "neuroverse.css"
@@ -143,7 +200,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         nav += [
             {"Sections": sections},
             {"Experiment log": EXPERIMENT_LOG_URI},
-            {"Articles": [ARTICLES_URI] + [article_uri(a) for a in catalogue.articles]},
+            {"Articles": [ARTICLES_URI, *_article_navigation(catalogue)]},
             {"Resources": RESOURCES_URI},
             *handwritten,
         ]
@@ -168,21 +225,48 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         if body is None or NOTEBOOK_MARKER not in html:
             return html
         page_dir = posixpath.dirname(page.url.rstrip("/") + "/x") if page.url else ""
-        assets = posixpath.relpath(ASSETS_DIR, page_dir or ".")
-        fragment = body.html.replace(ASSET_PLACEHOLDER, f'"{assets}/')
+        assets = f'"{posixpath.relpath(ASSETS_DIR, page_dir or ".")}/'
+        full = f'<div class="nv-notebook">{body.html.replace(ASSET_PLACEHOLDER, assets)}</div>'
         if page.toc is not None:
             # Material lists the h1's children as the page TOC, so headings go under it.
             items = page.toc.items
             first = items[0] if items else None
             (first.children if first is not None and first.level == 1 else items).extend(
                 _toc_links(body))
-        return html.replace(NOTEBOOK_MARKER, f'<div class="nv-notebook">{fragment}</div>')
+        if not body.search_html:
+            return html.replace(NOTEBOOK_MARKER, full)
+        # Search (on_page_context) reads the lean copy; on_post_page puts the full notebook
+        # in its place in the finished page. See notebooks.lean_copy.
+        lean = (f'<div class="nv-notebook">{body.search_html.replace(ASSET_PLACEHOLDER, assets)}'
+                "</div>")
+        self._swaps[page.file.src_uri] = (lean, full)
+        return html.replace(NOTEBOOK_MARKER, lean)
+
+    @event_priority(100)  # before plugins that rewrite finished pages (e.g. Material's privacy)
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        swap = self._swaps.pop(page.file.src_uri, None)
+        if swap is None:
+            return output
+        lean, full = swap
+        if lean not in output:
+            raise PluginError(
+                f"neuroverse: the notebook on {page.file.src_uri} was changed by another plugin "
+                "or the theme after it was rendered, so it cannot be completed; please report "
+                "which plugin or template override you use")
+        return output.replace(lean, full, 1)
 
     def _body_for(self, page: Page) -> RenderedNotebook | None:
         if self.content is None or not page.file.src_uri.startswith("experiments/"):
             return None
         experiment_id = page.file.src_uri[len("experiments/"):-len(".md")]
         return self.content.bodies.get(experiment_id)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        # Only a complete build knows every entry still in use. The margin keeps what a
+        # build running alongside touched just before this one started.
+        if self.batch is not None and self.batch.cache is not None and self.content is not None:
+            self.batch.cache.evict(self.content.cache_keys,
+                                   older_than=self.build_started - EVICTION_MARGIN)
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer:
@@ -193,6 +277,29 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         if self.config.templates_dir:
             server.watch(str(self.config_dir / self.config.templates_dir))
         return server
+
+
+def _article_navigation(catalogue: Catalogue) -> list[Any]:
+    """Articles in catalogue order; a long list is grouped under each article's first
+    section, because every article page repeats its siblings in the sidebar and a flat list
+    of hundreds makes each page (and the whole build) grow with the square of the archive."""
+    if len(catalogue.articles) <= FLAT_ARTICLE_NAV_LIMIT:
+        return [article_uri(a) for a in catalogue.articles]
+    known = {s.id: s for s in catalogue.sections}
+    groups: dict[str, list[str]] = {}
+    loose: list[str] = []
+    for article in catalogue.articles:
+        first = next((known[s] for s in article.sections if s in known), None)
+        if first is None:
+            loose.append(article_uri(article))
+        else:
+            groups.setdefault(first.id, []).append(article_uri(article))
+    return [{f"{s.number}. {s.title}": groups[s.id]}
+            for s in catalogue.sections if s.id in groups] + loose
+
+
+def _log_progress(progress: Progress) -> None:
+    log.info(progress.message())
 
 
 def _toc_links(body: RenderedNotebook) -> list[AnchorLink]:

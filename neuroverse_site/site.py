@@ -6,23 +6,17 @@ them to is pure. The plugin turns the result into MkDocs files.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
-from .checks import notebook_problem, resolve_inside
+from .batch import BatchRenderer, Failure, Job, Progress
+from .cache import blob_name
+from .checks import resolve_inside
 from .diagnostics import Diagnostic
 from .model import Catalogue
-from .notebooks import (
-    IMAGE_FOLDER,
-    NotebookConverter,
-    NotebookProblem,
-    RenderedNotebook,
-    render_script,
-)
-from .pdfs import PdfProblem, read_pdf
+from .notebooks import IMAGE_FOLDER, RenderedNotebook
+from .pdfs import PdfFacts
 from .render import (
     ASSETS_DIR,
     ArticleFacts,
@@ -33,17 +27,13 @@ from .render import (
     thumbnail_uri,
 )
 
-# What nbconvert raises on notebooks that are JSON but damaged inside (a bad base64 image,
-# an output of the wrong shape); such a notebook gets a note on its page, the build goes on.
-_CONVERSION_ERRORS = (nbformat.ValidationError, ValueError, TypeError, KeyError,
-                      AttributeError)
-
 
 @dataclass(frozen=True)
 class GeneratedAsset:
     src_uri: str
     content: bytes | None = None
     source_path: Path | None = None  # served as is, never copied into docs_dir
+    cached_path: Path | None = None  # the same bytes as `content`, in the cache
 
 
 @dataclass
@@ -52,13 +42,18 @@ class SiteContent:
     pages: list[GeneratedPage]
     assets: list[GeneratedAsset]
     bodies: Mapping[str, RenderedNotebook] = field(default_factory=dict)  # experiment id ->
+    progress: Progress = field(default_factory=Progress)
+    cache_keys: set[str] = field(default_factory=set)  # cache entries this build used
 
 
-def build_site_content(catalogue: Catalogue, root: Path, converter: NotebookConverter, *,
+def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *,
                        use_directory_urls: bool = True,
                        templates_dir: Path | None = None,
+                       report: Callable[[Progress], None] | None = None,
                        problems: Sequence[Diagnostic] = ()) -> SiteContent:
-    """Every generated page and asset; `problems`, when given, also get a page of their own."""
+    """Render every notebook, script and PDF the catalogue names (through `batch`, which
+    caches and parallelises), then every generated page, in catalogue order; `problems`,
+    when given, also get a page of their own."""
     assets: list[GeneratedAsset] = []
     seen_assets: set[str] = set()
 
@@ -67,46 +62,49 @@ def build_site_content(catalogue: Catalogue, root: Path, converter: NotebookConv
             seen_assets.add(asset.src_uri)
             assets.append(asset)
 
-    experiment_facts: dict[str, ExperimentFacts] = {}
-    bodies: dict[str, RenderedNotebook] = {}
+    experiments = []
     for experiment in catalogue.experiments:
         source = experiment.source
         path = resolve_inside(root, source) if source else None
-        if source is None or path is None or not path.is_file():
-            continue
+        if source is not None and path is not None and path.is_file():
+            experiments.append((experiment, source, path))
+    articles = []
+    for article in catalogue.articles:
+        path = resolve_inside(root, article.pdf) if article.pdf else None
+        if article.pdf is not None and path is not None and path.is_file():
+            articles.append((article, article.pdf, path))
+
+    jobs = [Job("notebook" if e.notebook else "script", path) for e, _, path in experiments]
+    jobs += [Job("pdf", path) for _, _, path in articles]
+    result = batch.run(jobs, report)
+    outcomes = iter(result.outcomes)
+
+    experiment_facts: dict[str, ExperimentFacts] = {}
+    bodies: dict[str, RenderedNotebook] = {}
+    for experiment, source, path in experiments:
         add_asset(GeneratedAsset(source, source_path=path))
-        # A damaged notebook breaks only its own page: it gets a note instead of a body.
-        problem = notebook_problem(path) if experiment.notebook else None
-        if problem is None:
-            try:
-                body = converter.convert(path) if experiment.notebook else render_script(path)
-            except NotebookProblem as exc:
-                problem = str(exc)
-            except _CONVERSION_ERRORS as exc:  # damage the format check does not see
-                problem = f"cannot be converted ({type(exc).__name__}: {exc})"
-        if problem is not None:
+        body = next(outcomes)
+        if not isinstance(body, RenderedNotebook):
             experiment_facts[experiment.id] = ExperimentFacts(
-                size_bytes=path.stat().st_size, problem=problem)
+                size_bytes=path.stat().st_size, problem=_problem(body))
             continue
         bodies[experiment.id] = body
         for image in body.assets:
-            add_asset(GeneratedAsset(f"{ASSETS_DIR}/{IMAGE_FOLDER}/{image.name}", image.data))
+            add_asset(GeneratedAsset(f"{ASSETS_DIR}/{IMAGE_FOLDER}/{image.name}", image.data,
+                                     cached_path=_in_cache(batch, image.name)))
         experiment_facts[experiment.id] = ExperimentFacts(
             has_body=True, size_bytes=path.stat().st_size)
 
     article_facts: dict[str, ArticleFacts] = {}
-    for article in catalogue.articles:
-        path = resolve_inside(root, article.pdf) if article.pdf else None
-        if article.pdf is None or path is None or not path.is_file():
-            continue
-        add_asset(GeneratedAsset(article.pdf, source_path=path))
-        try:
-            pdf = read_pdf(path)
-        except PdfProblem as exc:
+    for article, pdf_uri, path in articles:
+        add_asset(GeneratedAsset(pdf_uri, source_path=path))
+        pdf = next(outcomes)
+        if not isinstance(pdf, PdfFacts):
             article_facts[article.id] = ArticleFacts(size_bytes=path.stat().st_size,
-                                                     problem=str(exc))
+                                                     problem=_problem(pdf))
             continue
-        add_asset(GeneratedAsset(thumbnail_uri(article), pdf.thumbnail_png))
+        add_asset(GeneratedAsset(thumbnail_uri(article), pdf.thumbnail_png, cached_path=_in_cache(
+            batch, blob_name(pdf.thumbnail_png, ".png"))))
         article_facts[article.id] = ArticleFacts(
             pages=pdf.pages, size_bytes=pdf.size_bytes, has_thumbnail=True)
 
@@ -115,4 +113,12 @@ def build_site_content(catalogue: Catalogue, root: Path, converter: NotebookConv
     pages = renderer.pages()
     if problems:
         pages.append(renderer.problems_page(problems))
-    return SiteContent(renderer, pages, assets, bodies)
+    return SiteContent(renderer, pages, assets, bodies, result.progress, result.used_keys)
+
+
+def _in_cache(batch: BatchRenderer, name: str) -> Path | None:
+    return batch.cache.blob_path(name) if batch.cache is not None else None
+
+
+def _problem(outcome: object) -> str:
+    return outcome.message if isinstance(outcome, Failure) else "cannot be rendered"

@@ -201,7 +201,7 @@ def test_experiment_page_has_header_and_rendered_notebook(site: BuiltSite) -> No
     assert "misclassified zyxwarbler points" in notebook.text()
     code = notebook.css_first(".jp-CodeCell .highlight code")
     assert "quillfeather_error" in code.text()
-    assert code.css_first("span.n") is not None  # highlighted, not plain text
+    assert code.css_first("span.p").text() == "="  # highlighted, not plain text
     assert "epoch 1 loss 0.5" in notebook.css_first("nv-output pre").text()
     # math is typeset as MathML at build time (no script, no network); broken TeX stays visible
     formula = notebook.css_first("math")

@@ -147,11 +147,12 @@ def test_experiment_shows_the_notebook(tab: Tab) -> None:
     code = notebook.locator(".jp-CodeCell .highlight pre").first
     assert code.is_visible()
     assert "weights = np.zeros(2)" in code.inner_text()
-    # Highlighted: the keyword is painted in a different colour from a plain name.
+    # Highlighted: the keyword is painted in a different colour from plain names, which
+    # stay bare text in the code element.
     keyword = code.locator("span.kn", has_text="import")
-    name = code.locator("span.n", has_text="weights")
+    plain = code.locator("code")
     assert keyword.evaluate("e => getComputedStyle(e).color") \
-        != name.evaluate("e => getComputedStyle(e).color")
+        != plain.evaluate("e => getComputedStyle(e).color")
 
     stream = notebook.locator(".jp-OutputArea-output pre", has_text="epoch 1 loss 0.25")
     assert stream.is_visible()
@@ -277,7 +278,7 @@ def test_dark_mode_keeps_notebooks_readable(tab: Tab) -> None:
 
     cells = {
         "markdown paragraph": f".nv-notebook p:has-text('{NOTEBOOK_WORD}')",
-        "code": ".jp-CodeCell .highlight span.n",
+        "code": ".jp-CodeCell .highlight code",
         "stream output": ".jp-OutputArea-output pre",
     }
     for name, selector in cells.items():

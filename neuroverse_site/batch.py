@@ -1,0 +1,259 @@
+"""Render many notebooks, scripts and PDFs: from the disk cache when it has them, otherwise in
+worker processes when enough are missing to pay for starting them. No MkDocs types here.
+
+Outcomes come back in the order of the jobs, whatever order the workers finish in, so a
+build's output never depends on timing.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from .cache import Cache, cache_key, key_from_digest
+from .notebooks import NotebookConverter, NotebookOptions, NotebookProblem, RenderedNotebook, render_script
+from .pdfs import PdfFacts, PdfProblem, read_pdf
+
+Kind = Literal["notebook", "script", "pdf"]
+
+# Below this many cache misses, starting workers (each imports nbconvert and builds its
+# exporter, ~1 s) costs more than it saves.
+MIN_PARALLEL = 8
+# Long builds log a progress line at each tenth done, but not more often than this.
+PROGRESS_INTERVAL = 2.0
+
+
+@dataclass(frozen=True)
+class Job:
+    kind: Kind
+    path: Path
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a file cannot be shown, in the user's terms (it becomes part of the page)."""
+
+    message: str
+
+
+Outcome = RenderedNotebook | PdfFacts | Failure
+Rendered = tuple[Outcome, str]  # and the cache key of the bytes it was rendered from
+
+
+@dataclass
+class Progress:
+    notebooks_total: int = 0
+    notebooks_done: int = 0
+    notebooks_cached: int = 0
+    pdfs_total: int = 0
+    pdfs_done: int = 0
+    pdfs_cached: int = 0
+
+    @property
+    def done(self) -> int:
+        return self.notebooks_done + self.pdfs_done
+
+    @property
+    def total(self) -> int:
+        return self.notebooks_total + self.pdfs_total
+
+    def count(self, kind: Kind, *, cached: bool) -> None:
+        if kind == "pdf":
+            self.pdfs_done += 1
+            self.pdfs_cached += cached
+        else:
+            self.notebooks_done += 1
+            self.notebooks_cached += cached
+
+    def message(self) -> str:
+        """'rendered 120/250 notebooks, 38 from cache; read 80/250 PDFs, 80 from cache'."""
+        parts = []
+        if self.notebooks_total:
+            parts.append(f"rendered {self.notebooks_done}/{self.notebooks_total} notebooks, "
+                         f"{self.notebooks_cached} from cache")
+        if self.pdfs_total:
+            parts.append(f"read {self.pdfs_done}/{self.pdfs_total} PDFs, "
+                         f"{self.pdfs_cached} from cache")
+        return "; ".join(parts) or "no notebooks or PDFs to render"
+
+
+class ProgressThrottle:
+    """Decides which progress updates are worth a log line: the final one always, others at
+    most one per tenth of the work and per `interval` seconds (so at most ~10 lines)."""
+
+    def __init__(self, total: int, interval: float = PROGRESS_INTERVAL,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.total = total
+        self.interval = interval
+        self.clock = clock
+        self._last_time = clock()
+        self._last_tenth = 0
+
+    def due(self, done: int) -> bool:
+        if done >= self.total:
+            return True
+        tenth = done * 10 // max(self.total, 1)
+        now = self.clock()
+        if tenth > self._last_tenth and now - self._last_time >= self.interval:
+            self._last_tenth, self._last_time = tenth, now
+            return True
+        return False
+
+
+@dataclass
+class BatchResult:
+    outcomes: list[Outcome]
+    progress: Progress
+    used_keys: set[str] = field(default_factory=set)  # cache entries this build relies on
+
+
+class BatchRenderer:
+    """Renders jobs with one converter per process, the cache in front of it."""
+
+    def __init__(self, options: NotebookOptions | None = None, cache: Cache | None = None, *,
+                 workers: int | None = None, min_parallel: int = MIN_PARALLEL) -> None:
+        self.options = options or NotebookOptions()
+        self.cache = cache
+        self.workers = workers if workers is not None else _available_cpus()
+        self.min_parallel = min_parallel
+        self._converter: NotebookConverter | None = None
+
+    def run(self, jobs: Sequence[Job],
+            report: Callable[[Progress], None] | None = None) -> BatchResult:
+        progress = Progress(notebooks_total=sum(j.kind != "pdf" for j in jobs),
+                            pdfs_total=sum(j.kind == "pdf" for j in jobs))
+        throttle = ProgressThrottle(progress.total)
+        outcomes: list[Outcome | None] = [None] * len(jobs)
+        keys: list[str] = [""] * len(jobs)
+        misses: list[int] = []
+        options_key = self.options.key()
+
+        def finished(index: int, rendered: Rendered, *, cached: bool) -> None:
+            outcomes[index], keys[index] = rendered
+            progress.count(jobs[index].kind, cached=cached)
+            outcome = outcomes[index]
+            if not cached and self.cache is not None and not isinstance(outcome, Failure):
+                assert outcome is not None
+                self._store(keys[index], outcome)
+            if report is not None and throttle.due(progress.done):
+                report(progress)
+
+        # Inputs are read one at a time and not kept: an archive's PDFs and notebooks can
+        # weigh hundreds of megabytes.
+        for index, job in enumerate(jobs):
+            if self.cache is None:
+                misses.append(index)
+                continue
+            try:
+                key = key_from_digest(job.kind, self.cache.input_digest(job.path), options_key)
+            except OSError as exc:
+                finished(index, (_unreadable(exc), ""), cached=False)
+                continue
+            hit = self._load(job.kind, key)
+            if hit is not None:
+                finished(index, (hit, key), cached=True)
+            else:
+                misses.append(index)
+        if self.cache is not None:
+            self.cache.save_input_digests()
+
+        helpers = min(self.workers - 1, len(misses) - 1)
+        if helpers >= 1 and len(misses) >= self.min_parallel:
+            # Worker processes take jobs from the front while this process takes them from
+            # the back, until the two meet: every CPU renders, and no process sits idle.
+            with _worker_pool(helpers, self.options) as pool:
+                futures = {i: pool.submit(_render_in_worker, jobs[i].kind, jobs[i].path)
+                           for i in misses}
+                pending = dict(futures)
+                for index in reversed(misses):
+                    if not futures[index].cancel():
+                        break  # a worker has it already
+                    del pending[index]
+                    finished(index, self._render_here(jobs[index]), cached=False)
+                    for done in [i for i, future in pending.items() if future.done()]:
+                        finished(done, pending.pop(done).result(), cached=False)
+                by_future = {future: index for index, future in pending.items()}
+                for future in as_completed(by_future):
+                    finished(by_future[future], future.result(), cached=False)
+        else:
+            for index in misses:
+                finished(index, self._render_here(jobs[index]), cached=False)
+
+        assert all(outcome is not None for outcome in outcomes)
+        return BatchResult([o for o in outcomes if o is not None], progress,
+                           {key for key in keys if key})
+
+    def _render_here(self, job: Job) -> Rendered:
+        if self._converter is None:
+            self._converter = NotebookConverter(self.options)
+        return render_file(job.kind, job.path, self._converter)
+
+    def _load(self, kind: Kind, key: str) -> Outcome | None:
+        if self.cache is None:
+            return None
+        return self.cache.load_pdf(key) if kind == "pdf" else self.cache.load_notebook(key)
+
+    def _store(self, key: str, outcome: RenderedNotebook | PdfFacts) -> None:
+        assert self.cache is not None
+        if isinstance(outcome, PdfFacts):
+            self.cache.store_pdf(key, outcome)
+        else:
+            self.cache.store_notebook(key, outcome)
+
+
+def render_file(kind: Kind, path: Path, converter: NotebookConverter) -> Rendered:
+    """Read and render one file; the key returned is computed from the very bytes rendered,
+    so an edit made meanwhile can never be cached under the old content's key."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return _unreadable(exc), ""
+    key = cache_key(kind, data, converter.options.key())
+    try:
+        if kind == "notebook":
+            return converter.convert(path, data), key
+        if kind == "script":
+            return render_script(path, data), key
+        return read_pdf(path, data=data), key
+    except (NotebookProblem, PdfProblem) as exc:
+        return Failure(str(exc)), key
+
+
+def _unreadable(exc: OSError) -> Failure:
+    return Failure(f"cannot be read: {exc.strerror or exc}")
+
+
+# Worker processes ---------------------------------------------------------------------
+
+_WORKER_CONVERTER: NotebookConverter | None = None
+
+
+def _start_worker(options: NotebookOptions) -> None:
+    global _WORKER_CONVERTER
+    _WORKER_CONVERTER = NotebookConverter(options)
+
+
+def _render_in_worker(kind: Kind, path: Path) -> Rendered:
+    assert _WORKER_CONVERTER is not None, "worker started without _start_worker"
+    return render_file(kind, path, _WORKER_CONVERTER)
+
+
+def _worker_pool(workers: int, options: NotebookOptions) -> ProcessPoolExecutor:
+    # Not 'fork': `mkdocs serve` runs threads, and forking a threaded process can deadlock.
+    # 'spawn' starts each worker afresh (it imports what it needs, ~1 s) and leaves no
+    # server process holding memory for the rest of the build.
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_start_worker, initargs=(options,))
+
+
+def _available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1

@@ -1,0 +1,362 @@
+"""A content-addressed disk cache for rendered notebooks and PDF facts. No MkDocs types here.
+
+An entry is keyed by the sha256 of everything that decides its content: the input file's
+bytes, the rendering options, the versions of the converting libraries and a fingerprint of
+our own converting code. Layout under the cache folder:
+
+    v1/entries/ab/<key>.json   header line, meta line, payload (one JSON document each)
+    v1/blobs/<sha256-prefix>.<ext>   images and thumbnails, named by their own content
+
+Safety rules, all relied on by the tests:
+- every file is written to a temporary name and moved into place with os.replace, so a
+  reader sees the old file, the new file or nothing, never half a file;
+- an entry carries a checksum of its body and a blob's name is its content hash, so a
+  damaged file reads as a miss (and is rebuilt), never as wrong content;
+- blobs are written before the entry that references them;
+- eviction removes only what this build did not use *and* nobody touched since this build
+  started, so a build running at the same time keeps what it just wrote or read.
+Deleting the whole folder only costs time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .notebooks import NotebookAsset, RenderedNotebook, TocEntry
+from .pdfs import PdfFacts
+
+FORMAT_VERSION = 1
+_HEADER_PREFIX = "NVC1 "
+_TEMP_PREFIX = ".tmp-"
+_STALE_TEMP_SECONDS = 3600.0
+
+# Libraries whose upgrade can change what a notebook or PDF renders to.
+_LIBRARIES = ("nbconvert", "mkdocs-jupyter", "pygments", "nh3", "selectolax", "nbformat",
+              "pypdfium2", "pillow", "neuroverse-site")
+# Our own files that shape the output; their bytes join the key, so editing the converter
+# during development never serves stale pages.
+_PACKAGE_DIR = Path(__file__).parent
+_CODE_FILES = ("notebooks.py", "pdfs.py", "cache.py", "ids.py")
+_CODE_FOLDERS = ("notebook_templates",)
+
+
+def _library_versions() -> dict[str, str]:
+    versions = {}
+    for name in _LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "absent"
+    return versions
+
+
+def _code_fingerprint() -> str:
+    digest = hashlib.sha256()
+    paths = [_PACKAGE_DIR / name for name in _CODE_FILES]
+    for folder in _CODE_FOLDERS:
+        paths += sorted(p for p in (_PACKAGE_DIR / folder).rglob("*") if p.is_file())
+    for path in paths:
+        digest.update(path.relative_to(_PACKAGE_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+_ENVIRONMENT: str | None = None
+
+
+def environment_fingerprint() -> str:
+    """Versions and code that every key includes; computed once per process."""
+    global _ENVIRONMENT
+    if _ENVIRONMENT is None:
+        _ENVIRONMENT = json.dumps(
+            {"format": FORMAT_VERSION, "libraries": _library_versions(),
+             "code": _code_fingerprint()},
+            sort_keys=True,
+        )
+    return _ENVIRONMENT
+
+
+def cache_key(kind: str, data: bytes, options_key: str = "") -> str:
+    """The key of one input: what it is, its bytes, the options and the environment."""
+    return key_from_digest(kind, hashlib.sha256(data).hexdigest(), options_key)
+
+
+def key_from_digest(kind: str, input_sha256: str, options_key: str = "") -> str:
+    """`cache_key` for an input whose sha256 is already known."""
+    digest = hashlib.sha256()
+    for part in (kind, options_key, environment_fingerprint(), input_sha256):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part.encode())
+    return digest.hexdigest()
+
+
+def blob_name(data: bytes, suffix: str) -> str:
+    """The content-addressed file name notebooks and thumbnails are stored under."""
+    return hashlib.sha256(data).hexdigest()[:20] + suffix
+
+
+def file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """A file read while rendering (an image a notebook's Markdown shows), re-checked on
+    every hit so editing it re-renders the notebook."""
+
+    path: str
+    sha256: str  # "" when the file did not exist
+
+    def unchanged(self) -> bool:
+        return (file_digest(Path(self.path)) or "") == self.sha256
+
+
+class Cache:
+    """Rendered notebooks and PDF facts on disk, keyed by `cache_key`."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._entries = directory / f"v{FORMAT_VERSION}" / "entries"
+        self._blobs = directory / f"v{FORMAT_VERSION}" / "blobs"
+        self._digests_path = directory / f"v{FORMAT_VERSION}" / "input-digests.json"
+        self._digests: dict[str, list[Any]] | None = None
+        self._digests_changed = False
+
+    # Inputs ------------------------------------------------------------------------------
+
+    def input_digest(self, path: Path) -> str:
+        """The sha256 of a file's bytes, remembered against its size, times and inode (as
+        git's index does) so a rebuild need not read hundreds of megabytes of unchanged
+        notebooks and PDFs. Any write changes the ctime, which no tool can set back."""
+        stat = path.stat()  # OSError propagates: the caller reports unreadable files
+        fingerprint = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+        if self._digests is None:
+            self._digests = _read_digests(self._digests_path)
+        known = self._digests.get(str(path))
+        if known is not None and known[:4] == fingerprint:
+            return str(known[4])
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        self._digests[str(path)] = [*fingerprint, digest]
+        self._digests_changed = True
+        return digest
+
+    def save_input_digests(self) -> None:
+        if self._digests is not None and self._digests_changed:
+            _write_atomically(self._digests_path,
+                              json.dumps(self._digests, sort_keys=True).encode())
+            self._digests_changed = False
+
+    # Notebooks ---------------------------------------------------------------------------
+
+    def load_notebook(self, key: str) -> RenderedNotebook | None:
+        entry = self._load(key, "notebook")
+        if entry is None:
+            return None
+        payload, blobs, dependencies = entry
+        try:
+            return RenderedNotebook(
+                html=str(payload["html"]),
+                toc=tuple(TocEntry(int(t[0]), str(t[1]), str(t[2])) for t in payload["toc"]),
+                assets=tuple(NotebookAsset(name, blobs[name]) for name in payload["assets"]),
+                title=None if payload["title"] is None else str(payload["title"]),
+                language=str(payload["language"]),
+                cells=int(payload["cells"]),
+                local_files=tuple((d.path, d.sha256) for d in dependencies),
+                search_html=str(payload["search_html"]),
+            )
+        except (KeyError, TypeError, ValueError, IndexError):
+            return None
+
+    def store_notebook(self, key: str, notebook: RenderedNotebook) -> None:
+        payload = {
+            "html": notebook.html,
+            "toc": [[t.level, t.id, t.title] for t in notebook.toc],
+            "assets": [a.name for a in notebook.assets],
+            "title": notebook.title,
+            "language": notebook.language,
+            "cells": notebook.cells,
+            "search_html": notebook.search_html,
+        }
+        dependencies = [Dependency(path, digest) for path, digest in notebook.local_files]
+        self._store(key, "notebook", payload, {a.name: a.data for a in notebook.assets},
+                    dependencies)
+
+    # PDFs --------------------------------------------------------------------------------
+
+    def load_pdf(self, key: str) -> PdfFacts | None:
+        entry = self._load(key, "pdf")
+        if entry is None:
+            return None
+        payload, blobs, _ = entry
+        try:
+            return PdfFacts(pages=int(payload["pages"]), size_bytes=int(payload["size_bytes"]),
+                            first_text=str(payload["first_text"]),
+                            thumbnail_png=blobs[str(payload["thumbnail"])])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def store_pdf(self, key: str, facts: PdfFacts) -> None:
+        thumbnail = blob_name(facts.thumbnail_png, ".png")
+        payload = {"pages": facts.pages, "size_bytes": facts.size_bytes,
+                   "first_text": facts.first_text, "thumbnail": thumbnail}
+        self._store(key, "pdf", payload, {thumbnail: facts.thumbnail_png})
+
+    def blob_path(self, name: str) -> Path:
+        """Where a blob named by `blob_name` is kept (it may have been evicted since)."""
+        return self._blobs / name
+
+    # Eviction ----------------------------------------------------------------------------
+
+    def evict(self, keep: set[str], older_than: float) -> int:
+        """Remove entries not in `keep` and not touched since `older_than` (a time.time()
+        value, normally when this build started), then blobs no remaining entry uses.
+        Call it only after a complete build. Returns how many entries were removed."""
+        removed = 0
+        referenced: set[str] = set()
+        for path in self._entries.glob("*/*.json") if self._entries.is_dir() else ():
+            key = path.stem
+            if key not in keep and _mtime(path) < older_than:
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+                    removed += 1
+                continue
+            meta = _read_meta(path)
+            referenced.update(meta.get("blobs", []) if meta else [])
+        for path in self._blobs.glob("*") if self._blobs.is_dir() else ():
+            stale_temp = (path.name.startswith(_TEMP_PREFIX)
+                          and _mtime(path) < time.time() - _STALE_TEMP_SECONDS)
+            unused = not path.name.startswith(_TEMP_PREFIX) and path.name not in referenced
+            if stale_temp or (unused and _mtime(path) < older_than):
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+        for path in self._entries.glob(f"*/{_TEMP_PREFIX}*") if self._entries.is_dir() else ():
+            if _mtime(path) < time.time() - _STALE_TEMP_SECONDS:
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+        return removed
+
+    # Storage -----------------------------------------------------------------------------
+
+    def _entry_path(self, key: str) -> Path:
+        return self._entries / key[:2] / f"{key}.json"
+
+    def _load(self, key: str, kind: str
+              ) -> tuple[Mapping[str, Any], dict[str, bytes], list[Dependency]] | None:
+        path = self._entry_path(key)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        header, _, body = text.partition("\n")
+        if header != _HEADER_PREFIX + hashlib.sha256(body.encode()).hexdigest():
+            return None  # damaged or from another format: a miss, rewritten after rendering
+        meta_line, _, payload_text = body.partition("\n")
+        try:
+            meta = json.loads(meta_line)
+            payload = json.loads(payload_text)
+        except json.JSONDecodeError:
+            return None
+        if not isinstance(meta, dict) or meta.get("key") != key or meta.get("kind") != kind:
+            return None
+        if not isinstance(payload, dict):
+            return None
+        try:
+            dependencies = [Dependency(str(p), str(d)) for p, d in meta.get("dependencies", [])]
+        except (TypeError, ValueError):
+            return None
+        if not all(dependency.unchanged() for dependency in dependencies):
+            return None
+        blobs: dict[str, bytes] = {}
+        for name in meta.get("blobs", []):
+            data = self._read_blob(str(name))
+            if data is None:
+                return None
+            blobs[name] = data
+        _touch(path, *(self._blobs / name for name in blobs))
+        return payload, blobs, dependencies
+
+    def _read_blob(self, name: str) -> bytes | None:
+        try:
+            data = (self._blobs / name).read_bytes()
+        except OSError:
+            return None
+        stem = name.split(".", 1)[0]
+        return data if hashlib.sha256(data).hexdigest().startswith(stem) and stem else None
+
+    def _store(self, key: str, kind: str, payload: Mapping[str, Any], blobs: Mapping[str, bytes],
+               dependencies: Iterable[Dependency] = ()) -> None:
+        for name, data in blobs.items():
+            target = self._blobs / name
+            if self._read_blob(name) is None:
+                _write_atomically(target, data)
+            else:
+                _touch(target)
+        meta = {"key": key, "kind": kind, "blobs": sorted(blobs),
+                "dependencies": [[d.path, d.sha256] for d in dependencies]}
+        body = (json.dumps(meta, ensure_ascii=False) + "\n"
+                + json.dumps(payload, ensure_ascii=False))
+        header = _HEADER_PREFIX + hashlib.sha256(body.encode()).hexdigest()
+        _write_atomically(self._entry_path(key), (header + "\n" + body).encode())
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    """Write to a unique temporary file beside the target, then rename it into place.
+    Two writers of the same key write the same bytes; whichever rename lands last wins."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=target.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+        os.replace(temp_name, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
+        raise
+
+
+def _read_digests(path: Path) -> dict[str, list[Any]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}  # missing or damaged: every input is hashed again
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): v for k, v in data.items()
+            if isinstance(v, list) and len(v) == 5 and isinstance(v[4], str)}
+
+
+def _read_meta(path: Path) -> dict[str, Any] | None:
+    try:
+        with path.open(encoding="utf-8") as stream:
+            stream.readline()
+            meta = json.loads(stream.readline())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return float("inf")  # already gone; nothing to do
+
+
+def _touch(*paths: Path) -> None:
+    """Mark as used now, so a build evicting at the same time keeps it."""
+    for path in paths:
+        with contextlib.suppress(OSError):
+            os.utime(path)

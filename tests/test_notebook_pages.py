@@ -1,0 +1,155 @@
+"""Notebook pages built through the cache: the same content as a fresh render, findable in
+search cell by cell, and light (shared stylesheet, images as lazy files)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from neuroverse_site.plugin import LinkedFile
+
+from archive_factory import write_notebook
+from conftest import BuiltSite, SiteBuilder
+
+CATALOGUE = """\
+    site:
+      title: Test archive
+    sections:
+      - id: cnn
+        title: Convolutional networks
+        status: active
+    experiments:
+      - id: filters
+        title: Digit filters
+        section: cnn
+        notebook: notebooks/filters.ipynb
+      - id: pooling
+        title: Pooling
+        section: cnn
+        notebook: notebooks/pooling.ipynb
+"""
+
+
+def _files() -> dict[str, Any]:
+    return {
+        "notebooks/filters.ipynb": lambda p: write_notebook(
+            p, "Digit filters", heading="Kernel zebrafinch",
+            markdown="The word quetzalcoatl appears only in this Markdown cell.",
+            code="weights_axolotl = train(model)\nprint(weights_axolotl)",
+            stream="epoch 1 loss narwhalish\n"),
+        "notebooks/pooling.ipynb": lambda p: write_notebook(p, "Pooling", heading="Max pool"),
+    }
+
+
+@pytest.fixture(autouse=True)
+def _info_logs(caplog: pytest.LogCaptureFixture) -> None:
+    """MkDocs' command line shows INFO lines; a build run from Python must ask for them."""
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.neuroverse_site")
+
+
+def _pages(site: BuiltSite) -> dict[str, str]:
+    return {p.relative_to(site.site_dir).as_posix(): p.read_text(encoding="utf-8")
+            for p in sorted(site.site_dir.rglob("*.html"))}
+
+
+def test_a_second_build_is_identical_and_comes_from_the_cache(build_site: SiteBuilder) -> None:
+    first = build_site(CATALOGUE, _files())
+    first_pages = _pages(first)
+    second = build_site(CATALOGUE, root=first.root)
+
+    assert _pages(second) == first_pages
+    assert "INFO: neuroverse_site: rendered 2/2 notebooks, 0 from cache" in first.log
+    assert "INFO: neuroverse_site: rendered 2/2 notebooks, 2 from cache" in second.log
+    assert (first.root / ".cache" / "neuroverse").is_dir()
+
+
+def test_cached_and_uncached_pages_show_the_same_cells_outputs_and_images(
+        build_site: SiteBuilder, tmp_path: Path) -> None:
+    cached = build_site(CATALOGUE, _files())
+    cached = build_site(CATALOGUE, root=cached.root)  # every notebook from the cache
+    same_notebooks: dict[str, Any] = {  # the factory gives cells new ids each time
+        name: (cached.root / name).read_bytes() for name in _files()}
+    fresh = build_site(CATALOGUE, same_notebooks, root=tmp_path / "fresh",
+                       plugin_options="cache: false")
+    assert "rendered 2/2 notebooks, 0 from cache" in "\n".join(fresh.log)
+    assert not (tmp_path / "fresh" / ".cache").exists()
+
+    for site in (cached, fresh):
+        page = site.article("experiments/filters/")
+        assert len(page.css(".jp-MarkdownCell")) == 2
+        assert len(page.css(".jp-CodeCell")) == 1  # one cell div, not the two nbconvert nests
+        assert "An experiment in the archive." in page.text()
+        assert "weights_axolotl" in page.css_first(".jp-CodeCell .highlight").text()
+        assert "narwhalish" in page.css_first("nv-output").text()
+        image = page.css_first("nv-output img")
+        assert image.attributes["loading"] == "lazy"
+        source = site.path("experiments/filters/").parent / image.attributes["src"]
+        assert source.resolve().is_file()
+    assert cached.text("experiments/filters/") == fresh.text("experiments/filters/")
+
+
+def test_notebook_pages_inline_no_styles_or_scripts(build_site: SiteBuilder) -> None:
+    site = build_site(CATALOGUE, _files())
+    html = site.text("experiments/filters/")
+    assert "<style" not in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>\s*\S", html.split("</article>")[0]
+                         .split('<article class="md-content__inner')[-1])
+    assert "assets/neuroverse/neuroverse.css" in html
+    assert "data:image" not in html
+
+
+def test_search_finds_markdown_and_code_cells_lands_on_headings_and_skips_outputs(
+        build_site: SiteBuilder) -> None:
+    site = build_site(CATALOGUE, _files())
+    entries = [e for e in site.search_index() if e["location"].startswith("experiments/filters/")]
+    text = " ".join(e["text"] + " " + e["title"] for e in entries)
+
+    assert "quetzalcoatl" in text  # only in a Markdown cell
+    assert "weights_axolotl" in text  # only in a code cell
+    assert "narwhalish" not in text  # only in a stream output (a training log)
+    heading = [e for e in entries if "#nb-" in e["location"]]
+    assert heading, "no search entry lands on a heading inside the notebook"
+    assert heading[0]["location"] == "experiments/filters/#nb-kernel-zebrafinch"
+    assert "quetzalcoatl" in heading[0]["text"]
+    assert "weights_axolotl" in heading[0]["text"]  # code lands under the heading above it
+    # Readers still get the full notebook: highlighted code and outputs.
+    page = site.article("experiments/filters/")
+    assert page.css_first(".jp-CodeCell .highlight code span") is not None
+    assert "narwhalish" in page.css_first("nv-output").text()
+
+
+def test_a_complete_build_evicts_entries_it_no_longer_uses(build_site: SiteBuilder) -> None:
+    first = build_site(CATALOGUE, _files())
+    entries = first.root / ".cache" / "neuroverse" / "v1" / "entries"
+    assert len(list(entries.glob("*/*.json"))) == 2
+    one_left = CATALOGUE[: CATALOGUE.index("      - id: pooling")]
+    for entry in entries.glob("*/*.json"):  # as if written by an earlier build
+        os.utime(entry, (1_000_000_000, 1_000_000_000))
+    (first.root / "notebooks" / "pooling.ipynb").unlink()
+
+    build_site(one_left, root=first.root)
+
+    assert len(list(entries.glob("*/*.json"))) == 1
+
+
+def test_published_files_are_linked_not_copied(build_site: SiteBuilder) -> None:
+    site = build_site(CATALOGUE, _files())
+    notebook = site.site_dir / "notebooks" / "filters.ipynb"
+    assert os.path.samefile(notebook, site.root / "notebooks" / "filters.ipynb")
+    image = next((site.site_dir / "assets" / "neuroverse" / "nb").iterdir())
+    blob = site.root / ".cache" / "neuroverse" / "v1" / "blobs" / image.name
+    assert os.path.samefile(image, blob)
+
+
+def test_a_linked_file_whose_source_vanished_is_written_from_memory(tmp_path: Path) -> None:
+    linked = LinkedFile("assets/x.png", src_dir=None, dest_dir=str(tmp_path),
+                        use_directory_urls=True)
+    linked.abs_src_path = str(tmp_path / "evicted-blob.png")
+    linked.fallback = b"image bytes"
+    linked.copy_file()
+    assert (tmp_path / "assets" / "x.png").read_bytes() == b"image bytes"
