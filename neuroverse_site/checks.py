@@ -38,6 +38,10 @@ _SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site"})
 class CheckOptions:
     report_orphans: bool = True
     max_file_size_mb: float = DEFAULT_MAX_FILE_SIZE_MB
+    # Open every notebook and PDF to see that it can be read. A site build turns this off:
+    # it renders the files anyway (only those that changed, the rest come from its cache)
+    # and reports the same problems from there, see `unreadable_file`.
+    read_contents: bool = True
 
 
 def check_file(path: Path, root: Path | None = None,
@@ -277,13 +281,11 @@ def _files(catalogue: Catalogue, archive: _Archive,
             yield Diagnostic("NV300", f"file '{relative}' does not exist", location, key_path,
                              hint=archive.nearest(relative))
             continue
-        problem = notebook_problem(path) if key == "notebook" else (
-            pdf_problem(path) if key == "pdf" else None)
-        if problem:
-            code = "NV303" if key == "notebook" else "NV304"
-            hint = ("open and save it again in Jupyter, or fix the JSON" if key == "notebook"
-                    else "export or download the PDF again")
-            yield Diagnostic(code, f"'{relative}' {problem}", location, key_path, hint=hint)
+        if options.read_contents:
+            problem = notebook_problem(path) if key == "notebook" else (
+                pdf_problem(path) if key == "pdf" else None)
+            if problem:
+                yield unreadable_file(key, relative, problem, location, key_path)
         size = path.stat().st_size
         if size > limit:
             yield Diagnostic(
@@ -292,6 +294,16 @@ def _files(catalogue: Catalogue, archive: _Archive,
                 hint="large files make the site slow to download; shrink it (clear big "
                 "outputs, compress images) or raise `max_file_size_mb`",
             )
+
+
+def unreadable_file(key: str, relative: str, problem: str, location: Location | None,
+                    key_path: str) -> Diagnostic:
+    """The diagnostic for a notebook (`key` "notebook") or PDF that cannot be read."""
+    if key == "notebook":
+        return Diagnostic("NV303", f"'{relative}' {problem}", location, key_path,
+                          hint="open and save it again in Jupyter, or fix the JSON")
+    return Diagnostic("NV304", f"'{relative}' {problem}", location, key_path,
+                      hint="export or download the PDF again")
 
 
 def _megabytes(size: int) -> str:

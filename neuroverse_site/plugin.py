@@ -145,11 +145,10 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         # Problems are logged, not raised: `mkdocs build --strict` fails on them, a plain
         # build and `mkdocs serve` go on with what could be read and list them on a page,
         # so a half-typed catalogue never stops the preview server.
-        result = check_file(self.catalogue_path, self.root,
-                            CheckOptions(max_file_size_mb=self.config.max_file_size_mb))
-        for problem in result.diagnostics:
-            (log.error if problem.severity is Severity.ERROR else log.warning)(problem.format())
-        self.problems = result.diagnostics if has_errors(result.diagnostics) else []
+        # Files are opened by the rendering below (or answered by the cache), which reports
+        # one that cannot be read; the check need not open them all again.
+        result = check_file(self.catalogue_path, self.root, CheckOptions(
+            max_file_size_mb=self.config.max_file_size_mb, read_contents=False))
         catalogue = (publishable(result.catalogue) if result.catalogue is not None
                      else Catalogue(SiteInfo("NeuroVerse"), path=self.config.catalogue))
         assert self.batch is not None
@@ -159,8 +158,11 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             use_directory_urls=config.use_directory_urls,
             templates_dir=self.config_dir / templates if templates else None,
             report=_log_progress,
-            problems=self.problems,
+            problems=result.diagnostics,
         )
+        for problem in self.content.problems:
+            (log.error if problem.severity is Severity.ERROR else log.warning)(problem.format())
+        self.problems = self.content.problems if has_errors(self.content.problems) else []
         for page in self.content.pages:
             files.append(File.generated(config, page.src_uri, content=page.markdown))
         for asset in self.content.assets:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from .batch import BatchRenderer, Failure, Job, Progress
 from .cache import blob_name
-from .checks import resolve_inside
-from .diagnostics import Diagnostic
+from .checks import resolve_inside, unreadable_file
+from .diagnostics import Diagnostic, has_errors, sorted_diagnostics
 from .model import Catalogue
 from .notebooks import IMAGE_FOLDER, RenderedNotebook
 from .pdfs import PdfFacts
@@ -44,6 +44,7 @@ class SiteContent:
     bodies: Mapping[str, RenderedNotebook] = field(default_factory=dict)  # experiment id ->
     progress: Progress = field(default_factory=Progress)
     cache_keys: set[str] = field(default_factory=set)  # cache entries this build used
+    problems: list[Diagnostic] = field(default_factory=list)  # the catalogue's and the files'
 
 
 def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *,
@@ -52,8 +53,8 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
                        report: Callable[[Progress], None] | None = None,
                        problems: Sequence[Diagnostic] = ()) -> SiteContent:
     """Render every notebook, script and PDF the catalogue names (through `batch`, which
-    caches and parallelises), then every generated page, in catalogue order; `problems`,
-    when given, also get a page of their own."""
+    caches and parallelises), then every generated page, in catalogue order. `problems` are
+    the catalogue's; with those of files that cannot be rendered, errors get a page."""
     assets: list[GeneratedAsset] = []
     seen_assets: set[str] = set()
 
@@ -79,12 +80,17 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
     result = batch.run(jobs, report)
     outcomes = iter(result.outcomes)
 
+    file_problems: list[Diagnostic] = []
     experiment_facts: dict[str, ExperimentFacts] = {}
     bodies: dict[str, RenderedNotebook] = {}
     for experiment, source, path in experiments:
         add_asset(GeneratedAsset(source, source_path=path))
         body = next(outcomes)
         if not isinstance(body, RenderedNotebook):
+            key = "notebook" if experiment.notebook else "script"
+            file_problems.append(unreadable_file(
+                key, source, _problem(body), experiment.fields.get(key, experiment.location),
+                f"{experiment.key_path}.{key}"))
             experiment_facts[experiment.id] = ExperimentFacts(
                 size_bytes=path.stat().st_size, problem=_problem(body))
             continue
@@ -100,6 +106,9 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
         add_asset(GeneratedAsset(pdf_uri, source_path=path))
         pdf = next(outcomes)
         if not isinstance(pdf, PdfFacts):
+            file_problems.append(unreadable_file(
+                "pdf", pdf_uri, _problem(pdf), article.fields.get("pdf", article.location),
+                f"{article.key_path}.pdf"))
             article_facts[article.id] = ArticleFacts(size_bytes=path.stat().st_size,
                                                      problem=_problem(pdf))
             continue
@@ -110,10 +119,12 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
 
     renderer = Renderer(catalogue, Facts(experiment_facts, article_facts),
                         use_directory_urls=use_directory_urls, templates_dir=templates_dir)
+    everything = sorted_diagnostics([*problems, *file_problems])
     pages = renderer.pages()
-    if problems:
-        pages.append(renderer.problems_page(problems))
-    return SiteContent(renderer, pages, assets, bodies, result.progress, result.used_keys)
+    if has_errors(everything):
+        pages.append(renderer.problems_page(everything))
+    return SiteContent(renderer, pages, assets, bodies, result.progress, result.used_keys,
+                       everything)
 
 
 def _in_cache(batch: BatchRenderer, name: str) -> Path | None:

@@ -238,3 +238,24 @@ def test_file_names_cannot_break_out_of_links(build_site: SiteBuilder) -> None:
     assert {a.attributes["href"] for a in downloads} == {
         "../../papers/x%29%20%3Cb%20onclick%3Dalert%282%29%3E%20%231.pdf"}
     assert (site.site_dir / pdf).is_file()
+
+
+def test_a_notebook_that_cannot_be_rendered_fails_a_strict_build_at_its_line(
+        build_site: SiteBuilder) -> None:
+    # The build opens files through its renderer (and cache), not a second check pass; a
+    # broken file must still be an error that --strict stops on, pointing at its entry.
+    catalogue = """\
+        site: {title: Broken files}
+        sections:
+          - {id: cnn, title: CNNs, status: active}
+        experiments:
+          - id: broken
+            title: Broken
+            section: cnn
+            notebook: notebooks/broken.ipynb
+    """
+    site = build_site(catalogue, {"notebooks/broken.ipynb": '{"cells": ['},
+                      expect_failure=True)
+    assert any(line.startswith("ERROR: ") and "catalogue.yml:8:15: error NV303 "
+               "experiments[0].notebook: 'notebooks/broken.ipynb' is not valid JSON" in line
+               for line in site.log)
