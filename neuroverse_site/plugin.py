@@ -204,7 +204,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             {"Experiment log": EXPERIMENT_LOG_URI},
             {"Articles": [ARTICLES_URI, *_article_navigation(catalogue)]},
             {"Resources": RESOURCES_URI},
-            *handwritten,
+            *_about(handwritten),
         ]
         if self.problems:
             nav.append({"Catalogue problems": PROBLEMS_URI})
@@ -302,6 +302,15 @@ def _article_navigation(catalogue: Catalogue) -> list[Any]:
 
 def _log_progress(progress: Progress) -> None:
     log.info(progress.message())
+
+
+def _about(handwritten: list[str]) -> list[Any]:
+    """Hand-written pages after the archive's own. With an about.md they share its tab (About,
+    then the rest: notes on accessibility, the list of check codes...), so the top level
+    stays the archive's; without one, each stands on its own."""
+    if "about.md" not in handwritten:
+        return list(handwritten)
+    return [{"About": ["about.md", *(uri for uri in handwritten if uri != "about.md")]}]
 
 
 def _toc_links(body: RenderedNotebook) -> list[AnchorLink]:

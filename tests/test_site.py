@@ -473,3 +473,15 @@ def test_the_real_archive_renders_notebooks_with_images_and_pdf_cards(
         thumb = card.css_first("img").attributes["src"]
         png = (site.path("articles/").parent / thumb).resolve().read_bytes()
         assert Image.open(io.BytesIO(png)).format == "PNG"
+
+
+def test_hand_written_pages_share_the_about_tab(build_site: SiteBuilder) -> None:
+    files = {**archive_files(), "docs/about.md": "# About\n\nWho keeps this archive.\n",
+             "docs/notes.md": "# Notes on the site\n\nHow it is made.\n"}
+    site = build_site(CATALOGUE, files)  # type: ignore[arg-type]
+    top = site.html("").css(".md-nav--primary > .md-nav__list > .md-nav__item")
+    labels = [" ".join(item.css_first(".md-nav__link").text().split()) for item in top]
+    assert labels == ["Home", "Sections", "Experiment log", "Articles", "Resources", "About"]
+    sidebar = site.html("notes/").css_first("nav.md-nav--primary")
+    about = [" ".join(a.text().split()) for a in sidebar.css("a.md-nav__link")]
+    assert about.index("About") < about.index("Notes on the site")
