@@ -296,7 +296,7 @@ def _article_navigation(catalogue: Catalogue) -> list[Any]:
             loose.append(article_uri(article))
         else:
             groups.setdefault(first.id, []).append(article_uri(article))
-    return [{f"{s.number}. {s.title}": groups[s.id]}
+    return [{f"{s.number}. {escape_html(s.title)}": groups[s.id]}
             for s in catalogue.sections if s.id in groups] + loose
 
 

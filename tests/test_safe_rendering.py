@@ -259,3 +259,18 @@ def test_a_notebook_that_cannot_be_rendered_fails_a_strict_build_at_its_line(
     assert any(line.startswith("ERROR: ") and "catalogue.yml:8:15: error NV303 "
                "experiments[0].notebook: 'notebooks/broken.ipynb' is not valid JSON" in line
                for line in site.log)
+
+
+def test_grouped_article_navigation_escapes_section_titles(build_site: SiteBuilder) -> None:
+    # Past 20 articles the navigation groups them under their sections' titles.
+    articles = "".join(
+        f"  - {{id: note-{n}, title: Note {n}, summary: One note., sections: [cnn],"
+        f" status: planned}}\n" for n in range(21))
+    catalogue = ("site: {title: Grouped}\nsections:\n"
+                 "  - id: cnn\n    title: \"CNN <img src=x onerror=alert('group')>\"\n"
+                 "    status: active\narticles:\n" + articles)
+    site = build_site(catalogue)
+    page = site.html("articles/note-3/")
+    assert dangerous(page) == []
+    groups = [" ".join(label.text().split()) for label in page.css("nav label.md-nav__link")]
+    assert "1. CNN <img src=x onerror=alert('group')>" in groups
