@@ -33,7 +33,7 @@ torch.set_num_threads(1)  # tiny models: one thread is fastest and most predicta
 # ## A tiny labelled data set
 #
 # Ninety positive and ninety negative sentences. Most come in matching pairs
-# ("the food was delicious and fresh" / "the food was cold and bland"), so the
+# ("the food was delicious and fresh" / "the food was cold and bad"), so the
 # topic words carry no information and the model has to learn which words signal
 # sentiment. A handful of sentences contain a contrast ("the start was slow but the
 # ending was wonderful") or a negation ("not bad at all"), where the order of the
