@@ -209,7 +209,10 @@ def choose_section(sections: Sequence[Section], ask: Callable[[str], str]) -> st
     menu = "\n".join(f"  {s.number}. {s.title} ({s.id})" for s in sections)
     prompt = f"Sections:\n{menu}\nSection (number or id): "
     for _ in range(3):
-        answer = ask(prompt).strip()
+        try:
+            answer = ask(prompt).strip()
+        except (EOFError, KeyboardInterrupt):  # Ctrl-D or Ctrl-C at the prompt
+            break
         if answer.isdigit() and 1 <= int(answer) <= len(sections):
             return sections[int(answer) - 1].id
         if any(s.id == answer for s in sections):
@@ -229,8 +232,8 @@ class EntryText:
     added: dt.date | None = None
 
 
-def experiment_fields(opened: OpenCatalogue, source: str | None, section: str,
-                      about: EntryText, *, goal: str | None = None,
+def experiment_fields(opened: OpenCatalogue, source: str | None,
+                      section: str | Callable[[], str], about: EntryText, *, goal: str | None = None,
                       description: str | None = None, frameworks: Sequence[str] = (),
                       dataset: str | None = None, articles: Sequence[str] = ()) -> dict[str, Any]:
     relative = archive_path(opened, source, (".ipynb", ".py")) if source else None
@@ -245,6 +248,8 @@ def experiment_fields(opened: OpenCatalogue, source: str | None, section: str,
         if relative is not None and existing.source == relative:
             raise AuthoringError(f"{_where(existing.location)}{relative} is already in the "
                                  f"catalogue as experiment '{existing.id}'")
+    # Asked for only now, so nobody answers a question about a file that will be refused.
+    section = section() if callable(section) else section
     status = about.status or (None if relative else "planned")
     taken = [e.id for e in opened.catalogue.experiments]
     is_notebook = relative is not None and relative.endswith(".ipynb")
@@ -265,7 +270,8 @@ def experiment_fields(opened: OpenCatalogue, source: str | None, section: str,
     }
 
 
-def article_fields(opened: OpenCatalogue, pdf: str | None, sections: Sequence[str],
+def article_fields(opened: OpenCatalogue, pdf: str | None,
+                   sections: Sequence[str] | Callable[[], Sequence[str]],
                    summary: str | None, about: EntryText) -> dict[str, Any]:
     relative = archive_path(opened, pdf, (".pdf",)) if pdf else None
     title = about.title
@@ -280,6 +286,7 @@ def article_fields(opened: OpenCatalogue, pdf: str | None, sections: Sequence[st
         if relative is not None and existing.pdf == relative:
             raise AuthoringError(f"{_where(existing.location)}{relative} is already in the "
                                  f"catalogue as article '{existing.id}'")
+    sections = sections() if callable(sections) else sections
     taken = [a.id for a in opened.catalogue.articles]
     return {
         "id": new_id(title, taken, about.id),
@@ -350,10 +357,21 @@ class PlannedAddition:
     fields: Mapping[str, Any]
     insertion: Insertion
     problems: list[Diagnostic]  # located in the file as it is now, or in the new entry
+    # Errors the catalogue had before the entry was added, by (code, line, column): a
+    # notebook not yet pulled must not stop the owner from adding another one.
+    existing: frozenset[tuple[str, int, int]] = frozenset()
 
     @property
     def errors(self) -> list[Diagnostic]:
-        return [d for d in self.problems if d.severity is Severity.ERROR]
+        """Errors the new entry brings: in it, or caused by it elsewhere."""
+        return [d for d in self.problems
+                if d.severity is Severity.ERROR and _error_key(d) not in self.existing]
+
+    @property
+    def existing_errors(self) -> list[Diagnostic]:
+        """Errors that were in the catalogue already, which this addition leaves as they are."""
+        return [d for d in self.problems
+                if d.severity is Severity.ERROR and _error_key(d) in self.existing]
 
     @property
     def entry_text(self) -> str:
@@ -368,13 +386,26 @@ def plan_addition(opened: OpenCatalogue, key: str, fields: Mapping[str, Any],
         insertion = insert_entry(opened.text, opened.loaded.document, key, fields, after_index)
     except LayoutError as exc:
         raise AuthoringError(f"{opened.display}: {exc}") from None
-    result = load_catalogue(insertion.text, opened.display)
+    relocated = [_relocate(d, insertion)
+                 for d in _check_text(insertion.text, opened.display, opened.root)]
+    before = frozenset(_error_key(d) for d in _check_text(opened.text, opened.display, opened.root)
+                       if d.severity is Severity.ERROR)
+    return PlannedAddition(opened, key, fields, insertion, relocated, before)
+
+
+def _check_text(text: str, display: str, root: Path) -> list[Diagnostic]:
+    result = load_catalogue(text, display)
     problems = list(result.diagnostics)
     if result.catalogue is not None:
-        problems += check_catalogue(result.catalogue, opened.root,
-                                    CheckOptions(report_orphans=False))
-    relocated = [_relocate(d, insertion) for d in sorted_diagnostics(problems)]
-    return PlannedAddition(opened, key, fields, insertion, relocated)
+        problems += check_catalogue(result.catalogue, root, CheckOptions(report_orphans=False))
+    return sorted_diagnostics(problems)
+
+
+def _error_key(diagnostic: Diagnostic) -> tuple[str, int, int]:
+    location = diagnostic.location
+    if location is None or location.path.endswith(f"({NEW_ENTRY})"):
+        return (diagnostic.code, -1, -1)  # never one of the file's own
+    return (diagnostic.code, location.line, location.column)
 
 
 NEW_ENTRY = "new entry"
@@ -398,7 +429,7 @@ def _relocate(diagnostic: Diagnostic, insertion: Insertion) -> Diagnostic:
 def write_addition(plan: PlannedAddition) -> None:
     """Write the candidate over the catalogue, unless it changed since it was read."""
     if plan.errors:
-        raise AuthoringError("refusing to write a catalogue with errors")
+        raise AuthoringError("refusing to add an entry that brings errors")
     bom = _BOM if plan.opened.snapshot.data.startswith(_BOM) else b""
     replace_file(plan.opened.snapshot, plan.opened.path,
                  bom + plan.insertion.text.encode("utf-8"))

@@ -158,11 +158,12 @@ def _fields(args: argparse.Namespace, opened: OpenCatalogue,
                       args.added or dt.date.today())
     if args.kind == "experiment":
         return experiment_fields(
-            opened, args.file, _section_of(opened, args.section, ask), about,
+            opened, args.file, lambda: _section_of(opened, args.section, ask), about,
             goal=args.goal, description=args.description, frameworks=args.framework,
             dataset=args.dataset, articles=args.article)
-    sections = args.section or [_section_of(opened, None, ask)]
-    return article_fields(opened, args.file, sections, args.summary, about)
+    return article_fields(opened, args.file,
+                          lambda: args.section or [_section_of(opened, None, ask)],
+                          args.summary, about)
 
 
 def _run_add(args: argparse.Namespace) -> int:
@@ -180,9 +181,13 @@ def _run_add(args: argparse.Namespace) -> int:
         for diagnostic in plan.errors:
             print(diagnostic.format(), file=sys.stderr)
         count = len(plan.errors)
-        _error(f"nothing was written: the catalogue would have {count} "
-               f"error{'s' * (count != 1)} with this {args.kind}")
+        _error(f"nothing was written: this {args.kind} would bring {count} "
+               f"error{'s' * (count != 1)} into the catalogue")
         return EXIT_PROBLEMS
+    if plan.existing_errors:
+        count = len(plan.existing_errors)
+        print(f"warning: {opened.display} already has {count} error{'s' * (count != 1)} this "
+              f"{args.kind} does not touch; `neuroverse check` lists them", file=sys.stderr)
     where = f"{opened.display}:{plan.insertion.first_line}"
     if args.dry_run:
         print(plan.entry_text, end="")
@@ -200,8 +205,11 @@ def _run_add(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     print(f"{where}: added {args.kind} '{fields.get('id') or fields.get('title')}'",
           file=sys.stderr)
-    if not args.no_readme:
-        return update_readme_after_add(opened.path)
+    # The entry is in the catalogue now: a README that cannot follow is worth a warning,
+    # not an exit code that would say nothing was written.
+    if not args.no_readme and update_readme_after_add(opened.path) != EXIT_OK:
+        print(f"warning: {opened.display} was updated but README.md was not (see above); "
+              "run `neuroverse readme` once that is fixed", file=sys.stderr)
     return EXIT_OK
 
 

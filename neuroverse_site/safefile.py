@@ -10,12 +10,15 @@ another `neuroverse add`) is never overwritten.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+_ANY_WRITE = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
 
 
 class FileChangedError(Exception):
@@ -75,7 +78,14 @@ def replace_file(snapshot: Snapshot | None, target: Path, data: bytes) -> None:
     With a snapshot, refuse (FileChangedError) when the file changed since it was read.
     Without one, refuse when the target already exists: the caller meant to create it.
     """
+    # Through a symbolic link to the file it names: renaming over the link itself would
+    # turn it into a copy and leave the real file behind.
+    target = target.resolve() if target.is_symlink() else target
     mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
+    if mode is not None and (not mode & _ANY_WRITE or not os.access(target, os.W_OK)):
+        # The rename would succeed (it needs only the folder), silently defeating the mode;
+        # a file nobody may write is left alone even by a user who could.
+        raise PermissionError(errno.EACCES, "the file is read-only", str(target))
     temporary = write_temporary(target.parent, target.name, data, mode)
     try:
         if snapshot is None:

@@ -69,6 +69,35 @@ def test_failing_add_leaves_the_catalogue_byte_identical(
     assert "Traceback" not in err
 
 
+def test_errors_already_in_the_catalogue_do_not_block_an_unrelated_addition(
+        archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A notebook not pulled yet: the catalogue already has an error the addition does not touch.
+    (archive / "notebooks/cnn/digits.ipynb").unlink()
+    before = (archive / "catalogue.yml").read_text()
+
+    assert main(["add", "experiment", "--title", "Dropout", "--section", "basics"]) == 0
+
+    after = (archive / "catalogue.yml").read_text()
+    assert added_lines(before, after)[:2] == ["  - id: dropout\n", "    title: Dropout\n"]
+    err = capsys.readouterr().err
+    assert "already has 1 error this experiment does not touch" in err
+    assert "added experiment 'dropout'" in err
+
+
+def test_an_addition_that_brings_its_own_error_is_refused_beside_old_ones(
+        archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (archive / "notebooks/cnn/digits.ipynb").unlink()
+    before = (archive / "catalogue.yml").read_bytes()
+
+    assert main(["add", "experiment", "--title", "Dropout", "--section", "cnnn"]) == 1
+
+    assert (archive / "catalogue.yml").read_bytes() == before
+    err = capsys.readouterr().err
+    assert "unknown section 'cnnn'" in err
+    assert "this experiment would bring 1 error into the catalogue" in err
+    assert "digits.ipynb" not in err  # the old error is not blamed on the new entry
+
+
 def test_an_id_already_taken_is_refused_with_the_checks_message(
         archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = (archive / "catalogue.yml").read_bytes()
@@ -272,6 +301,18 @@ def test_add_refreshes_a_readme_that_has_markers(archive: Path) -> None:
     assert main(["readme", "--check"]) == 0
 
 
+def test_a_readme_that_cannot_follow_is_a_warning_once_the_entry_is_written(
+        archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    readme = archive / "README.md"
+    broken = ("<!-- neuroverse:readme:start -->\n<!-- neuroverse:readme:start -->\n"
+              "<!-- neuroverse:readme:end -->\n")
+    readme.write_text(broken)
+    assert main(["add", "experiment", "--title", "Fresh one", "--section", "cnn"]) == 0
+    assert "id: fresh-one" in (archive / "catalogue.yml").read_text()
+    assert readme.read_text() == broken
+    assert "catalogue.yml was updated but README.md was not" in capsys.readouterr().err
+
+
 def test_title_from_wrapped_first_line() -> None:
     word_export = ("\u201cFrom Pixels to Perception: Why Convolutional Neural \r\n"
                    "Networks Outperform Traditional ANNs in Vision Tasks\u201d\r\n"
@@ -280,3 +321,44 @@ def test_title_from_wrapped_first_line() -> None:
         "From Pixels to Perception: Why Convolutional Neural Networks Outperform "
         "Traditional ANNs in Vision Tasks")
     assert title_from_page_text("\n  TRANSFORMERS\r\nTransformers are a type of") == "TRANSFORMERS"
+
+
+@pytest.mark.parametrize("interruption", [EOFError, KeyboardInterrupt])
+def test_ending_the_section_prompt_is_a_clear_refusal(
+        archive: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        interruption: type[BaseException]) -> None:
+    def ask(prompt: str) -> str:
+        raise interruption
+
+    monkeypatch.setattr(authoring_cli, "terminal_prompt", lambda: ask)
+    before = (archive / "catalogue.yml").read_bytes()
+    assert main(["add", "experiment", "--title", "Asked"]) == 1
+    assert (archive / "catalogue.yml").read_bytes() == before
+    err = capsys.readouterr().err
+    assert "no section chosen; pass --section ID" in err and "Traceback" not in err
+
+
+def test_a_known_file_is_refused_before_the_section_is_asked(
+        archive: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr(authoring_cli, "terminal_prompt", lambda: asked.append)
+    assert main(["add", "experiment", "notebooks/basics/perceptron.ipynb"]) == 1
+    assert asked == []
+    assert "already in the catalogue" in capsys.readouterr().err
+
+
+def test_a_catalogue_reached_through_a_link_is_edited_where_it_lives(archive: Path) -> None:
+    (archive / "linked.yml").symlink_to("catalogue.yml")
+    assert main(["add", "section", "Graphs", "--catalogue", "linked.yml", "--no-readme"]) == 0
+    assert (archive / "linked.yml").is_symlink()
+    assert "title: Graphs" in (archive / "catalogue.yml").read_text()
+
+
+def test_a_read_only_catalogue_is_not_replaced(
+        archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    catalogue = archive / "catalogue.yml"
+    before = catalogue.read_bytes()
+    catalogue.chmod(0o444)
+    assert main(["add", "section", "Graphs", "--no-readme"]) == 1
+    assert catalogue.read_bytes() == before
+    assert "the file is read-only" in capsys.readouterr().err
