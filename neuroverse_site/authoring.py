@@ -33,7 +33,12 @@ LIST_OF = {"section": "sections", "experiment": "experiments", "article": "artic
 
 
 class AuthoringError(Exception):
-    """A mistake the user can fix; the message is one sentence that says how."""
+    """A mistake the user can fix; the message is one sentence that says how, after the
+    catalogue's own diagnostics when those are the reason."""
+
+    def __init__(self, message: str, diagnostics: Sequence[Diagnostic] = ()) -> None:
+        super().__init__(message)
+        self.diagnostics = list(diagnostics)
 
 
 # ---------------------------------------------------------------------------------------
@@ -153,10 +158,8 @@ def open_catalogue(path: Path) -> OpenCatalogue:
         raise AuthoringError(f"{path}: the catalogue is not UTF-8 text") from None
     loaded = load_catalogue(text, path.name)
     if loaded.catalogue is None:
-        raise AuthoringError(
-            "\n".join(d.format() for d in loaded.diagnostics)
-            + f"\n{path.name} must load before anything can be added to it"
-        )
+        raise AuthoringError(f"{path.name} must load before anything can be added to it",
+                             loaded.diagnostics)
     return OpenCatalogue(path, path.resolve().parent, snapshot, text, loaded)
 
 

@@ -175,6 +175,8 @@ def _run_add(args: argparse.Namespace) -> int:
         key = LIST_OF[args.kind]
         plan = plan_addition(opened, key, fields, insertion_index(opened, key, fields))
     except AuthoringError as exc:
+        for diagnostic in exc.diagnostics:
+            print(diagnostic.format(), file=sys.stderr)
         _error(str(exc))
         return EXIT_PROBLEMS
     if plan.errors:

@@ -486,6 +486,11 @@ def _resolve_paths(result: ImportResult, readme_dir: Path, catalogue_dir: Path) 
         except ValueError:
             entry.comments.append(f"README line {link.line} linked {link.target}, which is "
                                   "outside the catalogue's folder")
+            result.notes.append(Note(
+                link.line, link.column, "warning",
+                f"{link.target} exists but is outside the catalogue's folder ({catalogue_dir}), "
+                f"so the entry is imported as planned; write the catalogue beside the README "
+                f"(-o {readme_dir / 'catalogue.yml'}) to keep it"))
 
 
 def catalogue_text(result: ImportResult, source_name: str, today: dt.date | None = None) -> str:
@@ -551,7 +556,13 @@ def run_import(readme_path: Path, output: Path | None) -> int:
         print(f"error: {output} already exists; choose another -o path or move it away",
               file=sys.stderr)
         return EXIT_PROBLEMS
-    catalogue_dir = (output.parent if output else Path.cwd()).resolve()
+    # Paths in a catalogue are relative to its own folder; printed, it is meant to sit
+    # beside the README it came from.
+    catalogue_dir = (output.parent if output else readme_path.parent).resolve()
+    if not catalogue_dir.is_dir():
+        print(f"error: {output.parent if output else catalogue_dir} is not a folder; create it "
+              "or choose another -o path", file=sys.stderr)
+        return EXIT_PROBLEMS
     try:
         result = import_readme(readme_path, catalogue_dir)
     except (OSError, UnicodeDecodeError) as exc:
@@ -559,9 +570,14 @@ def run_import(readme_path: Path, output: Path | None) -> int:
         print(f"error: cannot read {readme_path}: {reason}", file=sys.stderr)
         return EXIT_PROBLEMS
     _resolve_paths(result, readme_path.resolve().parent, catalogue_dir)
-    text = catalogue_text(result, readme_path.name)
+    text = catalogue_text(result, readme_path.name) if result.sections else ""
     for note in sorted(result.notes, key=lambda n: (n.line, n.column)):
         print(note.format(readme_path.name), file=sys.stderr)
+    if not result.sections:
+        print(f"error: {readme_path.name} has no numbered section headings, so there is nothing "
+              "to import; sections are read from headings such as `## 1️⃣ Neural Network "
+              "Fundamentals` or `## 2. CNNs`; nothing was written", file=sys.stderr)
+        return EXIT_PROBLEMS
     loaded = load_catalogue(text, output.name if output else "catalogue.yml")
     problems = list(loaded.diagnostics)
     if loaded.catalogue is not None:
@@ -575,10 +591,11 @@ def run_import(readme_path: Path, output: Path | None) -> int:
               file=sys.stderr)
         return EXIT_PROBLEMS
     catalogue = loaded.catalogue
-    summary = (f"{len(catalogue.sections)} sections, {len(catalogue.experiments)} experiments, "
-               f"{len(catalogue.articles)} articles; "
-               f"{sum(n.severity == 'warning' for n in result.notes)} warnings, "
-               f"{sum(n.severity == 'note' for n in result.notes)} notes")
+    summary = ", ".join([_count(len(catalogue.sections), "section"),
+                         _count(len(catalogue.experiments), "experiment"),
+                         _count(len(catalogue.articles), "article")]) + "; " + ", ".join(
+        [_count(sum(n.severity == "warning" for n in result.notes), "warning"),
+         _count(sum(n.severity == "note" for n in result.notes), "note")])
     if output is None:
         sys.stdout.write(text)
         print(f"{readme_path.name}: {summary}", file=sys.stderr)
@@ -590,3 +607,7 @@ def run_import(readme_path: Path, output: Path | None) -> int:
         return EXIT_PROBLEMS
     print(f"{output}: written from {readme_path.name} ({summary})", file=sys.stderr)
     return EXIT_OK
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"

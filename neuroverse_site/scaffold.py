@@ -99,9 +99,12 @@ def write_example_pdf(path: Path, title: str) -> None:
 
 
 def scaffold(root: Path, title: str, today: dt.date | None = None) -> Scaffolded:
-    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+    if root.exists() and not root.is_dir():
+        raise ScaffoldError(f"{root} is a file; `neuroverse init` needs a new or empty folder")
+    if root.exists() and any(root.iterdir()):
         raise ScaffoldError(f"{root} already exists and is not empty; `neuroverse init` only "
-                            "writes into a new or empty folder")
+                            "writes into a new or empty folder (to turn an archive's README "
+                            "into a catalogue, use `neuroverse import README.md`)")
     if not title.strip():
         raise ScaffoldError("the archive needs a title: pass --title TEXT")
     env = _environment()

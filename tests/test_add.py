@@ -362,3 +362,15 @@ def test_a_read_only_catalogue_is_not_replaced(
     assert main(["add", "section", "Graphs", "--no-readme"]) == 1
     assert catalogue.read_bytes() == before
     assert "the file is read-only" in capsys.readouterr().err
+
+
+def test_a_catalogue_that_does_not_load_is_reported_once_per_problem(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "catalogue.yml").write_text("site:\n  title: [unclosed\n")
+    assert main(["add", "section", "Graphs"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("catalogue.yml:") and " error NV001 " in err[0]
+    assert not err[0].startswith("error:")
+    assert err[-1] == "error: catalogue.yml must load before anything can be added to it"

@@ -111,6 +111,44 @@ def test_import_prints_to_stdout_without_o(seed: Path,
     assert not (seed / "catalogue.yml").exists()
 
 
+def test_printed_catalogue_is_relative_to_the_readme_wherever_it_is_run(
+        seed: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    elsewhere = seed / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert main(["import", str(seed / "README.md")]) == 0
+    assert "notebook: Python/unet.ipynb" in capsys.readouterr().out
+
+
+def test_files_outside_the_output_folder_are_reported_not_dropped_quietly(
+        seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (seed / "out").mkdir()
+    assert main(["import", "README.md", "-o", "out/catalogue.yml"]) == 0
+    err = capsys.readouterr().err
+    assert ("README.md:16:60: warning: Python/unet.ipynb exists but is outside the catalogue's "
+            f"folder ({seed / 'out'}), so the entry is imported as planned") in err
+    assert f"(-o {seed / 'catalogue.yml'}) to keep it" in err
+
+
+def test_a_readme_without_numbered_sections_is_refused_with_the_shapes_it_reads(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# Hello\n\nA tagline.\n\nJust prose.\n", encoding="utf-8")
+    assert main(["import", str(readme), "-o", str(tmp_path / "catalogue.yml")]) == 1
+    err = capsys.readouterr().err
+    assert "README.md:5:1: note: not imported: Just prose." in err
+    assert "has no numbered section headings" in err and "## 2. CNNs" in err
+    assert "NV102" not in err
+    assert not (tmp_path / "catalogue.yml").exists()
+
+
+def test_an_output_folder_that_does_not_exist_is_refused_first(
+        seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", "README.md", "-o", "nowhere/catalogue.yml"]) == 1
+    err = capsys.readouterr().err
+    assert "nowhere is not a folder" in err and ".tmp" not in err
+
+
 def test_import_never_overwrites(seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (seed / "catalogue.yml").write_text("mine")
     assert main(["import", "README.md", "-o", "catalogue.yml"]) == 1

@@ -50,8 +50,15 @@ def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "notes.txt").write_text("mine")
     assert main(["init", str(tmp_path)]) == 1
-    assert "is not empty" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "is not empty" in err and "neuroverse import README.md" in err
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_init_refuses_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "archive").write_text("")
+    assert main(["init", str(tmp_path / "archive")]) == 1
+    assert "is a file; `neuroverse init` needs a new or empty folder" in capsys.readouterr().err
 
 
 def test_init_into_an_empty_folder(tmp_path: Path) -> None:
