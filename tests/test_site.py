@@ -179,6 +179,23 @@ def test_section_page_shows_numbered_experiment_and_article_cards(site: BuiltSit
     assert page.css_first("strong").text() in {"pooling", "1."}  # description Markdown renders
 
 
+def test_an_article_has_one_number_on_every_page(build_site: SiteBuilder) -> None:
+    site = build_site("""
+        site: {title: Numbers}
+        sections:
+          - {id: cnn, title: CNNs, status: active}
+          - {id: research, title: Research, status: updating}
+        articles:
+          - {id: first, title: First, summary: One., sections: [cnn], status: planned}
+          - {id: second, title: Second, summary: Two., sections: [cnn, research],
+             status: planned}
+    """)
+    for url in ("sections/cnn/", "sections/research/", "articles/"):
+        cards = {" ".join(li.css_first("a").text().split()): li.css_first("strong").text()
+                 for li in site.article(url).css(".grid.cards li")}
+        assert cards["Second"] == "02.", url
+
+
 def test_article_in_two_sections_has_one_page_and_a_card_in_each(site: BuiltSite) -> None:
     for section in ("cnn", "research"):
         links = [a.attributes["href"] for a in site.article(f"sections/{section}/").css("a")]
