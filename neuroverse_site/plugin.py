@@ -8,6 +8,7 @@ import time
 from html import escape as escape_html
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -30,6 +31,7 @@ from .checks import (
     publishable,
 )
 from .diagnostics import Diagnostic, Severity, has_errors
+from .loader import LoadResult
 from .model import Catalogue, SiteInfo
 from .notebooks import ASSET_PLACEHOLDER, NotebookOptions, RenderedNotebook
 from .render import (
@@ -117,6 +119,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.content: SiteContent | None = None
         self.batch: BatchRenderer | None = None
         self.problems: list[Diagnostic] = []
+        self.checked = LoadResult(None, [])
         self.build_started = 0.0
         self._swaps: dict[str, tuple[str, str]] = {}  # page -> (lean notebook, full notebook)
 
@@ -133,6 +136,12 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             )
         if STYLESHEET_URI not in config.extra_css:
             config.extra_css.append(STYLESHEET_URI)
+        # Files are opened by the rendering in on_files (or answered by the cache), which
+        # reports one that cannot be read; the check need not open them all again.
+        self.checked = check_file(self.catalogue_path, self.root, CheckOptions(
+            max_file_size_mb=self.config.max_file_size_mb, read_contents=False))
+        if self.checked.catalogue is not None:
+            _fill_site_settings(config, self.checked.catalogue.site)
         self.build_started = time.time()
         # Beside mkdocs.yml, never in the archive folder, which may be read-only or not ours.
         cache = Cache(self.config_dir / self.config.cache_dir) if self.config.cache else None
@@ -145,10 +154,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         # Problems are logged, not raised: `mkdocs build --strict` fails on them, a plain
         # build and `mkdocs serve` go on with what could be read and list them on a page,
         # so a half-typed catalogue never stops the preview server.
-        # Files are opened by the rendering below (or answered by the cache), which reports
-        # one that cannot be read; the check need not open them all again.
-        result = check_file(self.catalogue_path, self.root, CheckOptions(
-            max_file_size_mb=self.config.max_file_size_mb, read_contents=False))
+        result = self.checked
         catalogue = (publishable(result.catalogue) if result.catalogue is not None
                      else Catalogue(SiteInfo("NeuroVerse"), path=self.config.catalogue))
         assert self.batch is not None
@@ -298,6 +304,25 @@ def _article_navigation(catalogue: Catalogue) -> list[Any]:
             groups.setdefault(first.id, []).append(article_uri(article))
     return [{f"{s.number}. {escape_html(s.title)}": groups[s.id]}
             for s in catalogue.sections if s.id in groups] + loose
+
+
+def _fill_site_settings(config: MkDocsConfig, site: SiteInfo) -> None:
+    """What mkdocs.yml leaves unset comes from the catalogue: its repository (the header
+    link) and its tagline (the pages' description). mkdocs.yml, when it says, wins."""
+    repository = urlsplit(site.repository_url or "")
+    if not config.repo_url and repository.scheme in ("http", "https") and repository.hostname:
+        config.repo_url = site.repository_url
+        if not config.repo_name:
+            host = repository.hostname
+            config.repo_name = next(
+                (name for known, name in _REPOSITORY_HOSTS.items() if host.endswith(known)),
+                host)
+    if not config.site_description and site.tagline:
+        config.site_description = site.tagline
+
+
+# Labels MkDocs itself gives these hosts' repository links.
+_REPOSITORY_HOSTS = {"github.com": "GitHub", "gitlab.com": "GitLab", "bitbucket.org": "Bitbucket"}
 
 
 def _log_progress(progress: Progress) -> None:

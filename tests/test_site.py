@@ -502,3 +502,37 @@ def test_hand_written_pages_share_the_about_tab(build_site: SiteBuilder) -> None
     sidebar = site.html("notes/").css_first("nav.md-nav--primary")
     about = [" ".join(a.text().split()) for a in sidebar.css("a.md-nav__link")]
     assert about.index("About") < about.index("Notes on the site")
+
+
+SITE_SETTINGS = """
+    site:
+      title: Settings
+      tagline: Notes on neural networks, one notebook at a time.
+      repository_url: https://gitlab.com/someone/notes
+    sections:
+      - {id: cnn, title: CNNs, status: active}
+"""
+
+
+def test_repository_and_tagline_come_from_the_catalogue(build_site: SiteBuilder) -> None:
+    page = build_site(SITE_SETTINGS).html("")
+    repository = page.css_first("a.md-source")
+    assert repository is not None
+    assert repository.attributes["href"] == "https://gitlab.com/someone/notes"
+    assert "GitLab" in repository.text()
+    description = page.css_first("meta[name=description]")
+    assert description is not None
+    assert description.attributes["content"] == "Notes on neural networks, one notebook at a time."
+
+
+def test_mkdocs_yml_wins_over_the_catalogue(build_site: SiteBuilder) -> None:
+    from conftest import MKDOCS_YML
+
+    config = MKDOCS_YML.format(plugin_options="") + (
+        "repo_url: https://github.com/owner/archive\nsite_description: Said in mkdocs.yml.\n")
+    page = build_site(SITE_SETTINGS, mkdocs_yml=config).html("")
+    repository = page.css_first("a.md-source")
+    assert repository is not None
+    assert repository.attributes["href"] == "https://github.com/owner/archive"
+    description = page.css_first("meta[name=description]")
+    assert description is not None and description.attributes["content"] == "Said in mkdocs.yml."
