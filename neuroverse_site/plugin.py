@@ -29,6 +29,7 @@ from .checks import (
     CheckOptions,
     check_file,
     publishable,
+    resolve_inside,
 )
 from .diagnostics import Diagnostic, Severity, has_errors
 from .loader import LoadResult
@@ -279,12 +280,34 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer:
         server.watch(str(self.catalogue_path))
-        for folder in (NOTEBOOK_DIR, PAPER_DIR):
-            if (self.root / folder).is_dir():
-                server.watch(str(self.root / folder))
+        for path in self._watched_paths(Path(config.site_dir)):
+            server.watch(str(path))
         if self.config.templates_dir:
             server.watch(str(self.config_dir / self.config.templates_dir))
         return server
+
+
+    def _watched_paths(self, site_dir: Path) -> list[Path]:
+        """notebooks/, papers/ and the folder of every file the catalogue names (an archive
+        may keep them elsewhere, like the seed's Python/ and Docs/), so a new or edited file
+        rebuilds the site. A folder holding the built site or the cache would make each
+        build start the next, so a file there is watched on its own."""
+        files: list[Path] = []
+        if self.content is not None:
+            catalogue = self.content.renderer.catalogue
+            named = [e.source for e in catalogue.experiments] + [a.pdf for a in catalogue.articles]
+            files = [path for name in named if name is not None
+                     and (path := resolve_inside(self.root, name)) is not None and path.is_file()]
+        outputs = [site_dir.resolve(), (self.config_dir / self.config.cache_dir).resolve()]
+        watched: dict[Path, None] = {}
+        for folder in [self.root / NOTEBOOK_DIR, self.root / PAPER_DIR,
+                       *(path.parent for path in files)]:
+            if folder.is_dir() and not any(out.is_relative_to(folder) for out in outputs):
+                watched.setdefault(folder)
+        for path in files:
+            if not any(path.is_relative_to(folder) for folder in watched):
+                watched.setdefault(path)
+        return list(watched)
 
 
 def _article_navigation(catalogue: Catalogue) -> list[Any]:
