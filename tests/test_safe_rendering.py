@@ -274,3 +274,24 @@ def test_grouped_article_navigation_escapes_section_titles(build_site: SiteBuild
     assert dangerous(page) == []
     groups = [" ".join(label.text().split()) for label in page.css("nav label.md-nav__link")]
     assert "1. CNN <img src=x onerror=alert('group')>" in groups
+
+
+def test_resource_links_that_would_run_code_are_dead_in_a_plain_build(
+        build_site: SiteBuilder) -> None:
+    catalogue = """
+        site: {title: Links}
+        sections:
+          - {id: cnn, title: CNNs, status: active}
+        resources:
+          - {topic: A, title: Script, url: "javascript:alert('resource')", type: blog}
+          - {topic: A, title: Spaced, url: " JavaScript:alert('spaced')", type: blog}
+          - {topic: A, title: Tabbed, url: "java\\tscript:alert('tab')", type: blog}
+          - {topic: A, title: Page, url: "data:text/html,<script>alert(1)</script>", type: blog}
+          - {topic: A, title: Good, url: "HTTPS://example.org/ok", type: blog}
+    """
+    site = build_site(catalogue, strict=False)
+    page = site.html("resources/")
+    assert dangerous(page) == []
+    links = {a.text(): a.attributes.get("href") for a in site.article("resources/").css("td a")}
+    assert links == {"Script": "#", "Spaced": "#", "Tabbed": "#", "Page": "#",
+                     "Good": "HTTPS://example.org/ok"}

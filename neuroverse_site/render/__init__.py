@@ -117,6 +117,7 @@ _BLOCK_START = re.compile(r"^(\d*)([#+.)-])")
 _ENTITY_START = re.compile(r"&(?=#?\w+;)")
 _HTML_SPECIALS = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 _SAFE_LINK = re.compile(r"^(https?:|mailto:|#|\.{0,2}/|[\w-]+(/|\.md|\.html|$))", re.IGNORECASE)
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 _MARKDOWN_LINK_TARGET = re.compile(r"(\]\()\s*([^)\s]*)")
 _REFERENCE_DEFINITION = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(\S*)", re.MULTILINE)
 
@@ -169,7 +170,13 @@ def page_title_filter(value: object) -> str:
 
 
 def href_filter(value: object) -> str:
-    """A URL inside a Markdown link: characters that would end the link are percent-encoded."""
+    """A URL inside a Markdown link: characters that would end the link are percent-encoded,
+    and a link that is not to the web, mail or a relative path goes nowhere. The check
+    reports such links; this keeps them dead in a build that goes on despite errors."""
+    # Browsers drop control characters and spaces inside a scheme ("java\tscript:").
+    scheme = _SCHEME.match(re.sub(r"[\x00-\x20]", "", str(value)))
+    if scheme is not None and scheme.group(1).lower() not in ("http", "https", "mailto"):
+        return "#"
     return "".join(f"%{ord(ch):02X}" if ch in '()<> "' else ch for ch in str(value).strip())
 
 
