@@ -143,6 +143,15 @@ def load_catalogue(data: bytes | str, path: str = "catalogue.yml") -> LoadResult
         root = yaml.compose(text, Loader=_COMPOSER)
     except yaml.MarkedYAMLError as exc:
         return LoadResult(None, [*diagnostics, _yaml_syntax(exc, path, text)], text)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow anywhere
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character))
+        return LoadResult(None, [*diagnostics, Diagnostic(
+            "NV001", f"the control character U+{code:04X} cannot appear in YAML",
+            Location(path, line, column),
+            hint="delete it; text pasted from a terminal or a PDF can carry invisible "
+                 "characters")], text)
     except yaml.YAMLError as exc:  # unmarked errors are rare but must not escape
         return LoadResult(None, [*diagnostics, Diagnostic("NV001", str(exc),
                                                           Location(path, 1, 1))], text)
@@ -150,7 +159,14 @@ def load_catalogue(data: bytes | str, path: str = "catalogue.yml") -> LoadResult
         return LoadResult(None, [*diagnostics, empty], text)
 
     tree = _Tree(path)
-    document = tree.convert(root, ())
+    try:
+        document = tree.convert(root, ())
+    except _TooManyValues as exc:
+        return LoadResult(None, [*diagnostics, Diagnostic(
+            "NV001", f"the catalogue expands to more than {MAX_VALUES:,} values",
+            Location(path, exc.line, exc.column),
+            hint="an alias ('*name') copies everything its anchor ('&name') holds, and aliases "
+                 "of aliases multiply; write the values out instead")], text)
     diagnostics += tree.diagnostics
     if document is None:
         return LoadResult(None, [*diagnostics, empty], text)
@@ -174,7 +190,9 @@ def _decode(data: bytes | str, path: str) -> str | Diagnostic:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        # Everything before the first bad byte is sound UTF-8: count its characters.
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[line_start:exc.start].decode("utf-8")) + 1
         return Diagnostic(
             "NV003", f"byte 0x{data[exc.start]:02x} is not UTF-8", Location(path, line, column),
             hint="save the file as UTF-8",
@@ -270,12 +288,24 @@ class Spot:
     raw: str | None = None
 
 
+# Far more than any archive holds (1,000 entries are ~15,000 values), far fewer than the
+# billions a few nested aliases can expand to.
+MAX_VALUES = 250_000
+
+
+class _TooManyValues(Exception):
+    def __init__(self, line: int, column: int) -> None:
+        super().__init__(f"too many values at {line}:{column}")
+        self.line, self.column = line, column
+
+
 class _Tree:
     def __init__(self, path: str) -> None:
         self.path = path
         self.spots: dict[tuple[str | int, ...], Spot] = {}
         self.diagnostics: list[Diagnostic] = []
         self._open: set[int] = set()
+        self._values = 0
 
     def spot(self, where: Sequence[str | int]) -> Spot:
         """The spot of `where`, or of its nearest parent that was written."""
@@ -293,6 +323,9 @@ class _Tree:
     def convert(self, node: yaml.Node, where: tuple[str | int, ...],
                 key_mark: Any = None) -> Any:
         mark = node.start_mark
+        self._values += 1
+        if self._values > MAX_VALUES:
+            raise _TooManyValues(mark.line + 1, mark.column + 1)
         key_mark = key_mark or mark
         raw = node.value if isinstance(node, yaml.ScalarNode) and not node.style else None
         if raw == "" and key_mark is not mark:

@@ -130,3 +130,12 @@ def test_cases_are_many_and_name_their_severity_right() -> None:
         for line in load_case(case_path)["expected"]:
             severity, code = line.split()[1:3]
             assert Severity(severity) is CODES[code].severity, f"{case_path.name}: {line}"
+
+
+def test_a_byte_that_is_not_utf8_is_placed_by_characters_not_bytes() -> None:
+    from neuroverse_site.loader import load_catalogue
+
+    # "Café " is five characters in six bytes: the column is the editor's, 15, not 16.
+    result = load_catalogue(b"site:\n  title: Caf\xc3\xa9 \xe9\n")
+    assert [d.format().splitlines()[0] for d in result.diagnostics] == [
+        "catalogue.yml:2:15: error NV003 byte 0xe9 is not UTF-8"]
