@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
+import posixpath
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -45,10 +46,12 @@ class CheckOptions:
 
 
 def check_file(path: Path, root: Path | None = None,
-               options: CheckOptions = CheckOptions()) -> LoadResult:
-    """Load and check a catalogue file: the one entry point for every front end."""
+               options: CheckOptions = CheckOptions(), *,
+               display_path: str | None = None) -> LoadResult:
+    """Load and check a catalogue file: the one entry point for every front end. Problems
+    name the file as `display_path` (the command line prints it as it was typed)."""
     root = root or path.parent
-    result = load_catalogue_file(path, _display(path, path.parent))
+    result = load_catalogue_file(path, display_path or _display(path, path.parent))
     if result.catalogue is not None:
         result.diagnostics.extend(check_catalogue(result.catalogue, root, options))
     result.diagnostics = sorted_diagnostics(result.diagnostics)
@@ -289,8 +292,8 @@ def _files(catalogue: Catalogue, archive: _Archive,
         size = path.stat().st_size
         if size > limit:
             yield Diagnostic(
-                "NV305", f"'{relative}' is {_megabytes(size)}, over the "
-                f"{options.max_file_size_mb:g} MB limit", location, key_path,
+                "NV305", f"'{relative}' is {_megabytes(size, above=options.max_file_size_mb)}, "
+                f"over the {options.max_file_size_mb:g} MB limit", location, key_path,
                 hint="large files make the site slow to download; shrink it (clear big "
                 "outputs, compress images) or raise `max_file_size_mb`",
             )
@@ -306,9 +309,17 @@ def unreadable_file(key: str, relative: str, problem: str, location: Location | 
                       hint="export or download the PDF again")
 
 
-def _megabytes(size: int) -> str:
+def _megabytes(size: int, above: float) -> str:
+    """The size in MB with as many decimals as it takes to read larger than `above` (in KB
+    when under a tenth of a megabyte)."""
     megabytes = size / 1024 / 1024
-    return f"{megabytes:.1f} MB" if megabytes >= 0.1 else f"{size / 1024:.1f} KB"
+    if megabytes < 0.1:
+        return f"{size / 1024:.1f} KB"
+    for decimals in (1, 2, 3):
+        shown = f"{megabytes:.{decimals}f}"
+        if float(shown) > above:
+            break
+    return f"{shown} MB"
 
 
 def notebook_problem(path: Path) -> str | None:
@@ -322,8 +333,13 @@ def notebook_problem(path: Path) -> str | None:
 
 def _orphans(catalogue: Catalogue, archive: _Archive) -> Iterator[Diagnostic]:
     root = archive.root
-    referenced = {resolve_inside(root, relative) for relative, *_ in _named_files(catalogue)}
+    named = [relative for relative, *_ in _named_files(catalogue)]
+    referenced = {resolve_inside(root, relative) for relative in named}
+    # As written, too: a named link that leads outside is NV302's, not an orphan as well.
+    written = {posixpath.normpath(relative) for relative in named}
     for relative in archive.files():
+        if relative in written:
+            continue
         top, _, rest = relative.partition("/")
         suffix = PurePosixPath(relative).suffix.lower()
         if not rest or (top, suffix) not in ((NOTEBOOK_DIR, ".ipynb"), (PAPER_DIR, ".pdf")):

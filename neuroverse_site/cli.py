@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="the catalogue to check (default: catalogue.yml)")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument("--max-file-size-mb", type=float, default=DEFAULT_MAX_FILE_SIZE_MB,
+    check.add_argument("--max-file-size-mb", type=_megabytes, default=DEFAULT_MAX_FILE_SIZE_MB,
                        metavar="MB", help="warn (NV305) about notebooks and PDFs larger than "
                        f"this (default: {DEFAULT_MAX_FILE_SIZE_MB:g})")
     check.set_defaults(run=_run_check)
@@ -46,10 +48,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _megabytes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a size; give a number of MB above 0")
+    return value
+
+
 def _run_check(args: argparse.Namespace) -> int:
     path = Path(args.catalogue)
+    # Named as typed, so an editor or CI log can open the file from the line.
     result = check_file(path, path.resolve().parent,
-                        CheckOptions(max_file_size_mb=args.max_file_size_mb))
+                        CheckOptions(max_file_size_mb=args.max_file_size_mb),
+                        display_path=args.catalogue)
     problems = result.diagnostics
     errors = sum(d.severity is Severity.ERROR for d in problems)
     warnings = len(problems) - errors
@@ -85,7 +99,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits on --help, --version and usage errors
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
-    code: int = args.run(args)
+    try:
+        code: int = args.run(args)
+    except BrokenPipeError:
+        # The reader went away (`neuroverse check | head`): stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PROBLEMS
     return code
 
 

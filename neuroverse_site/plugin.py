@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import posixpath
 import time
@@ -129,6 +130,10 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.catalogue_path = config_dir / self.config.catalogue
         archive_dir = self.config.archive_dir
         self.root = (config_dir / archive_dir).resolve() if archive_dir else self.catalogue_path.parent
+        size_limit = self.config.max_file_size_mb
+        if not math.isfinite(size_limit) or size_limit <= 0:
+            raise PluginError(f"neuroverse: max_file_size_mb must be a number of MB above 0, "
+                              f"not {size_limit}")
         missing = [ext for ext in REQUIRED_EXTENSIONS if ext not in config.markdown_extensions]
         if missing:
             raise PluginError(

@@ -124,3 +124,25 @@ def test_serve_survives_a_broken_catalogue_and_recovers(tmp_path: Path) -> None:
     output = server.output
     assert "error NV201 experiments[0].section: unknown section 'cnnn'" in output
     assert "Traceback" not in output
+
+
+@pytest.mark.parametrize("size", ["-1", "0", ".nan"])
+def test_a_size_limit_that_is_not_a_size_stops_the_build(build_site: SiteBuilder,
+                                                         size: str) -> None:
+    site = build_site("site: {title: T}\nsections: []\n",
+                      plugin_options=f"max_file_size_mb: {size}", expect_failure=True)
+    assert site.error is not None
+    assert "max_file_size_mb must be a number of MB above 0" in "\n".join(site.log)
+
+
+def test_missing_markdown_extensions_are_named_not_enabled(build_site: SiteBuilder) -> None:
+    from conftest import MKDOCS_YML
+
+    config = MKDOCS_YML.format(plugin_options="").replace("  - md_in_html\n", "").replace(
+        "  - admonition\n", "")
+    site = build_site("site: {title: T}\nsections: []\n", mkdocs_yml=config,
+                      expect_failure=True)
+    assert site.error is not None
+    log = "\n".join(site.log)
+    assert "    - md_in_html\n    - admonition\n" in log
+    assert "    - tables" not in log
