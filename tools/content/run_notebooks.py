@@ -7,6 +7,8 @@ Usage:
     python tools/content/run_notebooks.py a.ipynb b.ipynb # given files
 Options:
     --timeout SECONDS   per-cell timeout (default 300)
+    --max-seconds N     fail a notebook that takes longer than this in all (default 120:
+                        every notebook must run in under two minutes on a 2-core machine)
     --check             execute into memory only; do not rewrite the files
 
 Each notebook runs top to bottom in a fresh ``python3`` kernel with its own
@@ -76,20 +78,19 @@ def execute_notebook(nb: nbformat.NotebookNode, workdir: Path, timeout: int = 30
     return nb
 
 
-def run_file(path: Path, timeout: int, write: bool = True) -> float:
+def run_file(path: Path, timeout: int) -> tuple[nbformat.NotebookNode, float]:
+    """The executed notebook (in memory) and the seconds it took."""
     nb = nbformat.read(path, as_version=4)
     t0 = time.perf_counter()
     execute_notebook(nb, path.parent, timeout)
-    elapsed = time.perf_counter() - t0
-    if write:
-        nbformat.write(nb, path)
-    return elapsed
+    return nb, time.perf_counter() - t0
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("paths", nargs="*")
     ap.add_argument("--timeout", type=int, default=300)
+    ap.add_argument("--max-seconds", type=float, default=120.0)
     ap.add_argument("--check", action="store_true", help="do not write results back")
     ns = ap.parse_args(argv)
     failures = 0
@@ -97,13 +98,19 @@ def main(argv: list[str] | None = None) -> int:
     for path in find_notebooks(ns.paths):
         rel = path.resolve().relative_to(ROOT) if path.resolve().is_relative_to(ROOT) else path
         try:
-            secs = run_file(path, ns.timeout, write=not ns.check)
+            executed, secs = run_file(path, ns.timeout)
         except Exception as exc:  # noqa: BLE001 - report and go on with the others
             failures += 1
             msg = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip()  # drop ANSI colours from tracebacks
             print(f"FAIL {rel}: {type(exc).__name__}: {msg.splitlines()[-1] if msg else ''}", flush=True)
             continue
         total += secs
+        if secs > ns.max_seconds:  # too slow to keep: the file is left as it was
+            failures += 1
+            print(f"SLOW {rel}  {secs:6.1f} s  (limit {ns.max_seconds:g} s)", flush=True)
+            continue
+        if not ns.check:
+            nbformat.write(executed, path)
         size_kb = path.stat().st_size / 1024
         print(f"ok   {rel}  {secs:6.1f} s  {size_kb:6.0f} KB", flush=True)
     print(f"total {total:.1f} s, {failures} failed")
