@@ -301,6 +301,7 @@ class Tab:
     page_errors: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
     console: list[str] = field(default_factory=list)  # every console message
+    # Console errors a test expects, matched against "message @ url of its source".
     expected_console_errors: list[re.Pattern[str]] = field(default_factory=list)
     # Requests to another host that a test expects, answered here instead of by the network:
     # URL prefix -> JSON body. Each is recorded in `answered`, never in `blocked`.
@@ -347,9 +348,11 @@ def open_tab(browser: Any, site: ServedSite, **context_options: Any) -> Tab:
 
     def on_console(message: Any) -> None:
         tab.console.append(f"{message.type}: {message.text}")
+        # A failed load names its URL only in the message's location: patterns see both.
+        seen = f"{message.text} @ {(message.location or {}).get('url', '')}"
         if message.type == "error" and not any(
-                pattern.search(message.text) for pattern in tab.expected_console_errors):
-            tab.console_errors.append(message.text)
+                pattern.search(seen) for pattern in tab.expected_console_errors):
+            tab.console_errors.append(seen)
 
     def on_dialog(dialog: Any) -> None:
         tab.dialogs.append(f"{dialog.type}: {dialog.message}")

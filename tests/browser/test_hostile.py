@@ -41,8 +41,8 @@ def hostile_tab(tab_factory: Callable[..., Tab], site: ServedSite) -> Tab:
     tab = tab_factory(site, viewport={"width": 1280, "height": 900})
     # The notebook's HTML output keeps its <img src=x> once the handler is stripped; the
     # browser's failed request for "x" is expected, and says nothing ran.
-    tab.expected_console_errors.append(
-        re.compile(r"Failed to load resource: the server responded with a status of 404"))
+    tab.expected_console_errors.append(re.compile(
+        r"Failed to load resource: the server responded with a status of 404.* @ \S*/x$"))
     return tab
 
 
