@@ -185,6 +185,10 @@ class Catalogue:
     def articles_in(self, section_id: str) -> tuple[Article, ...]:
         return tuple(a for a in self.articles if section_id in a.sections)
 
+    def experiments_citing(self, article_id: str) -> tuple[Experiment, ...]:
+        """Experiments that list the article among their related ones, in catalogue order."""
+        return tuple(e for e in self.experiments if article_id in e.articles)
+
     def article(self, article_id: str) -> Article | None:
         return next((a for a in self.articles if a.id == article_id), None)
 

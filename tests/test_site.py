@@ -536,3 +536,25 @@ def test_mkdocs_yml_wins_over_the_catalogue(build_site: SiteBuilder) -> None:
     assert repository.attributes["href"] == "https://github.com/owner/archive"
     description = page.css_first("meta[name=description]")
     assert description is not None and description.attributes["content"] == "Said in mkdocs.yml."
+
+
+def test_an_article_page_shows_its_tags_and_the_experiments_that_cite_it(
+        build_site: SiteBuilder) -> None:
+    site = build_site("""
+        site: {title: Citing}
+        sections:
+          - {id: cnn, title: CNNs, status: active}
+        experiments:
+          - {id: filters, title: Filters, section: cnn, status: planned, articles: [padding]}
+          - {id: pooling, title: Pooling, section: cnn, status: planned}
+          - {id: strides, title: Strides, section: cnn, status: planned, articles: [padding]}
+        articles:
+          - {id: padding, title: Padding, summary: Borders., sections: [cnn], status: planned,
+             tags: [borders, convolution]}
+    """)
+    facts = {" ".join(li.text().split()).split(":", 1)[0]: li
+             for li in site.article("articles/padding/").css(".nv-facts li")}
+    assert [chip.text() for chip in facts["Tags"].css(".nv-chip")] == ["borders", "convolution"]
+    links = [(a.text(), a.attributes["href"]) for a in facts["Related experiments"].css("a")]
+    assert links == [("Filters", "../../experiments/filters/"),
+                     ("Strides", "../../experiments/strides/")]
