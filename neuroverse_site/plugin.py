@@ -43,6 +43,7 @@ from .render import (
     NOTEBOOK_MARKER,
     PROBLEMS_URI,
     RESOURCES_URI,
+    SECTIONS_URI,
     STYLESHEET_URI,
     article_uri,
     experiment_uri,
@@ -212,7 +213,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         if files.get_file_from_path("index.md") is not None:
             nav.append({"Home": "index.md"})
         nav += [
-            {"Sections": sections},
+            {"Sections": [SECTIONS_URI, *sections]},
             {"Experiment log": EXPERIMENT_LOG_URI},
             {"Articles": [ARTICLES_URI, *_article_navigation(catalogue)]},
             {"Resources": RESOURCES_URI},

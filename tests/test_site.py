@@ -558,3 +558,19 @@ def test_an_article_page_shows_its_tags_and_the_experiments_that_cite_it(
     links = [(a.text(), a.attributes["href"]) for a in facts["Related experiments"].css("a")]
     assert links == [("Filters", "../../experiments/filters/"),
                      ("Strides", "../../experiments/strides/")]
+
+
+def test_the_sections_tab_opens_on_an_overview_of_every_section(site: BuiltSite) -> None:
+    page = site.article("sections/")
+    rows = [[" ".join(td.text().split()) for td in tr.css("td")] for tr in page.css("tbody tr")]
+    home = [[" ".join(td.text().split()) for td in tr.css("td")]
+            for tr in site.article("").css("tbody tr")]
+    assert rows == home and len(rows) == 3
+    assert page.css_first("tbody a").attributes["href"] == "fundamentals/"
+
+
+def test_a_home_page_without_markers_gets_a_heading_over_the_table(
+        build_site: SiteBuilder) -> None:
+    site = build_site(CATALOGUE, {**archive_files(), "docs/index.md": "# Mine\n\nHello.\n"})
+    headings = [h.text().replace("¶", "").strip() for h in site.article("").css("h2")]
+    assert headings[:2] == ["Sections", "Recently added"]

@@ -48,6 +48,7 @@ def thumbnail_uri(article: Article) -> str:
     return f"{ASSETS_DIR}/thumbs/{article.id}.png"
 
 
+SECTIONS_URI = "sections/index.md"
 EXPERIMENT_LOG_URI = "experiments/index.md"
 ARTICLES_URI = "articles/index.md"
 RESOURCES_URI = "resources.md"
@@ -271,6 +272,8 @@ class Renderer:
                           self._render("article.md.j2", article_uri(a), article=a))
             for a in catalogue.articles
         ]
+        pages.append(GeneratedPage(SECTIONS_URI, "Sections", self._render(
+            "sections.md.j2", SECTIONS_URI, status_table=self.status_table(SECTIONS_URI))))
         pages.append(GeneratedPage(EXPERIMENT_LOG_URI, "Experiment log",
                                    self._render("experiment_log.md.j2", EXPERIMENT_LOG_URI)))
         pages.append(GeneratedPage(ARTICLES_URI, "Articles",
@@ -302,7 +305,8 @@ class Renderer:
     def home_blocks(self, markdown: str, from_uri: str) -> str:
         """Fill the home page's markers; a page without markers gets both after its text."""
         if STATUS_TABLE_MARKER not in markdown and RECENT_MARKER not in markdown:
-            markdown = f"{markdown.rstrip()}\n\n{STATUS_TABLE_MARKER}\n\n{RECENT_MARKER}\n"
+            markdown = (f"{markdown.rstrip()}\n\n## Sections\n\n{STATUS_TABLE_MARKER}\n\n"
+                        f"{RECENT_MARKER}\n")
         return (markdown
                 .replace(STATUS_TABLE_MARKER, self.status_table(from_uri))
                 .replace(RECENT_MARKER, self.recent(from_uri)))
