@@ -11,13 +11,16 @@ from archive_factory import write_notebook, write_pdf
 from conftest import MKDOCS_YML
 from served import mkdocs_serve, wait_for
 
-CATALOGUE = """\
+SECTIONS = """\
 site:
   title: Served archive
 sections:
   - id: cnn
     title: Convolutional Neural Networks
     status: active
+"""
+
+CATALOGUE = SECTIONS + """\
 experiments:
   - id: filters
     title: Visualising filters
@@ -64,13 +67,7 @@ def test_serve_picks_up_notebook_edits_and_entries_added_after_start(
     wait_for(f"{base}/sections/cnn/", "Max pooling")
 
 
-SEED_LAYOUT = """\
-site:
-  title: Served archive
-sections:
-  - id: cnn
-    title: Convolutional Neural Networks
-    status: active
+SEED_LAYOUT = SECTIONS + """\
 experiments:
   - id: unet
     title: U-Net
