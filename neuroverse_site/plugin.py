@@ -20,6 +20,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
+from mkdocs.utils.meta import get_data
 
 from .batch import BatchRenderer, Progress
 from .cache import Cache
@@ -49,7 +50,7 @@ from .render import (
     experiment_uri,
     section_uri,
 )
-from .site import SiteContent, build_site_content
+from .site import GeneratedAsset, SiteContent, build_site_content
 
 log = get_plugin_logger(__name__)
 
@@ -59,6 +60,10 @@ REQUIRED_EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition")
 FLAT_ARTICLE_NAV_LIMIT = 20
 # Seconds before a build's start during which cache entries count as in use by another build.
 EVICTION_MARGIN = 5.0
+# From this many generated pages, the few notebooks a rebuild must render again (after an
+# edit) render in a worker while MkDocs reads the other pages, which hides the worker's
+# start-up; a smaller site is read faster than a worker starts, so it renders them itself.
+DEFER_MIN_PAGES = 100
 
 
 class NeuroverseConfig(Config):  # type: ignore[no-untyped-call,unused-ignore]
@@ -166,30 +171,29 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                      else Catalogue(SiteInfo("NeuroVerse"), path=self.config.catalogue))
         assert self.batch is not None
         templates = self.config.templates_dir
+        pages = (len(catalogue.sections) + len(catalogue.experiments)
+                 + len(catalogue.articles))
         self.content = build_site_content(
             catalogue, self.root, self.batch,
             use_directory_urls=config.use_directory_urls,
             templates_dir=self.config_dir / templates if templates else None,
             report=_log_progress,
             problems=result.diagnostics,
+            defer=pages >= DEFER_MIN_PAGES,
         )
         for problem in self.content.problems:
-            (log.error if problem.severity is Severity.ERROR else log.warning)(problem.format())
+            _log(problem)
         self.problems = self.content.problems if has_errors(self.content.problems) else []
-        for page in self.content.pages:
+        # Pages whose notebook is still rendering are read last, so the worker has the time
+        # MkDocs spends on every other page.
+        pending = {experiment_uri(experiment_id) for experiment_id in self.content.pending}
+        if pending:
+            log.info(f"rendering {len(pending)} notebook{'s' * (len(pending) != 1)} while "
+                     "the other pages are read")
+        for page in sorted(self.content.pages, key=lambda page: page.src_uri in pending):
             files.append(File.generated(config, page.src_uri, content=page.markdown))
         for asset in self.content.assets:
-            if asset.source_path is not None:
-                files.append(LinkedFile.generated(config, asset.src_uri,
-                                                  abs_src_path=str(asset.source_path)))
-            elif asset.cached_path is not None:
-                linked = LinkedFile.generated(config, asset.src_uri,
-                                              abs_src_path=str(asset.cached_path))
-                assert isinstance(linked, LinkedFile)  # File.generated builds its own class
-                linked.fallback = asset.content
-                files.append(linked)
-            else:
-                files.append(File.generated(config, asset.src_uri, content=asset.content or b""))
+            files.append(_published_file(config, asset))
         stylesheet = Path(__file__).parent / "assets" / "neuroverse.css"
         files.append(File.generated(config, STYLESHEET_URI, abs_src_path=str(stylesheet)))
         if self.config.navigation and config.nav is None:
@@ -225,6 +229,16 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
+        experiment_id = _experiment_id(page)
+        if self.content is not None and self.batch is not None and experiment_id is not None:
+            settled = self.content.settle(self.batch, experiment_id)
+            if settled is not None:
+                for asset in settled.assets:
+                    files.append(_published_file(config, asset))
+                if settled.problem is not None:
+                    _log(settled.problem)
+                if settled.page is not None:  # the page as it reads with the problem
+                    markdown, _ = get_data(settled.page.markdown)
         if self.content is not None and page.file.src_uri == "index.md":
             markdown = self.content.renderer.home_blocks(markdown, page.file.src_uri)
             if self.problems:  # under the page's title, so the title stays the title
@@ -271,17 +285,26 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         return output.replace(lean, full, 1)
 
     def _body_for(self, page: Page) -> RenderedNotebook | None:
-        if self.content is None or not page.file.src_uri.startswith("experiments/"):
+        experiment_id = _experiment_id(page)
+        if self.content is None or experiment_id is None:
             return None
-        experiment_id = page.file.src_uri[len("experiments/"):-len(".md")]
         return self.content.bodies.get(experiment_id)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.batch is not None and self.content is not None:
+            for experiment_id in list(self.content.pending):  # pages no build step read
+                self.content.settle(self.batch, experiment_id)
+        if self.batch is not None:
+            self.batch.close()
         # Only a complete build knows every entry still in use. The margin keeps what a
         # build running alongside touched just before this one started.
         if self.batch is not None and self.batch.cache is not None and self.content is not None:
             self.batch.cache.evict(self.content.cache_keys,
                                    older_than=self.build_started - EVICTION_MARGIN)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.batch is not None:
+            self.batch.close()
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer:
@@ -314,6 +337,30 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             if not any(path.is_relative_to(folder) for folder in watched):
                 watched.setdefault(path)
         return list(watched)
+
+
+def _experiment_id(page: Page) -> str | None:
+    uri = page.file.src_uri
+    if not uri.startswith("experiments/") or uri == EXPERIMENT_LOG_URI:
+        return None
+    return uri[len("experiments/"):-len(".md")]
+
+
+def _published_file(config: MkDocsConfig, asset: GeneratedAsset) -> File:
+    """The MkDocs file that publishes a generated asset: linked from the archive or the
+    cache where it lies on disk, written from memory otherwise."""
+    if asset.source_path is not None:
+        return LinkedFile.generated(config, asset.src_uri, abs_src_path=str(asset.source_path))
+    if asset.cached_path is not None:
+        linked = LinkedFile.generated(config, asset.src_uri, abs_src_path=str(asset.cached_path))
+        assert isinstance(linked, LinkedFile)  # File.generated builds its own class
+        linked.fallback = asset.content
+        return linked
+    return File.generated(config, asset.src_uri, content=asset.content or b"")
+
+
+def _log(problem: Diagnostic) -> None:
+    (log.error if problem.severity is Severity.ERROR else log.warning)(problem.format())
 
 
 def _article_navigation(catalogue: Catalogue) -> list[Any]:

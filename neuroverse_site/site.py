@@ -6,15 +6,15 @@ them to is pure. The plugin turns the result into MkDocs files.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .batch import BatchRenderer, Failure, Job, Progress
+from .batch import BatchRenderer, Deferred, Failure, Job, Outcome, Progress
 from .cache import blob_name
 from .checks import resolve_inside, unreadable_file
 from .diagnostics import Diagnostic, has_errors, sorted_diagnostics
-from .model import Catalogue
+from .model import Catalogue, Experiment
 from .notebooks import IMAGE_FOLDER, RenderedNotebook
 from .pdfs import PdfFacts
 from .render import (
@@ -36,25 +36,69 @@ class GeneratedAsset:
     cached_path: Path | None = None  # the same bytes as `content`, in the cache
 
 
+@dataclass(frozen=True)
+class _Source:
+    """An experiment whose notebook or script exists, with where it is."""
+
+    experiment: Experiment
+    uri: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class Settled:
+    """A deferred notebook, now rendered: what the build still has to add for it."""
+
+    assets: list[GeneratedAsset]  # its images, those not published already
+    problem: Diagnostic | None = None  # it could not be rendered...
+    page: GeneratedPage | None = None  # ...and its page, rendered again to say why
+
+
 @dataclass
 class SiteContent:
     renderer: Renderer
     pages: list[GeneratedPage]
     assets: list[GeneratedAsset]
-    bodies: Mapping[str, RenderedNotebook] = field(default_factory=dict)  # experiment id ->
+    bodies: dict[str, RenderedNotebook] = field(default_factory=dict)  # experiment id ->
     progress: Progress = field(default_factory=Progress)
     cache_keys: set[str] = field(default_factory=set)  # cache entries this build used
     problems: list[Diagnostic] = field(default_factory=list)  # the catalogue's and the files'
+    # Experiments whose notebook is still rendering in a worker (see BatchRenderer.run).
+    pending: dict[str, tuple[_Source, Deferred]] = field(default_factory=dict)
+    published: set[str] = field(default_factory=set)  # src_uri of every asset handed out
+
+    def settle(self, batch: BatchRenderer, experiment_id: str) -> Settled | None:
+        """Wait for the experiment's deferred notebook, if it has one, and say what its
+        page needs: a body to show (kept in `bodies`), images, or a note on what is wrong."""
+        waiting = self.pending.pop(experiment_id, None)
+        if waiting is None:
+            return None
+        source, deferred = waiting
+        outcome, key = batch.settle(deferred)
+        if key:
+            self.cache_keys.add(key)
+        facts, body, assets, problem = _experiment_result(source, outcome, batch)
+        if body is not None:
+            self.bodies[experiment_id] = body
+        fresh = [a for a in assets if a.src_uri not in self.published]
+        self.published.update(a.src_uri for a in fresh)
+        if problem is None:
+            return Settled(fresh)
+        self.problems.append(problem)
+        return Settled(fresh, problem, self.renderer.experiment_page(source.experiment, facts))
 
 
 def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *,
                        use_directory_urls: bool = True,
                        templates_dir: Path | None = None,
                        report: Callable[[Progress], None] | None = None,
-                       problems: Sequence[Diagnostic] = ()) -> SiteContent:
+                       problems: Sequence[Diagnostic] = (),
+                       defer: bool = False) -> SiteContent:
     """Render every notebook, script and PDF the catalogue names (through `batch`, which
     caches and parallelises), then every generated page, in catalogue order. `problems` are
-    the catalogue's; with those of files that cannot be rendered, errors get a page."""
+    the catalogue's; with those of files that cannot be rendered, errors get a page. With
+    `defer`, a few notebooks may still be rendering: `SiteContent.settle` each before its
+    page is built."""
     assets: list[GeneratedAsset] = []
     seen_assets: set[str] = set()
 
@@ -68,43 +112,46 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
         source = experiment.source
         path = resolve_inside(root, source) if source else None
         if source is not None and path is not None and path.is_file():
-            experiments.append((experiment, source, path))
+            experiments.append(_Source(experiment, source, path))
     articles = []
     for article in catalogue.articles:
         path = resolve_inside(root, article.pdf) if article.pdf else None
         if article.pdf is not None and path is not None and path.is_file():
             articles.append((article, article.pdf, path))
 
-    jobs = [Job("notebook" if e.notebook else "script", path) for e, _, path in experiments]
+    jobs = [Job("notebook" if f.experiment.notebook else "script", f.path) for f in experiments]
     jobs += [Job("pdf", path) for _, _, path in articles]
-    result = batch.run(jobs, report)
+    result = batch.run(jobs, report, defer=defer)
     outcomes = iter(result.outcomes)
 
     file_problems: list[Diagnostic] = []
     experiment_facts: dict[str, ExperimentFacts] = {}
     bodies: dict[str, RenderedNotebook] = {}
-    for experiment, source, path in experiments:
-        add_asset(GeneratedAsset(source, source_path=path))
-        body = next(outcomes)
-        if not isinstance(body, RenderedNotebook):
-            key = "notebook" if experiment.notebook else "script"
-            file_problems.append(unreadable_file(
-                key, source, _problem(body), experiment.fields.get(key, experiment.location),
-                f"{experiment.key_path}.{key}"))
-            experiment_facts[experiment.id] = ExperimentFacts(
-                size_bytes=path.stat().st_size, problem=_problem(body))
+    pending: dict[str, tuple[_Source, Deferred]] = {}
+    for found in experiments:
+        add_asset(GeneratedAsset(found.uri, source_path=found.path))
+        outcome = next(outcomes)
+        experiment_id = found.experiment.id
+        if isinstance(outcome, Deferred):
+            # Shown as rendered; settled before its page is (see SiteContent.settle).
+            pending[experiment_id] = (found, outcome)
+            experiment_facts[experiment_id] = ExperimentFacts(
+                has_body=True, size_bytes=found.path.stat().st_size)
             continue
-        bodies[experiment.id] = body
-        for image in body.assets:
-            add_asset(GeneratedAsset(f"{ASSETS_DIR}/{IMAGE_FOLDER}/{image.name}", image.data,
-                                     cached_path=_in_cache(batch, image.name)))
-        experiment_facts[experiment.id] = ExperimentFacts(
-            has_body=True, size_bytes=path.stat().st_size)
+        facts, body, body_assets, problem = _experiment_result(found, outcome, batch)
+        experiment_facts[experiment_id] = facts
+        if body is not None:
+            bodies[experiment_id] = body
+        for asset in body_assets:
+            add_asset(asset)
+        if problem is not None:
+            file_problems.append(problem)
 
     article_facts: dict[str, ArticleFacts] = {}
     for article, pdf_uri, path in articles:
         add_asset(GeneratedAsset(pdf_uri, source_path=path))
         pdf = next(outcomes)
+        assert not isinstance(pdf, Deferred)  # PDFs are never deferred
         if not isinstance(pdf, PdfFacts):
             file_problems.append(unreadable_file(
                 "pdf", pdf_uri, _problem(pdf), article.fields.get("pdf", article.location),
@@ -124,7 +171,26 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
     if has_errors(everything):
         pages.append(renderer.problems_page(everything))
     return SiteContent(renderer, pages, assets, bodies, result.progress, result.used_keys,
-                       everything)
+                       everything, pending, seen_assets)
+
+
+def _experiment_result(source: _Source, outcome: Outcome, batch: BatchRenderer
+                       ) -> tuple[ExperimentFacts, RenderedNotebook | None,
+                                  list[GeneratedAsset], Diagnostic | None]:
+    """What one rendered (or failed) notebook or script gives its page: facts, the body to
+    show, the images to publish, and the problem when it cannot be shown."""
+    experiment = source.experiment
+    size = source.path.stat().st_size
+    if not isinstance(outcome, RenderedNotebook):
+        key = "notebook" if experiment.notebook else "script"
+        problem = unreadable_file(key, source.uri, _problem(outcome),
+                                  experiment.fields.get(key, experiment.location),
+                                  f"{experiment.key_path}.{key}")
+        return ExperimentFacts(size_bytes=size, problem=_problem(outcome)), None, [], problem
+    assets = [GeneratedAsset(f"{ASSETS_DIR}/{IMAGE_FOLDER}/{image.name}", image.data,
+                             cached_path=_in_cache(batch, image.name))
+              for image in outcome.assets]
+    return ExperimentFacts(has_body=True, size_bytes=size), outcome, assets, None
 
 
 def _in_cache(batch: BatchRenderer, name: str) -> Path | None:

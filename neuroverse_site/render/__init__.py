@@ -243,8 +243,9 @@ class Renderer:
         return {"link": link, "url": url}
 
     def _render(self, template: str, from_uri: str, **context: Any) -> str:
+        context.setdefault("facts", self.facts)
         return self.env.get_template(template).render(
-            catalogue=self.catalogue, facts=self.facts, Status=Status,
+            catalogue=self.catalogue, Status=Status,
             section_uri=section_uri, experiment_uri=experiment_uri, article_uri=article_uri,
             thumbnail_uri=thumbnail_uri, experiment_log_uri=EXPERIMENT_LOG_URI,
             articles_uri=ARTICLES_URI, resources_uri=RESOURCES_URI,
@@ -260,13 +261,7 @@ class Renderer:
                           self._render("section.md.j2", section_uri(s), section=s))
             for s in catalogue.sections
         ]
-        pages += [
-            GeneratedPage(experiment_uri(e), e.title,
-                          self._render("experiment.md.j2", experiment_uri(e), experiment=e,
-                                       section=catalogue.section(e.section),
-                                       marker=NOTEBOOK_MARKER))
-            for e in catalogue.experiments
-        ]
+        pages += [self.experiment_page(e) for e in catalogue.experiments]
         pages += [
             GeneratedPage(article_uri(a), a.title,
                           self._render("article.md.j2", article_uri(a), article=a))
@@ -281,6 +276,20 @@ class Renderer:
         pages.append(GeneratedPage(RESOURCES_URI, "Resources",
                                    self._render("resources.md.j2", RESOURCES_URI)))
         return pages
+
+    def experiment_page(self, experiment: Experiment,
+                        facts: ExperimentFacts | None = None) -> GeneratedPage:
+        """The experiment's page; `facts`, when given, replace what is known of its file
+        (a notebook found broken only after the other pages were rendered)."""
+        context: dict[str, Any] = {}
+        if facts is not None:
+            context["facts"] = Facts({**self.facts.experiments, experiment.id: facts},
+                                     self.facts.articles)
+        uri = experiment_uri(experiment)
+        return GeneratedPage(uri, experiment.title, self._render(
+            "experiment.md.j2", uri, experiment=experiment,
+            section=self.catalogue.section(experiment.section), marker=NOTEBOOK_MARKER,
+            **context))
 
     def problems_page(self, problems: Sequence[Diagnostic]) -> GeneratedPage:
         """A page listing the catalogue's problems, for builds that go on despite errors."""
