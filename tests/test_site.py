@@ -348,6 +348,18 @@ def test_search_finds_entries_by_title_summary_and_notebook_content(site: BuiltS
     assert search_locations(site, "epoch 1 loss") == []
 
 
+def test_search_reads_the_facts_worth_finding_and_skips_the_rest(site: BuiltSite) -> None:
+    [entry] = [doc for doc in site.search_index() if doc["location"] == "experiments/perceptron/"]
+    for wanted in ("Build the oldest learning rule by hand.", "numpy", "Synthetic points",
+                   "linear"):
+        assert wanted in entry["text"]
+    for noise in ("Status:", "Section:", "Added:", "2025-11-01", "Download:", "perceptron.ipynb"):
+        assert noise not in entry["text"]
+    # ...while readers still see every fact
+    facts = " ".join(site.article("experiments/perceptron/").css_first(".nv-facts").text().split())
+    assert "Status: Completed" in facts and "Added: 2025-11-01" in facts
+
+
 # --- authoring loop ---------------------------------------------------------------------
 
 
