@@ -10,6 +10,26 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from PIL import Image, ImageDraw
 
+# A section with two notebook experiments, `filters` and `pooling`, for tests of notebook
+# pages (write the notebooks with `write_notebook`).
+TWO_NOTEBOOKS = """\
+    site:
+      title: Test archive
+    sections:
+      - id: cnn
+        title: Convolutional networks
+        status: active
+    experiments:
+      - id: filters
+        title: Digit filters
+        section: cnn
+        notebook: notebooks/filters.ipynb
+      - id: pooling
+        title: Pooling
+        section: cnn
+        notebook: notebooks/pooling.ipynb
+"""
+
 
 def png_bytes(colour: str = "#3366cc", size: tuple[int, int] = (40, 30)) -> bytes:
     image = Image.new("RGB", size, colour)

@@ -12,26 +12,10 @@ import pytest
 
 from neuroverse_site import plugin
 
-from archive_factory import write_notebook
+from archive_factory import TWO_NOTEBOOKS, write_notebook
 from conftest import BuiltSite, SiteBuilder
 
-CATALOGUE = """\
-    site:
-      title: Deferred
-    sections:
-      - id: cnn
-        title: Convolutional networks
-        status: active
-    experiments:
-      - id: filters
-        title: Digit filters
-        section: cnn
-        notebook: notebooks/filters.ipynb
-      - id: pooling
-        title: Pooling
-        section: cnn
-        notebook: notebooks/pooling.ipynb
-"""
+CATALOGUE = TWO_NOTEBOOKS
 FILES: dict[str, Any] = {
     "notebooks/filters.ipynb": lambda p: write_notebook(p, "Digit filters", heading="Kernels"),
     "notebooks/pooling.ipynb": lambda p: write_notebook(p, "Pooling"),

@@ -13,26 +13,10 @@ import pytest
 
 from neuroverse_site.plugin import LinkedFile
 
-from archive_factory import write_notebook
+from archive_factory import TWO_NOTEBOOKS, write_notebook
 from conftest import BuiltSite, SiteBuilder
 
-CATALOGUE = """\
-    site:
-      title: Test archive
-    sections:
-      - id: cnn
-        title: Convolutional networks
-        status: active
-    experiments:
-      - id: filters
-        title: Digit filters
-        section: cnn
-        notebook: notebooks/filters.ipynb
-      - id: pooling
-        title: Pooling
-        section: cnn
-        notebook: notebooks/pooling.ipynb
-"""
+CATALOGUE = TWO_NOTEBOOKS
 
 
 def _files() -> dict[str, Any]:
