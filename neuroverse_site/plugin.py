@@ -86,7 +86,9 @@ class NeuroverseConfig(Config):  # type: ignore[no-untyped-call,unused-ignore]
     """Where the cache lives, relative to mkdocs.yml."""
     workers = c.Optional(c.Type(int))
     """Processes rendering the notebooks and PDFs missing from the cache, the build's own
-    included; default: one per CPU. 1 renders everything in the build process."""
+    included; default: one per CPU. 1 renders everything in the build process. With 2 or
+    more, the few notebooks a large site renders again after an edit render in a worker
+    while MkDocs reads the other pages."""
 
 
 class LinkedFile(File):
