@@ -391,8 +391,13 @@ def plan_addition(opened: OpenCatalogue, key: str, fields: Mapping[str, Any],
         raise AuthoringError(f"{opened.display}: {exc}") from None
     relocated = [_relocate(d, insertion)
                  for d in _check_text(insertion.text, opened.display, opened.root)]
-    before = frozenset(_error_key(d) for d in _check_text(opened.text, opened.display, opened.root)
-                       if d.severity is Severity.ERROR)
+    # The file as it is needs checking (opening every notebook and PDF again) only when the
+    # candidate has errors to tell apart.
+    before: frozenset[tuple[str, int, int]] = frozenset()
+    if any(d.severity is Severity.ERROR for d in relocated):
+        before = frozenset(_error_key(d)
+                           for d in _check_text(opened.text, opened.display, opened.root)
+                           if d.severity is Severity.ERROR)
     return PlannedAddition(opened, key, fields, insertion, relocated, before)
 
 
