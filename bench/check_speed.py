@@ -20,7 +20,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from neuroverse_site.checks import check_file
+from neuroverse_site.core.checks import check_file
 
 SECTIONS = 20
 

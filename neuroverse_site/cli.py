@@ -14,10 +14,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, linkcheck
-from .authoring_cli import register as register_authoring_commands
-from .checks import DEFAULT_MAX_FILE_SIZE_MB, CheckOptions, check_file
-from .diagnostics import Severity
+from . import __version__
+from .authoring.commands import register as register_authoring_commands
+from .build import linkcheck
+from .core.checks import DEFAULT_MAX_FILE_SIZE_MB, CheckOptions, check_file
+from .core.diagnostics import Severity
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 

@@ -12,7 +12,7 @@ from archive_factory import write_notebook
 # Comments, blank lines, flow lists, quoted and block text, the schema comment: everything
 # `add` must leave alone.
 CATALOGUE = textwrap.dedent("""\
-    # yaml-language-server: $schema=neuroverse_site/schema/catalogue.schema.json
+    # yaml-language-server: $schema=neuroverse_site/core/schema/catalogue.schema.json
     #
     # A test archive. Comments like this one must survive every `neuroverse add`.
 

@@ -9,10 +9,11 @@ import pytest
 from authoring_helpers import CATALOGUE, added_lines, make_archive
 from PIL import Image
 
-from neuroverse_site import authoring_cli, safefile
-from neuroverse_site.authoring import choose_section, title_from_page_text
+from neuroverse_site.authoring import commands as authoring_cli
+from neuroverse_site.authoring import safefile
+from neuroverse_site.authoring.add import choose_section, title_from_page_text
 from neuroverse_site.cli import main
-from neuroverse_site.loader import load_catalogue_file
+from neuroverse_site.core.loader import load_catalogue_file
 
 from archive_factory import write_notebook
 
@@ -258,7 +259,7 @@ def test_the_section_is_asked_for_at_a_terminal(
 
 
 def test_choose_section_by_number() -> None:
-    from neuroverse_site.model import Section, Status
+    from neuroverse_site.core.model import Section, Status
 
     sections = [Section("a", 1, "A", Status.ACTIVE), Section("b", 2, "B", Status.ACTIVE)]
     assert choose_section(sections, lambda _: " 2 ") == "b"

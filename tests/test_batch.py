@@ -6,10 +6,10 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-from neuroverse_site.batch import BatchRenderer, Failure, Job, Progress, ProgressThrottle
-from neuroverse_site.cache import Cache
-from neuroverse_site.notebooks import RenderedNotebook
-from neuroverse_site.pdfs import PdfFacts
+from neuroverse_site.build.batch import BatchRenderer, Failure, Job, Progress, ProgressThrottle
+from neuroverse_site.build.cache import Cache
+from neuroverse_site.build.notebooks import RenderedNotebook
+from neuroverse_site.build.pdfs import PdfFacts
 
 from archive_factory import write_notebook, write_pdf
 

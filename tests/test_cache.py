@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from neuroverse_site.cache import Cache, cache_key
-from neuroverse_site.notebooks import NotebookConverter, NotebookOptions
-from neuroverse_site.pdfs import read_pdf
+from neuroverse_site.build.cache import Cache, cache_key
+from neuroverse_site.build.notebooks import NotebookConverter, NotebookOptions
+from neuroverse_site.build.pdfs import read_pdf
 
 from archive_factory import png_bytes, write_notebook, write_pdf
 
@@ -114,8 +114,8 @@ def test_an_edited_local_image_invalidates_the_entry(tmp_path: Path,
 _WRITER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from neuroverse_site.cache import Cache, blob_name
-    from neuroverse_site.notebooks import NotebookAsset, RenderedNotebook
+    from neuroverse_site.build.cache import Cache, blob_name
+    from neuroverse_site.build.notebooks import NotebookAsset, RenderedNotebook
     cache = Cache(Path(sys.argv[1]))
     image = b"same image bytes"
     big = "x" * 400_000

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
-from neuroverse_site.checks import CheckOptions, check_file
-from neuroverse_site.diagnostics import CODES, Severity
+from neuroverse_site.core.checks import CheckOptions, check_file
+from neuroverse_site.core.diagnostics import CODES, Severity
 
 from archive_factory import encrypted_pdf_bytes, write_notebook, write_pdf, write_truncated_pdf
 from conftest import SiteBuilder
@@ -133,7 +133,7 @@ def test_cases_are_many_and_name_their_severity_right() -> None:
 
 
 def test_a_byte_that_is_not_utf8_is_placed_by_characters_not_bytes() -> None:
-    from neuroverse_site.loader import load_catalogue
+    from neuroverse_site.core.loader import load_catalogue
 
     # "Café " is five characters in six bytes: the column is the editor's, 15, not 16.
     result = load_catalogue(b"site:\n  title: Caf\xc3\xa9 \xe9\n")

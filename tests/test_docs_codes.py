@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from neuroverse_site.diagnostics import CODES
+from neuroverse_site.core.diagnostics import CODES
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "diagnostics.md"
 

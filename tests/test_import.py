@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from neuroverse_site.authoring.importer import section_id, status_from_text, strip_emoji
 from neuroverse_site.cli import main
-from neuroverse_site.importer import section_id, status_from_text, strip_emoji
-from neuroverse_site.loader import load_catalogue_file
-from neuroverse_site.model import Status
+from neuroverse_site.core.loader import load_catalogue_file
+from neuroverse_site.core.model import Status
 
 from archive_factory import write_notebook, write_pdf
 from conftest import SiteBuilder

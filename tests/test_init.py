@@ -9,7 +9,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from neuroverse_site.cli import main
-from neuroverse_site.loader import load_catalogue_file
+from neuroverse_site.core.loader import load_catalogue_file
 
 
 def test_init_builds_strictly_straight_away(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -9,8 +9,8 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from neuroverse_site.build.linkcheck import check_site
 from neuroverse_site.cli import main
-from neuroverse_site.linkcheck import check_site
 
 from archive_factory import write_notebook, write_pdf
 

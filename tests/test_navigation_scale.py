@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from neuroverse_site.loader import load_catalogue
-from neuroverse_site.plugin import FLAT_ARTICLE_NAV_LIMIT, _article_navigation
+from neuroverse_site.build.navigation import FLAT_ARTICLE_NAV_LIMIT, article_navigation
+from neuroverse_site.core.loader import load_catalogue
 
 
 def _catalogue(articles: int) -> str:
@@ -20,13 +20,13 @@ def _catalogue(articles: int) -> str:
 def test_a_short_article_list_stays_flat() -> None:
     catalogue = load_catalogue(_catalogue(FLAT_ARTICLE_NAV_LIMIT)).catalogue
     assert catalogue is not None
-    assert _article_navigation(catalogue)[:2] == ["articles/a1.md", "articles/a2.md"]
+    assert article_navigation(catalogue)[:2] == ["articles/a1.md", "articles/a2.md"]
 
 
 def test_a_long_article_list_is_grouped_by_first_section_in_section_order() -> None:
     catalogue = load_catalogue(_catalogue(FLAT_ARTICLE_NAV_LIMIT + 1)).catalogue
     assert catalogue is not None
-    nav = _article_navigation(catalogue)
+    nav = article_navigation(catalogue)
     assert [next(iter(group)) for group in nav] == ["1. Convolutional networks",
                                                     "2. Recurrent networks"]
     assert nav[0]["1. Convolutional networks"][:2] == ["articles/a1.md", "articles/a3.md"]

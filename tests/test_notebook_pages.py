@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from neuroverse_site.plugin import LinkedFile
+from neuroverse_site.plugin.files import LinkedFile
 
 from archive_factory import TWO_NOTEBOOKS, write_notebook
 from conftest import BuiltSite, SiteBuilder

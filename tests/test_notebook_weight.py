@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from neuroverse_site.notebooks import NotebookConverter
+from neuroverse_site.build.notebooks import NotebookConverter
 
 from archive_factory import write_notebook
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from authoring_helpers import CATALOGUE, make_archive
 
+from neuroverse_site.authoring.readme import END_MARKER, START_MARKER, render_archive_block
 from neuroverse_site.cli import main
-from neuroverse_site.loader import load_catalogue
-from neuroverse_site.readme import END_MARKER, START_MARKER, render_archive_block
+from neuroverse_site.core.loader import load_catalogue
 
 BEFORE = "# My archive\n\nHand-written words.\n\n"
 AFTER = "\n## Licence\n\nMIT, my own words too.\n"

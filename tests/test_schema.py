@@ -8,10 +8,10 @@ from pathlib import Path
 import yaml
 from jsonschema import Draft7Validator
 
-from neuroverse_site.loader import SCHEMA_COMMENT_PREFIX
+from neuroverse_site.core.loader import SCHEMA_COMMENT_PREFIX
 
 REPO = Path(__file__).resolve().parents[1]
-PACKAGE_SCHEMA = REPO / "neuroverse_site" / "schema" / "catalogue.schema.json"
+PACKAGE_SCHEMA = REPO / "neuroverse_site" / "core" / "schema" / "catalogue.schema.json"
 
 
 def test_the_catalogue_points_editors_at_the_packaged_draft_07_schema() -> None:

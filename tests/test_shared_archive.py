@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from neuroverse_site.checks import check_file
+from neuroverse_site.core.checks import check_file
 
 # Every local link in the README, as written, in the entry it belongs to.
 NOTEBOOKS = {

@@ -14,7 +14,7 @@ from archive_factory import write_notebook, write_pdf
 from conftest import BuiltSite, SiteBuilder
 
 CATALOGUE = """\
-# yaml-language-server: $schema=neuroverse_site/schema/catalogue.schema.json
+# yaml-language-server: $schema=neuroverse_site/core/schema/catalogue.schema.json
 site:
   title: Test archive
   tagline: A small archive for tests.
@@ -433,7 +433,7 @@ def test_the_repository_site_builds_strictly(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[1]
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=True)
     build(config)
-    from neuroverse_site.checks import check_file
+    from neuroverse_site.core.checks import check_file
 
     catalogue = check_file(root / "catalogue.yml").catalogue
     assert catalogue is not None

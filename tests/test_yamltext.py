@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from neuroverse_site.loader import load_catalogue
-from neuroverse_site.yamltext import LayoutError, format_entry, insert_entry
+from neuroverse_site.authoring.yamltext import LayoutError, format_entry, insert_entry
+from neuroverse_site.core.loader import load_catalogue
 
 ENTRY = {"id": "new", "title": "New", "section": "a"}
 

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .authoring import (
+from ..core.model import ResourceKind, Status
+from .add import (
     LIST_OF,
     AuthoringError,
     EntryText,
@@ -29,7 +30,6 @@ from .authoring import (
     section_fields,
     write_addition,
 )
-from .model import ResourceKind, Status
 from .safefile import FileChangedError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2

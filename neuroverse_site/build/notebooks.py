@@ -33,7 +33,8 @@ from pygments.util import ClassNotFound
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
-from .ids import slugify, unique_id
+from ..core.ids import slugify, unique_id
+from ..core.probes import notebook_format_problem
 from .mathml import MATHML_ATTRIBUTES, MATHML_TAGS, mathml_renderer_class
 
 if TYPE_CHECKING:
@@ -266,38 +267,6 @@ class NotebookConverter:
             cells=len(notebook.cells),
             local_files=tuple(sorted(collected.local_files.items())),
         )
-
-
-def notebook_format_problem(data: bytes) -> str | None:
-    """Why these bytes are not a notebook the site can render, in the user's terms, or None
-    when they are sound nbformat 4. `neuroverse check` asks this of every notebook; a build
-    only of those it converts, that is whose bytes changed since the cache saw them."""
-    import nbformat
-
-    try:
-        notebook = json.loads(data)
-    except UnicodeDecodeError:
-        return "is not UTF-8 text"
-    except json.JSONDecodeError as exc:
-        return f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
-        return "is not a Jupyter notebook (it has no list of cells)"
-    if notebook.get("nbformat") != 4:
-        return f"is nbformat {notebook.get('nbformat')}, not 4"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # missing cell ids: nbformat adds them and warns
-        try:
-            nbformat.validate(notebook)
-        except nbformat.ValidationError as exc:
-            where = "".join(f"[{step}]" if isinstance(step, int) else f".{step}"
-                            for step in exc.absolute_path).lstrip(".")
-            message = str(exc.message)
-            if "is not valid under any of the given schemas" in message:
-                message = "not a kind of cell or output the format knows"
-            elif len(message) > 100:
-                message = message[:97] + "..."
-            return f"does not follow the notebook format at {where or 'the top level'}: {message}"
-    return None
 
 
 def _language(notebook: Any) -> str:

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from ..core.probes import PdfProblem
 from .cache import Cache, cache_key, key_from_digest
 from .notebooks import NotebookConverter, NotebookOptions, NotebookProblem, RenderedNotebook, render_script
-from .pdfs import PdfFacts, PdfProblem, read_pdf
+from .pdfs import PdfFacts, read_pdf
 
 Kind = Literal["notebook", "script", "pdf"]
 

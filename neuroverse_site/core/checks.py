@@ -18,10 +18,10 @@ from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from .diagnostics import Diagnostic, sorted_diagnostics
+from .ids import RESERVED_IDS
 from .loader import LoadResult, load_catalogue_file
 from .model import Article, Catalogue, Experiment, Location, Section
-from .notebooks import notebook_format_problem
-from .pdfs import pdf_problem
+from .probes import notebook_format_problem, pdf_problem
 
 NOTEBOOK_DIR = "notebooks"
 PAPER_DIR = "papers"
@@ -29,7 +29,6 @@ DEFAULT_MAX_FILE_SIZE_MB = 25.0
 
 # Experiment and article pages live under experiments/ and articles/, next to these
 # generated listings; an entry with the same id would take the listing's place.
-RESERVED_IDS = frozenset({"index"})
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Folders never searched for "did you mean" files or orphans: tools' and build output.
 _SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site"})

@@ -15,12 +15,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .checks import CheckOptions, check_catalogue
-from .diagnostics import Diagnostic, Severity, sorted_diagnostics
-from .ids import slugify, unique_id
-from .loader import LoadResult, load_catalogue
-from .model import Catalogue, Location, Section
-from .render import RESERVED_IDS
+from ..core.checks import CheckOptions, check_catalogue
+from ..core.diagnostics import Diagnostic, Severity, sorted_diagnostics
+from ..core.ids import RESERVED_IDS, slugify, unique_id
+from ..core.loader import LoadResult, load_catalogue
+from ..core.model import Catalogue, Location, Section
 from .safefile import Snapshot, read_snapshot, replace_file
 from .yamltext import Insertion, LayoutError, insert_entry
 

@@ -16,10 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .checks import CheckOptions, check_file
-from .diagnostics import Severity
-from .model import Catalogue, Status
-from .render import (
+from ..build.render import (
     ARTICLES_URI,
     EXPERIMENT_LOG_URI,
     RESOURCES_URI,
@@ -30,6 +27,9 @@ from .render import (
     page_url,
     section_uri,
 )
+from ..core.checks import CheckOptions, check_file
+from ..core.diagnostics import Severity
+from ..core.model import Catalogue, Status
 from .safefile import FileChangedError, Snapshot, read_snapshot, replace_file
 
 START_MARKER = "<!-- neuroverse:readme:start -->"

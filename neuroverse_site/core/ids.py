@@ -7,6 +7,9 @@ import unicodedata
 
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
+# Ids a page of an experiment or article may not take: its URL would be the listing's own.
+RESERVED_IDS = frozenset({"index"})
+
 
 def slugify(text: str, max_length: int = 48) -> str:
     """'U-Net: Encoder-Decoder' -> 'u-net-encoder-decoder'."""

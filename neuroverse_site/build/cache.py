@@ -40,31 +40,53 @@ _HEADER_PREFIX = "NVC1 "
 _TEMP_PREFIX = ".tmp-"
 _STALE_TEMP_SECONDS = 3600.0
 
-# Libraries whose upgrade can change what a notebook or PDF renders to.
-_LIBRARIES = ("nbconvert", "mkdocs-jupyter", "pygments", "nh3", "selectolax", "nbformat",
-              "pypdfium2", "pillow", "neuroverse-site")
-# Our own files that shape the output; their bytes join the key, so editing the converter
-# during development never serves stale pages.
-_PACKAGE_DIR = Path(__file__).parent
-_CODE_FILES = ("notebooks.py", "pdfs.py", "cache.py", "ids.py")
-_CODE_FOLDERS = ("notebook_templates",)
+# Every library this package stands on, found by walking its own requirements, so an upgrade
+# of one (nbconvert, or mistune beneath it) re-renders; no list to keep in step by hand.
+_DISTRIBUTION = "neuroverse-site"
+# Our own code that shapes the output: every file of the rendering layer and of the core it
+# reads, so editing any of them during development never serves stale pages.
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+_CODE_FOLDERS = ("build", "core")
+
+
+def _requirement_names(distribution: str) -> list[str]:
+    """The distributions `distribution` needs at run time (no extras), its own markers
+    evaluated for this interpreter."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    names = []
+    for line in metadata.requires(distribution) or []:
+        try:
+            requirement = Requirement(line)
+        except InvalidRequirement:
+            continue
+        if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+            names.append(requirement.name)
+    return names
 
 
 def _library_versions() -> dict[str, str]:
-    versions = {}
-    for name in _LIBRARIES:
+    """The version of every distribution in the run-time closure of our requirements."""
+    versions: dict[str, str] = {}
+    pending = [_DISTRIBUTION]
+    while pending:
+        name = pending.pop()
+        key = name.lower().replace("_", "-").replace(".", "-")
+        if key in versions:
+            continue
         try:
-            versions[name] = metadata.version(name)
+            versions[key] = metadata.version(name)
+            pending += _requirement_names(name)
         except metadata.PackageNotFoundError:
-            versions[name] = "absent"
-    return versions
+            versions[key] = "absent"
+    return dict(sorted(versions.items()))
 
 
 def _code_fingerprint() -> str:
     digest = hashlib.sha256()
-    paths = [_PACKAGE_DIR / name for name in _CODE_FILES]
-    for folder in _CODE_FOLDERS:
-        paths += sorted(p for p in (_PACKAGE_DIR / folder).rglob("*") if p.is_file())
+    paths = sorted(path for folder in _CODE_FOLDERS
+                   for path in (_PACKAGE_DIR / folder).rglob("*")
+                   if path.is_file() and "__pycache__" not in path.parts)
     for path in paths:
         digest.update(path.relative_to(_PACKAGE_DIR).as_posix().encode())
         digest.update(path.read_bytes())

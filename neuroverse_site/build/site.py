@@ -10,11 +10,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core.checks import resolve_inside, unreadable_file
+from ..core.diagnostics import Diagnostic, has_errors, sorted_diagnostics
+from ..core.model import Catalogue, Experiment
 from .batch import BatchRenderer, Deferred, Failure, Job, Outcome, Progress
 from .cache import blob_name
-from .checks import resolve_inside, unreadable_file
-from .diagnostics import Diagnostic, has_errors, sorted_diagnostics
-from .model import Catalogue, Experiment
 from .notebooks import IMAGE_FOLDER, RenderedNotebook
 from .pdfs import PdfFacts
 from .render import (

@@ -27,12 +27,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote
 
-from .checks import CheckOptions, check_catalogue
-from .diagnostics import Severity
-from .ids import slugify, unique_id
-from .loader import load_catalogue
-from .model import Status
-from .render import RESERVED_IDS
+from ..core.checks import CheckOptions, check_catalogue
+from ..core.diagnostics import Severity
+from ..core.ids import RESERVED_IDS, slugify, unique_id
+from ..core.loader import load_catalogue
+from ..core.model import Status
 from .safefile import FileChangedError, replace_file
 from .yamltext import DEFAULT_LAYOUT, format_entry, format_mapping
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import math
-import os
 import posixpath
 import time
-from html import escape as escape_html
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,9 +20,20 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils.meta import get_data
 
-from .batch import BatchRenderer, Progress
-from .cache import Cache
-from .checks import (
+from ..build.batch import BatchRenderer, Progress
+from ..build.cache import Cache
+from ..build.navigation import TocNode, nest_toc, site_navigation
+from ..build.notebooks import ASSET_PLACEHOLDER, NotebookOptions, RenderedNotebook
+from ..build.render import (
+    ASSETS_DIR,
+    EXPERIMENT_LOG_URI,
+    NOTEBOOK_MARKER,
+    STYLESHEET_PATH,
+    STYLESHEET_URI,
+    experiment_uri,
+)
+from ..build.site import SiteContent, build_site_content
+from ..core.checks import (
     DEFAULT_MAX_FILE_SIZE_MB,
     NOTEBOOK_DIR,
     PAPER_DIR,
@@ -33,31 +42,15 @@ from .checks import (
     publishable,
     resolve_inside,
 )
-from .diagnostics import Diagnostic, Severity, has_errors
-from .loader import LoadResult
-from .model import Catalogue, SiteInfo
-from .notebooks import ASSET_PLACEHOLDER, NotebookOptions, RenderedNotebook
-from .render import (
-    ARTICLES_URI,
-    ASSETS_DIR,
-    EXPERIMENT_LOG_URI,
-    NOTEBOOK_MARKER,
-    PROBLEMS_URI,
-    RESOURCES_URI,
-    SECTIONS_URI,
-    STYLESHEET_URI,
-    article_uri,
-    experiment_uri,
-    section_uri,
-)
-from .site import GeneratedAsset, SiteContent, build_site_content
+from ..core.diagnostics import Diagnostic, Severity, has_errors
+from ..core.loader import LoadResult
+from ..core.model import Catalogue, SiteInfo
+from .files import published_file
 
 log = get_plugin_logger(__name__)
 
 # Generated Markdown uses these; enabling them silently would change the user's other pages.
 REQUIRED_EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition")
-# Up to this many articles, the navigation lists them flat.
-FLAT_ARTICLE_NAV_LIMIT = 20
 # Seconds before a build's start during which cache entries count as in use by another build.
 EVICTION_MARGIN = 5.0
 # From this many generated pages, the few notebooks a rebuild must render again (after an
@@ -89,34 +82,6 @@ class NeuroverseConfig(Config):  # type: ignore[no-untyped-call,unused-ignore]
     included; default: one per CPU. 1 renders everything in the build process. With 2 or
     more, the few notebooks a large site renders again after an edit render in a worker
     while MkDocs reads the other pages."""
-
-
-class LinkedFile(File):
-    """A file published unchanged (a PDF, a notebook download, an image held in the cache),
-    hard-linked into the site instead of copied when the file system allows.
-
-    Writing hundreds of megabytes of PDFs and images was a third of a rebuild; a link is
-    one system call. Nothing writes through the link: MkDocs empties the site folder by
-    unlinking, the link is replaced rather than overwritten, and cache blobs are
-    checksummed when read. If linking fails (another file system, a blob just evicted by
-    a concurrent build), the file is copied, or written from `fallback`."""
-
-    fallback: bytes | None = None
-
-    def copy_file(self, dirty: bool = False) -> None:
-        if dirty and not self.is_modified():
-            return
-        assert self.abs_src_path is not None
-        target = Path(self.abs_dest_path)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.unlink(missing_ok=True)
-            os.link(self.abs_src_path, target)
-        except OSError:
-            if self.fallback is not None:
-                target.write_bytes(self.fallback)
-            else:
-                super().copy_file(dirty)
 
 
 class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped-call,unused-ignore]
@@ -195,39 +160,14 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         for page in sorted(self.content.pages, key=lambda page: page.src_uri in pending):
             files.append(File.generated(config, page.src_uri, content=page.markdown))
         for asset in self.content.assets:
-            files.append(_published_file(config, asset))
-        stylesheet = Path(__file__).parent / "assets" / "neuroverse.css"
-        files.append(File.generated(config, STYLESHEET_URI, abs_src_path=str(stylesheet)))
+            files.append(published_file(config, asset))
+        files.append(File.generated(config, STYLESHEET_URI, abs_src_path=str(STYLESHEET_PATH)))
         if self.config.navigation and config.nav is None:
-            config.nav = self._navigation(files)
+            handwritten = [f.src_uri for f in files.documentation_pages()]
+            config.nav = site_navigation(self.content.renderer.catalogue, handwritten,
+                                         generated={p.src_uri for p in self.content.pages},
+                                         with_problems=bool(self.problems))
         return files
-
-    def _navigation(self, files: Files) -> list[Any]:
-        assert self.content is not None
-        catalogue = self.content.renderer.catalogue
-        generated = {p.src_uri for p in self.content.pages}
-        sections = [
-            {f"{s.number}. {escape_html(s.title)}": [section_uri(s)]
-             + [experiment_uri(e) for e in catalogue.experiments_in(s.id)]}
-            for s in catalogue.sections
-        ]
-        handwritten = sorted(
-            f.src_uri for f in files.documentation_pages()
-            if f.src_uri not in generated and f.src_uri != "index.md"
-        )
-        nav: list[Any] = []
-        if files.get_file_from_path("index.md") is not None:
-            nav.append({"Home": "index.md"})
-        nav += [
-            {"Sections": [SECTIONS_URI, *sections]},
-            {"Experiment log": EXPERIMENT_LOG_URI},
-            {"Articles": [ARTICLES_URI, *_article_navigation(catalogue)]},
-            {"Resources": RESOURCES_URI},
-            *_about(handwritten),
-        ]
-        if self.problems:
-            nav.append({"Catalogue problems": PROBLEMS_URI})
-        return nav
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
@@ -236,7 +176,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             settled = self.content.settle(self.batch, experiment_id)
             if settled is not None:
                 for asset in settled.assets:
-                    files.append(_published_file(config, asset))
+                    files.append(published_file(config, asset))
                 if settled.problem is not None:
                     _log(settled.problem)
                 if settled.page is not None:  # the page as it reads with the problem
@@ -263,7 +203,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             items = page.toc.items
             first = items[0] if items else None
             (first.children if first is not None and first.level == 1 else items).extend(
-                _toc_links(body))
+                _anchor_links(nest_toc(body.toc)))
         if not body.search_html:
             return html.replace(NOTEBOOK_MARKER, full)
         # Search (on_page_context) reads the lean copy; on_post_page puts the full notebook
@@ -348,40 +288,8 @@ def _experiment_id(page: Page) -> str | None:
     return uri[len("experiments/"):-len(".md")]
 
 
-def _published_file(config: MkDocsConfig, asset: GeneratedAsset) -> File:
-    """The MkDocs file that publishes a generated asset: linked from the archive or the
-    cache where it lies on disk, written from memory otherwise."""
-    if asset.source_path is not None:
-        return LinkedFile.generated(config, asset.src_uri, abs_src_path=str(asset.source_path))
-    if asset.cached_path is not None:
-        linked = LinkedFile.generated(config, asset.src_uri, abs_src_path=str(asset.cached_path))
-        assert isinstance(linked, LinkedFile)  # File.generated builds its own class
-        linked.fallback = asset.content
-        return linked
-    return File.generated(config, asset.src_uri, content=asset.content or b"")
-
-
 def _log(problem: Diagnostic) -> None:
     (log.error if problem.severity is Severity.ERROR else log.warning)(problem.format())
-
-
-def _article_navigation(catalogue: Catalogue) -> list[Any]:
-    """Articles in catalogue order; a long list is grouped under each article's first
-    section, because every article page repeats its siblings in the sidebar and a flat list
-    of hundreds makes each page (and the whole build) grow with the square of the archive."""
-    if len(catalogue.articles) <= FLAT_ARTICLE_NAV_LIMIT:
-        return [article_uri(a) for a in catalogue.articles]
-    known = {s.id: s for s in catalogue.sections}
-    groups: dict[str, list[str]] = {}
-    loose: list[str] = []
-    for article in catalogue.articles:
-        first = next((known[s] for s in article.sections if s in known), None)
-        if first is None:
-            loose.append(article_uri(article))
-        else:
-            groups.setdefault(first.id, []).append(article_uri(article))
-    return [{f"{s.number}. {escape_html(s.title)}": groups[s.id]}
-            for s in catalogue.sections if s.id in groups] + loose
 
 
 def _fill_site_settings(config: MkDocsConfig, site: SiteInfo) -> None:
@@ -407,23 +315,10 @@ def _log_progress(progress: Progress) -> None:
     log.info(progress.message())
 
 
-def _about(handwritten: list[str]) -> list[Any]:
-    """Hand-written pages after the archive's own. With an about.md they share its tab (About,
-    then the rest: notes on accessibility, the list of check codes...), so the top level
-    stays the archive's; without one, each stands on its own."""
-    if "about.md" not in handwritten:
-        return list(handwritten)
-    return [{"About": ["about.md", *(uri for uri in handwritten if uri != "about.md")]}]
-
-
-def _toc_links(body: RenderedNotebook) -> list[AnchorLink]:
-    """Nest the notebook's headings under each other by level, as MkDocs does for Markdown."""
-    top: list[AnchorLink] = []
-    stack: list[AnchorLink] = []
-    for entry in body.toc:
-        link = AnchorLink(entry.title, entry.id, entry.level)
-        while stack and stack[-1].level >= entry.level:
-            stack.pop()
-        (stack[-1].children if stack else top).append(link)
-        stack.append(link)
-    return top
+def _anchor_links(nodes: list[TocNode]) -> list[AnchorLink]:
+    links = []
+    for node in nodes:
+        link = AnchorLink(node.title, node.id, node.level)
+        link.children = _anchor_links(node.children)
+        links.append(link)
+    return links

@@ -16,9 +16,9 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from PIL import Image, ImageDraw
 
-from .loader import load_catalogue
+from ..build.render import text_filter, yaml_string_filter
+from ..core.loader import load_catalogue
 from .readme import render_archive_block, replace_block
-from .render import text_filter, yaml_string_filter
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 
@@ -46,7 +46,7 @@ class Scaffolded:
 
 
 def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("neuroverse_site", "scaffold"),
+    env = Environment(loader=PackageLoader("neuroverse_site", "authoring/scaffold"),
                       undefined=StrictUndefined, keep_trailing_newline=True,
                       autoescape=False)
     env.filters.update(text=text_filter, yaml_string=yaml_string_filter)

@@ -67,7 +67,7 @@ def round_trip_yaml() -> YAML:
 
 @cache
 def catalogue_schema() -> dict[str, Any]:
-    text = resources.files("neuroverse_site").joinpath("schema/catalogue.schema.json").read_text()
+    text = resources.files("neuroverse_site").joinpath("core/schema/catalogue.schema.json").read_text()
     schema: dict[str, Any] = json.loads(text)
     return schema
 

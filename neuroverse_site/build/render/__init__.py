@@ -18,8 +18,8 @@ from urllib.parse import quote
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from markupsafe import escape
 
-from ..diagnostics import Diagnostic, Severity
-from ..model import Article, Catalogue, Experiment, Section, Status
+from ...core.diagnostics import Diagnostic, Severity
+from ...core.model import Article, Catalogue, Experiment, Section, Status
 
 NOTEBOOK_MARKER = "<!-- neuroverse:notebook -->"
 STATUS_TABLE_MARKER = "<!-- neuroverse:status-table -->"
@@ -54,7 +54,8 @@ ARTICLES_URI = "articles/index.md"
 RESOURCES_URI = "resources.md"
 PROBLEMS_URI = "catalogue-problems.md"
 STYLESHEET_URI = f"{ASSETS_DIR}/neuroverse.css"
-RESERVED_IDS = frozenset({"index"})
+# The stylesheet the generated pages are written for, published at STYLESHEET_URI.
+STYLESHEET_PATH = Path(__file__).resolve().parent.parent / "assets" / "neuroverse.css"
 
 
 def page_url(src_uri: str, use_directory_urls: bool) -> str:
@@ -204,7 +205,7 @@ class Renderer:
         self.facts = facts
         self.use_directory_urls = use_directory_urls
         self.site_url = site_url
-        loaders: list[Any] = [PackageLoader("neuroverse_site", "render/templates")]
+        loaders: list[Any] = [PackageLoader("neuroverse_site", "build/render/templates")]
         if templates_dir is not None:
             loaders.insert(0, FileSystemLoader(str(templates_dir)))
         self.env = Environment(

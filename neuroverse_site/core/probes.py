@@ -1,25 +1,46 @@
-"""PDF facts: page count, first-page text and a thumbnail. No MkDocs types here."""
+"""Cheap looks at the files a catalogue names: is this a notebook the site can render, is
+this a PDF that opens. The engines (nbformat, PDFium) are imported only when a file is
+actually looked at, so checking a catalogue without files stays fast to start."""
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
+import json
+import warnings
 from pathlib import Path
 from typing import Any
 
-import pypdfium2 as pdfium
-from PIL import Image
 
-THUMBNAIL_WIDTH = 320
-THUMBNAIL_COLOURS = 64
+def notebook_format_problem(data: bytes) -> str | None:
+    """Why these bytes are not a notebook the site can render, in the user's terms, or None
+    when they are sound nbformat 4. `neuroverse check` asks this of every notebook; a build
+    only of those it converts, that is whose bytes changed since the cache saw them."""
+    import nbformat
 
+    try:
+        notebook = json.loads(data)
+    except UnicodeDecodeError:
+        return "is not UTF-8 text"
+    except json.JSONDecodeError as exc:
+        return f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+        return "is not a Jupyter notebook (it has no list of cells)"
+    if notebook.get("nbformat") != 4:
+        return f"is nbformat {notebook.get('nbformat')}, not 4"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # missing cell ids: nbformat adds them and warns
+        try:
+            nbformat.validate(notebook)
+        except nbformat.ValidationError as exc:
+            where = "".join(f"[{step}]" if isinstance(step, int) else f".{step}"
+                            for step in exc.absolute_path).lstrip(".")
+            message = str(exc.message)
+            if "is not valid under any of the given schemas" in message:
+                message = "not a kind of cell or output the format knows"
+            elif len(message) > 100:
+                message = message[:97] + "..."
+            return f"does not follow the notebook format at {where or 'the top level'}: {message}"
+    return None
 
-@dataclass(frozen=True)
-class PdfFacts:
-    pages: int
-    size_bytes: int
-    first_text: str
-    thumbnail_png: bytes
 
 
 class PdfProblem(Exception):
@@ -30,7 +51,7 @@ def pdf_problem(path: Path) -> str | None:
     """Why the PDF cannot be shown, in the user's terms, or None when it opens and has pages.
     Cheap: nothing is rendered."""
     try:
-        document = _open(path)
+        document = open_pdf(path)
     except PdfProblem as exc:
         return str(exc)
     try:
@@ -44,8 +65,10 @@ def pdf_problem(path: Path) -> str | None:
 _HEADER, _END, _TAIL = b"%PDF-", b"%%EOF", 2048
 
 
-def _open(path: Path, data: bytes | None = None) -> Any:
+def open_pdf(path: Path, data: bytes | None = None) -> Any:
     """The PDF at `path` (or `data`, its content already read), opened by PDFium."""
+    import pypdfium2 as pdfium
+
     try:
         if data is None:
             size = path.stat().st_size
@@ -70,29 +93,6 @@ def _open(path: Path, data: bytes | None = None) -> Any:
         raise PdfProblem(_explain(str(exc))) from exc
 
 
-def read_pdf(path: Path, thumbnail_width: int = THUMBNAIL_WIDTH,
-             data: bytes | None = None) -> PdfFacts:
-    """Facts about the PDF at `path`; `data`, when given, is its content already read."""
-    size = path.stat().st_size if data is None else len(data)
-    document = _open(path, data)
-    try:
-        pages = len(document)
-        if pages == 0:
-            raise PdfProblem("has no pages")
-        page = document[0]
-        text_page = page.get_textpage()
-        first_text = text_page.get_text_range()[:2000]
-        scale = thumbnail_width / page.get_width()
-        image = page.render(scale=scale).to_pil()
-        buffer = io.BytesIO()
-        # A 64-colour palette looks the same at thumbnail size and weighs a third as much.
-        palette = image.convert("RGB").quantize(THUMBNAIL_COLOURS, dither=Image.Dither.NONE)
-        palette.save(buffer, format="PNG", optimize=True)
-        return PdfFacts(pages, size, first_text, buffer.getvalue())
-    finally:
-        document.close()
-
-
 def _explain(error: str) -> str:
     lowered = error.lower()
     if "password" in lowered or "security" in lowered:
@@ -100,8 +100,3 @@ def _explain(error: str) -> str:
     if "format" in lowered or "data" in lowered:
         return "is damaged (PDFium cannot read its structure)"
     return f"cannot be opened ({error})"
-
-
-def first_line(text: str) -> str:
-    """The first non-empty line of a PDF's text, the best title guess when metadata is empty."""
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")

@@ -1,0 +1,1 @@
+"""Changing the catalogue and the README as text: `add`, `import`, `readme`, `init`."""
