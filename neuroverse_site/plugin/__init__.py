@@ -14,7 +14,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
@@ -204,27 +204,40 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             first = items[0] if items else None
             (first.children if first is not None and first.level == 1 else items).extend(
                 _anchor_links(nest_toc(body.toc)))
-        if not body.search_html:
-            return html.replace(NOTEBOOK_MARKER, full)
-        # Search (on_page_context) reads the lean copy; on_post_page puts the full notebook
-        # in its place in the finished page. See notebooks.lean_copy.
-        lean = (f'<div class="nv-notebook">{body.search_html.replace(ASSET_PLACEHOLDER, assets)}'
-                "</div>")
-        self._swaps[page.file.src_uri] = (lean, full)
-        return html.replace(NOTEBOOK_MARKER, lean)
+        if body.search_html:
+            lean = (f'<div class="nv-notebook">'
+                    f'{body.search_html.replace(ASSET_PLACEHOLDER, assets)}</div>')
+            self._swaps[page.file.src_uri] = (lean, full)
+        return html.replace(NOTEBOOK_MARKER, full)
 
-    @event_priority(100)  # before plugins that rewrite finished pages (e.g. Material's privacy)
-    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+    # Search reads a lean copy of the notebook (see notebooks.lean_copy), readers the full
+    # one. The swap brackets the search plugin's own on_page_context: the lean copy goes in
+    # just before it indexes the page and the full notebook back just after, before the
+    # theme renders it. Where another plugin changed the notebook's HTML in between, the
+    # copy is not found and search indexes the full page: slower, never wrong.
+    @event_priority(50)
+    def _show_search_the_lean_notebook(self, context: Any, /, *, page: Page,
+                                       config: MkDocsConfig, nav: Any) -> Any:
+        swap = self._swaps.get(page.file.src_uri)
+        if swap is not None and page.content is not None:
+            lean, full = swap
+            if full in page.content:
+                page.content = page.content.replace(full, lean, 1)
+            else:
+                del self._swaps[page.file.src_uri]
+        return context
+
+    @event_priority(-50)
+    def _show_readers_the_full_notebook(self, context: Any, /, *, page: Page,
+                                        config: MkDocsConfig, nav: Any) -> Any:
         swap = self._swaps.pop(page.file.src_uri, None)
-        if swap is None:
-            return output
-        lean, full = swap
-        if lean not in output:
-            raise PluginError(
-                f"neuroverse: the notebook on {page.file.src_uri} was changed by another plugin "
-                "or the theme after it was rendered, so it cannot be completed; please report "
-                "which plugin or template override you use")
-        return output.replace(lean, full, 1)
+        if swap is not None and page.content is not None:
+            lean, full = swap
+            page.content = page.content.replace(lean, full, 1)
+        return context
+
+    on_page_context = CombinedEvent(_show_search_the_lean_notebook,
+                                    _show_readers_the_full_notebook)
 
     def _body_for(self, page: Page) -> RenderedNotebook | None:
         experiment_id = _experiment_id(page)
