@@ -26,10 +26,10 @@ from ..build.navigation import TocNode, nest_toc, site_navigation
 from ..build.notebooks import ASSET_PLACEHOLDER, NotebookOptions, RenderedNotebook
 from ..build.render import (
     ASSETS_DIR,
-    EXPERIMENT_LOG_URI,
     NOTEBOOK_MARKER,
     STYLESHEET_PATH,
     STYLESHEET_URI,
+    experiment_id_of,
     experiment_uri,
 )
 from ..build.site import SiteContent, build_site_content
@@ -295,10 +295,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
 
 
 def _experiment_id(page: Page) -> str | None:
-    uri = page.file.src_uri
-    if not uri.startswith("experiments/") or uri == EXPERIMENT_LOG_URI:
-        return None
-    return uri[len("experiments/"):-len(".md")]
+    return experiment_id_of(page.file.src_uri)
 
 
 def _log(problem: Diagnostic) -> None:
