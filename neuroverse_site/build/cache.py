@@ -32,7 +32,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .notebooks import NotebookAsset, RenderedNotebook, TocEntry
+from .notebooks import CellNote, NotebookAsset, RenderedNotebook, TocEntry
 from .pdfs import PdfFacts
 
 FORMAT_VERSION = 1
@@ -198,6 +198,8 @@ class Cache:
                 cells=int(payload["cells"]),
                 local_files=tuple((d.path, d.sha256) for d in dependencies),
                 search_html=str(payload["search_html"]),
+                notes=tuple(CellNote(str(n[0]), int(n[1]), str(n[2]), str(n[3]), int(n[4]),
+                                     int(n[5])) for n in payload.get("notes", [])),
             )
         except (KeyError, TypeError, ValueError, IndexError):
             return None
@@ -211,6 +213,8 @@ class Cache:
             "language": notebook.language,
             "cells": notebook.cells,
             "search_html": notebook.search_html,
+            "notes": [[n.code, n.cell, n.message, n.hint, n.line, n.column]
+                      for n in notebook.notes],
         }
         dependencies = [Dependency(path, digest) for path, digest in notebook.local_files]
         self._store(key, "notebook", payload, {a.name: a.data for a in notebook.assets},

@@ -14,7 +14,7 @@ a parsed fragment), never on the source text:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import nh3
@@ -100,17 +100,6 @@ _KEPT_CLASS_PATTERN = re.compile(r"ansi-[a-z]+(-(fg|bg|intense))*|celltag_[\w-]+
 # (`__search`, `__drawer`...) or clobber a global through named access.
 UNTRUSTED_ID_PREFIX = "nv-u-"
 
-_CLEANER_OPTIONS = {
-    "tags": set(ALLOWED_TAGS),
-    "clean_content_tags": {"script", "style"},
-    "attributes": ALLOWED_ATTRIBUTES,
-    "url_schemes": {"http", "https", "mailto", "data"},
-    "link_rel": "noopener noreferrer nofollow",
-    "strip_comments": True,
-    "filter_style_properties": set(STYLE_PROPERTIES),
-}
-
-
 def kept_class(name: str) -> str:
     """An untrusted class name as the page may carry it."""
     if name in _KEPT_CLASSES or _KEPT_CLASS_PATTERN.fullmatch(name):
@@ -155,14 +144,27 @@ def _page_attribute(tag: str, attribute: str, value: str) -> str | None:
 def clean_untrusted(html: str) -> str:
     """One untrusted fragment (a Markdown cell, an output), cleaned and namespaced. Parsed
     alone, so an unclosed tag or comment cannot reach past the fragment."""
-    cleaned: str = nh3.clean(html, attribute_filter=_untrusted_attribute, **_CLEANER_OPTIONS)
-    return cleaned
+    return _clean(html, _untrusted_attribute)
 
 
 def clean_assembled(html: str) -> str:
     """The whole notebook once its fragments are clean: the same allow-list over the
     template's own markup (it writes some metadata into attributes), classes kept."""
-    cleaned: str = nh3.clean(html, attribute_filter=_page_attribute, **_CLEANER_OPTIONS)
+    return _clean(html, _page_attribute)
+
+
+def _clean(html: str, attribute_filter: Callable[[str, str, str], str | None]) -> str:
+    cleaned: str = nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags={"script", "style"},
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=attribute_filter,
+        url_schemes={"http", "https", "mailto", "data"},
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+        filter_style_properties=set(STYLE_PROPERTIES),
+    )
     return cleaned
 
 
