@@ -212,8 +212,6 @@ URL_ATTRIBUTES = frozenset({"href", "src", "srcset", "action", "formaction", "da
                             "dynsrc", "manifest", "codebase", "archive", "icon", "usemap"})
 _LOADED = frozenset({"src", "srcset", "data", "poster", "background", "lowsrc", "dynsrc",
                      "manifest", "codebase", "archive", "icon"})
-_ACTIVE_ELEMENTS = ("script, iframe, frame, frameset, object, embed, applet, base, form, "
-                    "input, button, link, meta, style, template, portal")
 
 
 @dataclass(frozen=True)
@@ -223,21 +221,20 @@ class Removed:
     tag: str
     attribute: str
     url: str
-    reason: str  # "scheme" (could run code or embed content) or "remote" (another host)
+    # "scheme" (could run code or embed content), "remote" (another host), "handler"
+    reason: str
 
 
 def clean_generated_page(html: str, *, allow_remote_images: bool = False
                          ) -> tuple[str, list[Removed]]:
     """Check every URL in a page generated from the catalogue, after Markdown made it, and
-    remove what could run code or fetch from another host. Returns the page (unchanged
+    remove what could run code or fetch from another host. (Elements are the templates'
+    own: catalogue text reaches the page escaped, as text.) Returns the page (unchanged
     when nothing had to go) and what was removed."""
     if "<" not in html:
         return html, []
     tree = HTMLParser(f"<!DOCTYPE html><html><head></head><body>{html}</body></html>")
     removed: list[Removed] = []
-    for node in tree.css(_ACTIVE_ELEMENTS):
-        removed.append(Removed(str(node.tag), "", "", "element"))
-        node.decompose()
     for node in tree.css("*"):
         for name, value in list(node.attributes.items()):
             lowered = name.lower()
@@ -299,10 +296,8 @@ def describe_removed(items: Iterable[Removed]) -> list[str]:
             phrase = f"image from another host '{item.url}'"
         elif item.reason == "scheme":
             phrase = f"{item.tag} {item.attribute}='{item.url}'"
-        elif item.reason == "handler":
-            phrase = f"event handler {item.attribute} on <{item.tag}>"
         else:
-            phrase = f"<{item.tag}> element"
+            phrase = f"event handler {item.attribute} on <{item.tag}>"
         if phrase not in phrases:
             phrases.append(phrase)
     return phrases
