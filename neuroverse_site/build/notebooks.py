@@ -264,7 +264,8 @@ class NotebookConverter:
                 filters={"highlight_code": _highlighter(language),
                          # The template's own cleaning (raw cells, inline SVG) is ours too.
                          "clean_html": self._template_filter("markdown"),
-                         "nv_output_html": self._template_filter("output")},
+                         "nv_output_html": self._template_filter("output"),
+                         "nv_svg_output": self._svg_filter()},
                 exclude_anchor_links=True,
                 embed_images=False,
             )
@@ -347,6 +348,17 @@ class NotebookConverter:
             return self._fragment(text, context.get("cell"), kind)
 
         return clean
+
+    def _svg_filter(self) -> Any:
+        @pass_context
+        def svg_output(context: Any, source: Any) -> str:
+            # An image like any other: checked, cleaned and published as a file, so the
+            # note can name its cell.
+            encoded = base64.b64encode(str(source).encode("utf-8")).decode("ascii")
+            return self._fragment(f'<img src="data:image/svg+xml;base64,{encoded}">',
+                                  context.get("cell"), "output")
+
+        return svg_output
 
     def _fragment(self, html: str, cell: Any, kind: str) -> str:
         """One Markdown cell or output, rendered on its own as Jupyter renders it: its

@@ -40,9 +40,15 @@ def normalised_url(url: str) -> str:
     return _TAB_OR_NEWLINE.sub("", url.strip(_EDGES))
 
 
+_CONTROLS_AND_SPACES = re.compile(r"[\x00-\x20\x7f]")
+
+
 def url_scheme(url: str) -> str | None:
-    """The scheme a browser would use for `url` (lower case), or None for a relative URL."""
-    found = _SCHEME.match(normalised_url(url))
+    """The scheme a browser would use for `url` (lower case), or None for a relative URL.
+    Stricter than the browser: spaces and control characters anywhere are ignored too, so
+    "java    script:" counts as javascript: (a browser would read a relative path; no
+    honest link is written that way)."""
+    found = _SCHEME.match(_CONTROLS_AND_SPACES.sub("", url))
     return found.group(1).lower() if found else None
 
 
