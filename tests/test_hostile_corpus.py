@@ -12,13 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
-from PIL import Image
-from selectolax.lexbor import LexborHTMLParser
-
-from archive_factory import png_bytes
-from conftest import MKDOCS_YML, BuiltSite, _ListHandler
 from hostile_corpus import (
     DESCRIPTIONS,
     EVIL_HOST,
@@ -28,6 +21,13 @@ from hostile_corpus import (
     cases,
     write_archive,
 )
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from PIL import Image
+from selectolax.lexbor import LexborHTMLParser
+
+from archive_factory import png_bytes
+from conftest import MKDOCS_YML, BuiltSite, _ListHandler
 
 CASES = cases()
 
