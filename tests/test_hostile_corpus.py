@@ -5,6 +5,7 @@ and each form is reported where it was written."""
 from __future__ import annotations
 
 import io
+import json
 import logging
 import re
 import textwrap
@@ -246,3 +247,53 @@ def test_remote_images_are_opt_in(build_site: Any, tmp_path: Path) -> None:
         "img[src='https://example.org/plot.png']") is not None
     assert allowed.article("sections/cnn/").css_first(
         "img[src='https://example.org/chart.png']") is not None
+
+
+TRUSTED_CATALOGUE = """
+    site: {title: Trusted}
+    sections:
+      - {id: cnn, title: CNNs, status: active}
+    experiments:
+      - {id: own, title: Own, section: cnn, notebook: notebooks/own/own.ipynb}
+"""
+
+
+def write_trusted_case(path: Path) -> None:
+    from archive_factory import write_notebook
+
+    write_notebook(path, "Own", markdown="<script>window.__pwned='markdown'</script>Text.",
+                   extra_outputs=[{"output_type": "display_data", "data": {"text/html": (
+                       "<script>window.nvOwnScript = 1</script>"
+                       "<img src='../../.env' alt='env'><template><p>open")}}])
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    notebook["cells"].append({"cell_type": "markdown", "id": "after", "metadata": {},
+                              "source": "## After the output\n\nStill here."})
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+
+
+def test_trusted_outputs_keep_scripts_but_not_files_outside_or_hidden(
+        build_site: Any) -> None:
+    site = build_site(TRUSTED_CATALOGUE, {".env": f"{SECRET}-TRUSTED",
+                                          "notebooks/own/own.ipynb": write_trusted_case},
+                      strict=False, plugin_options="trust_notebook_outputs: true")
+    notebook = site.article("experiments/own/").css_first(".nv-notebook")
+    assert notebook is not None
+    scripts = " ".join(s.text() for s in notebook.css("script"))
+    assert "nvOwnScript" in scripts  # the owner trusts outputs...
+    assert "__pwned" not in scripts  # ...not Markdown cells
+    assert notebook.css_first("h2#nb-after-the-output") is not None
+    assert any("NV401" in line and "own.ipynb" in line for line in site.warnings())
+    assert any("NV400" in line and "own.ipynb" in line for line in site.warnings())
+    for path in site.site_dir.rglob("*"):
+        assert not path.is_file() or SECRET.encode() not in path.read_bytes(), path
+
+
+def test_cell_notes_are_reported_again_from_the_cache(
+        build_site: Any, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="mkdocs")
+    files = {".env": SECRET, "notebooks/own/own.ipynb": write_trusted_case}
+    first = build_site(TRUSTED_CATALOGUE, files, strict=False)
+    again = build_site(None, strict=False)
+    assert any("rendered 1/1 notebooks, 1 from cache" in line for line in again.log)
+    notes = [line for line in first.warnings() if " NV4" in line]
+    assert notes and notes == [line for line in again.warnings() if " NV4" in line]
