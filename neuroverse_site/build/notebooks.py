@@ -37,7 +37,7 @@ from selectolax.lexbor import LexborNode as Node
 
 from ..core.ids import slugify, unique_id
 from ..core.probes import notebook_format_problem
-from .images import ImageRefused, publishable_image
+from .images import MAX_IMAGE_BYTES, ImageRefused, publishable_image
 from .mathml import mathml_renderer_class
 from .untrusted import (
     balanced,
@@ -404,8 +404,9 @@ def _rewrite_images(page: HTMLParser, extracted: Mapping[str, bytes],
     """The images nbconvert's template wrote itself: figures extracted from outputs (each
     checked by content: an "image/png" output may hold anything) and inline data: URIs.
     Images inside cleaned fragments were placed already."""
-    for anchor in page.css("a[href^='data:']"):
-        anchor.attrs["href"] = "#"  # a data: link navigates to attacker-chosen content
+    for anchor in page.css("a[href]"):
+        if url_scheme(anchor.attributes.get("href") or "") == "data":
+            anchor.attrs["href"] = "#"  # a data: link navigates to attacker-chosen content
     for image in page.css("img"):
         src = image.attributes.get("src") or ""
         if src in extracted:
@@ -469,6 +470,13 @@ def _place_image(image: Node, state: _Collected, cell: int, *, remote_ok: bool) 
     data = None
     if local.is_file():
         try:
+            if local.stat().st_size > MAX_IMAGE_BYTES:  # refused unread (see publishable_image)
+                state.local_files[str(local)] = ""  # re-checked on every build
+                state.note("NV403", cell, f"the image '{_short(src)}' is larger than "
+                           f"{MAX_IMAGE_BYTES // (1024 * 1024)} MB; it is not published",
+                           hint="save a smaller image")
+                _replace_image(image, None)
+                return
             data = local.read_bytes()
         except OSError:
             data = None
