@@ -18,7 +18,6 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
-from mkdocs.utils.meta import get_data
 
 from ..build.batch import BatchRenderer, Progress
 from ..build.cache import Cache
@@ -30,7 +29,6 @@ from ..build.render import (
     NOTEBOOK_MARKER,
     STYLESHEET_PATH,
     STYLESHEET_URI,
-    experiment_uri,
 )
 from ..build.site import SiteContent, build_site_content
 from ..core.checks import (
@@ -53,10 +51,6 @@ log = get_plugin_logger(__name__)
 REQUIRED_EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition")
 # Seconds before a build's start during which cache entries count as in use by another build.
 EVICTION_MARGIN = 5.0
-# From this many generated pages, the few notebooks a rebuild must render again (after an
-# edit) render in a worker while MkDocs reads the other pages, which hides the worker's
-# start-up; a smaller site is read faster than a worker starts, so it renders them itself.
-DEFER_MIN_PAGES = 100
 
 
 class NeuroverseConfig(Config):  # type: ignore[no-untyped-call,unused-ignore]
@@ -79,9 +73,7 @@ class NeuroverseConfig(Config):  # type: ignore[no-untyped-call,unused-ignore]
     """Where the cache lives, relative to mkdocs.yml."""
     workers = c.Optional(c.Type(int))
     """Processes rendering the notebooks and PDFs missing from the cache, the build's own
-    included; default: one per CPU. 1 renders everything in the build process. With 2 or
-    more, the few notebooks a large site renders again after an edit render in a worker
-    while MkDocs reads the other pages."""
+    included; default: one per CPU. 1 renders everything in the build process."""
 
 
 class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped-call,unused-ignore]
@@ -138,26 +130,17 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                      else Catalogue(SiteInfo("NeuroVerse"), path=self.config.catalogue))
         assert self.batch is not None
         templates = self.config.templates_dir
-        pages = (len(catalogue.sections) + len(catalogue.experiments)
-                 + len(catalogue.articles))
         self.content = build_site_content(
             catalogue, self.root, self.batch,
             use_directory_urls=config.use_directory_urls,
             templates_dir=self.config_dir / templates if templates else None,
             report=_log_progress,
             problems=result.diagnostics,
-            defer=pages >= DEFER_MIN_PAGES,
         )
         for problem in self.content.problems:
             _log(problem)
         self.problems = self.content.problems if has_errors(self.content.problems) else []
-        # Pages whose notebook is still rendering are read last, so the worker has the time
-        # MkDocs spends on every other page.
-        pending = {experiment_uri(experiment_id) for experiment_id in self.content.pending}
-        if pending:
-            log.info(f"rendering {len(pending)} notebook{'s' * (len(pending) != 1)} while "
-                     "the other pages are read")
-        for page in sorted(self.content.pages, key=lambda page: page.src_uri in pending):
+        for page in self.content.pages:
             files.append(File.generated(config, page.src_uri, content=page.markdown))
         for asset in self.content.assets:
             files.append(published_file(config, asset))
@@ -171,16 +154,6 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
-        experiment_id = _experiment_id(page)
-        if self.content is not None and self.batch is not None and experiment_id is not None:
-            settled = self.content.settle(self.batch, experiment_id)
-            if settled is not None:
-                for asset in settled.assets:
-                    files.append(published_file(config, asset))
-                if settled.problem is not None:
-                    _log(settled.problem)
-                if settled.page is not None:  # the page as it reads with the problem
-                    markdown, _ = get_data(settled.page.markdown)
         if self.content is not None and page.file.src_uri == "index.md":
             markdown = self.content.renderer.home_blocks(markdown, page.file.src_uri)
             if self.problems:  # under the page's title, so the title stays the title
@@ -246,20 +219,11 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         return self.content.bodies.get(experiment_id)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.batch is not None and self.content is not None:
-            for experiment_id in list(self.content.pending):  # pages no build step read
-                self.content.settle(self.batch, experiment_id)
-        if self.batch is not None:
-            self.batch.close()
         # Only a complete build knows every entry still in use. The margin keeps what a
         # build running alongside touched just before this one started.
         if self.batch is not None and self.batch.cache is not None and self.content is not None:
             self.batch.cache.evict(self.content.cache_keys,
                                    older_than=self.build_started - EVICTION_MARGIN)
-
-    def on_build_error(self, *, error: Exception) -> None:
-        if self.batch is not None:
-            self.batch.close()
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer:
