@@ -16,8 +16,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
+from mkdocs.utils import clean_directory
 
 from ..build.batch import BatchRenderer, Progress
 from ..build.cache import Cache
@@ -43,7 +45,9 @@ from ..core.checks import (
 from ..core.diagnostics import Diagnostic, Severity, has_errors
 from ..core.loader import LoadResult
 from ..core.model import Catalogue, SiteInfo
+from . import incremental
 from .files import published_file
+from .incremental import PageState, SiteState, TrackedFile
 
 log = get_plugin_logger(__name__)
 
@@ -89,6 +93,16 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.checked = LoadResult(None, [])
         self.build_started = 0.0
         self._swaps: dict[str, tuple[str, str]] = {}  # page -> (lean notebook, full notebook)
+        self.dirty = False  # MkDocs' dirty mode: unmodified pages are not built
+        self._inputs: dict[str, str] = {}  # page -> digest of its own inputs
+        self._digests: dict[str, str] = {}  # page -> digest of everything its HTML reads
+        self._previous = SiteState("")  # what the last build into this site folder wrote
+        self._searched: dict[str, list[Any]] = {}  # page -> its search entries, this build
+        self._search_mark = 0
+        self._files: Files | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config_dir = self.config_dir = Path(config.config_file_path or ".").resolve().parent
@@ -140,8 +154,13 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         for problem in self.content.problems:
             _log(problem)
         self.problems = self.content.problems if has_errors(self.content.problems) else []
+        self._inputs = {}
         for page in self.content.pages:
-            files.append(File.generated(config, page.src_uri, content=page.markdown))
+            files.append(TrackedFile.generated(config, page.src_uri, content=page.markdown))
+            body = self.content.bodies.get(_experiment_id_of(page.src_uri) or "")
+            self._inputs[page.src_uri] = incremental.page_inputs(
+                page.markdown, body.html if body else "", body.search_html if body else "",
+                repr(body.toc) if body else "")
         for asset in self.content.assets:
             files.append(published_file(config, asset))
         files.append(File.generated(config, STYLESHEET_URI, abs_src_path=str(STYLESHEET_PATH)))
@@ -150,7 +169,86 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             config.nav = site_navigation(self.content.renderer.catalogue, handwritten,
                                          generated={p.src_uri for p in self.content.pages},
                                          with_problems=bool(self.problems))
+        self._track_handwritten(files, config)
         return files
+
+    def _track_handwritten(self, files: Files, config: MkDocsConfig) -> None:
+        """Hand-written pages become TrackedFiles too; their inputs are their text, the
+        names of the files they could link to and, for the home page, what it is given."""
+        assert self.content is not None
+        linkable = sorted(f.src_uri for f in files
+                          if not f.src_uri.startswith(incremental.NOTEBOOK_IMAGES))
+        for file in list(files.documentation_pages()):
+            if file.src_uri in self._inputs:
+                continue
+            extra = ""
+            if file.src_uri == "index.md":
+                extra = self.content.renderer.home_blocks("", file.src_uri)
+                if self.problems:
+                    extra += self.content.renderer.problems_notice(self.problems, file.src_uri)
+            self._inputs[file.src_uri] = incremental.page_inputs(
+                file.content_bytes, "\n".join(linkable), extra, handwritten=True)
+            replacement = incremental.tracked(file)
+            if replacement is not file:
+                files.remove(file)
+                files.append(replacement)
+
+    @event_priority(100)  # before any other plugin reads the pages
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Decide which pages this build must build (see plugin/incremental.py)."""
+        self._searched = {}
+        self._digests = {}
+        self._files = files
+        state_file = self._state_file(config)
+        search = _search_plugin(config)
+        readable = search is None or incremental.search_entries_of(search) is not None
+        fingerprint = incremental.build_fingerprint(
+            config, self.config_dir / self.config.templates_dir
+            if self.config.templates_dir else None)
+        previous = (SiteState.read(state_file, config.site_dir) if state_file is not None
+                    else SiteState(config.site_dir))
+        if self.dirty and previous.fingerprint != fingerprint:
+            # Another theme, configuration or version: nothing of the old site can stay.
+            clean_directory(config.site_dir)
+            previous = SiteState(config.site_dir, fingerprint=fingerprint)
+        self._previous = previous
+        # What each page's title comes from: a generated page's is known, a hand-written
+        # page's is somewhere in its text.
+        titles = {uri: digest for uri, digest in self._inputs.items()
+                  if incremental.is_handwritten(digest)}
+        if self.content is not None:
+            titles.update((page.src_uri, page.title) for page in self.content.pages)
+        site = incremental.digest(fingerprint, incremental.navigation_digest(nav, titles))
+        kept: dict[str, PageState] = {}
+        for file in files.documentation_pages():
+            if not isinstance(file, TrackedFile) or file.src_uri not in self._inputs:
+                continue
+            digest = self._digests[file.src_uri] = incremental.digest(
+                site, self._inputs[file.src_uri])
+            before = previous.pages.get(file.src_uri)
+            file.modified = not (self.dirty and readable and before is not None
+                                 and before.digest == digest
+                                 and Path(file.abs_dest_path).is_file())
+            if not file.modified and before is not None:
+                kept[file.src_uri] = before
+                if file.page is not None:  # other pages' nav shows its title and meta
+                    file.page.read_source(config)
+                    if "title" not in file.page.__dict__:
+                        file.page.title = before.title
+        if state_file is not None:
+            # Written before any page is: a build that fails half-way leaves a record
+            # that trusts none of the pages it was about to write.
+            incremental.write_state(state_file, SiteState(
+                config.site_dir, kept, sorted({*previous.outputs,
+                                               *incremental.outputs_of(files, config)}),
+                fingerprint=fingerprint))
+            self._previous = SiteState(config.site_dir, kept, previous.outputs, fingerprint)
+        return nav
+
+    def _state_file(self, config: MkDocsConfig) -> Path | None:
+        if not self.config.cache:
+            return None
+        return incremental.state_path(self.config_dir / self.config.cache_dir, config.site_dir)
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
@@ -191,6 +289,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
     @event_priority(50)
     def _show_search_the_lean_notebook(self, context: Any, /, *, page: Page,
                                        config: MkDocsConfig, nav: Any) -> Any:
+        entries = incremental.search_entries_of(_search_plugin(config))
+        self._search_mark = len(entries) if entries is not None else 0
         swap = self._swaps.get(page.file.src_uri)
         if swap is not None and page.content is not None:
             lean, full = swap
@@ -203,6 +303,9 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
     @event_priority(-50)
     def _show_readers_the_full_notebook(self, context: Any, /, *, page: Page,
                                         config: MkDocsConfig, nav: Any) -> Any:
+        entries = incremental.search_entries_of(_search_plugin(config))
+        if entries is not None:
+            self._searched[page.file.src_uri] = entries[self._search_mark:]
         swap = self._swaps.pop(page.file.src_uri, None)
         if swap is not None and page.content is not None:
             lean, full = swap
@@ -212,13 +315,47 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
     on_page_context = CombinedEvent(_show_search_the_lean_notebook,
                                     _show_readers_the_full_notebook)
 
+    def _record_build(self, config: MkDocsConfig) -> None:
+        """After a build: put the whole search index back (dirty mode indexes only the pages
+        it built), remove files of what no longer exists, and record what was built."""
+        state_file = self._state_file(config)
+        if state_file is None:
+            return
+        previous = self._previous
+        pages: dict[str, PageState] = {}
+        order: list[str] = []
+        files = self._files
+        for file in files.documentation_pages() if files is not None else []:
+            uri = file.src_uri
+            if uri in self._searched and uri in self._digests:
+                title = file.page.title if file.page is not None else None
+                pages[uri] = PageState(self._digests[uri], title, self._searched[uri])
+            elif uri in previous.pages:
+                pages[uri] = previous.pages[uri]
+            else:
+                continue
+            order.append(uri)
+        site_dir = Path(config.site_dir)
+        outputs = incremental.outputs_of(files, config) if files is not None else set()
+        index = site_dir / incremental.SEARCH_INDEX
+        readable = incremental.search_entries_of(_search_plugin(config)) is not None
+        if self.dirty and readable and index.is_file():
+            index.write_text(incremental.merged_search_index(
+                index.read_text(encoding="utf-8"), order, pages), encoding="utf-8")
+        if self.dirty:
+            incremental.remove_stale(site_dir, previous.outputs, outputs)
+        incremental.write_state(state_file, SiteState(config.site_dir, pages, sorted(outputs),
+                                                      previous.fingerprint))
+
     def _body_for(self, page: Page) -> RenderedNotebook | None:
         experiment_id = _experiment_id(page)
         if self.content is None or experiment_id is None:
             return None
         return self.content.bodies.get(experiment_id)
 
+    @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._record_build(config)
         # Only a complete build knows every entry still in use. The margin keeps what a
         # build running alongside touched just before this one started.
         if self.batch is not None and self.batch.cache is not None and self.content is not None:
@@ -259,10 +396,18 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
 
 
 def _experiment_id(page: Page) -> str | None:
-    uri = page.file.src_uri
+    return _experiment_id_of(page.file.src_uri)
+
+
+def _experiment_id_of(uri: str) -> str | None:
     if not uri.startswith("experiments/") or uri == EXPERIMENT_LOG_URI:
         return None
     return uri[len("experiments/"):-len(".md")]
+
+
+def _search_plugin(config: MkDocsConfig) -> Any:
+    plugins = config.plugins
+    return plugins.get("material/search") or plugins.get("search")
 
 
 def _log(problem: Diagnostic) -> None:
