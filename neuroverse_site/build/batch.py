@@ -194,7 +194,7 @@ class BatchRenderer:
 
     def _render_here(self, job: Job) -> Rendered:
         if self._converter is None:
-            self._converter = NotebookConverter(self.options)
+            self._converter = _converter_for(self.options)
         return render_file(job.kind, job.path, self._converter)
 
     def _load(self, kind: Kind, key: str) -> Outcome | None:
@@ -230,6 +230,19 @@ def render_file(kind: Kind, path: Path, converter: NotebookConverter) -> Rendere
 
 def _unreadable(exc: OSError) -> Failure:
     return Failure(f"cannot be read: {exc.strerror or exc}")
+
+
+# One converter per set of options for the whole process: building one compiles nbconvert's
+# templates (~0.5 s), which each `mkdocs serve` rebuild would otherwise pay again to render
+# the one notebook just edited.
+_CONVERTERS: dict[str, NotebookConverter] = {}
+
+
+def _converter_for(options: NotebookOptions) -> NotebookConverter:
+    key = options.key()
+    if key not in _CONVERTERS:
+        _CONVERTERS[key] = NotebookConverter(options)
+    return _CONVERTERS[key]
 
 
 # Worker processes ---------------------------------------------------------------------

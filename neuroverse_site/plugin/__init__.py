@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from jinja2 import Environment
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -100,6 +101,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self._searched: dict[str, list[Any]] = {}  # page -> its search entries, this build
         self._search_mark = 0
         self._files: Files | None = None
+        self._fingerprint = ""
+        self._theme_env: tuple[str, Environment] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
@@ -212,6 +215,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             clean_directory(config.site_dir)
             previous = SiteState(config.site_dir, fingerprint=fingerprint)
         self._previous = previous
+        self._fingerprint = fingerprint
         # What each page's title comes from: a generated page's is known, a hand-written
         # page's is somewhere in its text.
         titles = {uri: digest for uri, digest in self._inputs.items()
@@ -244,6 +248,17 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                 fingerprint=fingerprint))
             self._previous = SiteState(config.site_dir, kept, previous.outputs, fingerprint)
         return nav
+
+    @event_priority(100)  # before other plugins add to the environment
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        """Under `mkdocs serve`, the theme's template environment of the previous build,
+        while nothing it depends on changed (the build fingerprint covers the theme, its
+        custom folder, mkdocs.yml and every version): MkDocs makes a new one each build and
+        compiling Material's templates again was most of what a one-page rebuild cost."""
+        if self._theme_env is not None and self._theme_env[0] == self._fingerprint:
+            return self._theme_env[1]
+        self._theme_env = (self._fingerprint, env) if self._fingerprint else None
+        return env
 
     def _state_file(self, config: MkDocsConfig) -> Path | None:
         if not self.config.cache:
