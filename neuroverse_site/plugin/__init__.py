@@ -166,6 +166,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                 repr(body.toc) if body else "")
         for asset in self.content.assets:
             files.append(published_file(config, asset))
+        self.content.assets = []  # the files have what they need; images are not held twice
         files.append(File.generated(config, STYLESHEET_URI, abs_src_path=str(STYLESHEET_PATH)))
         if self.config.navigation and config.nav is None:
             handwritten = [f.src_uri for f in files.documentation_pages()]
@@ -235,6 +236,9 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                                  and Path(file.abs_dest_path).is_file())
             if not file.modified and before is not None:
                 kept[file.src_uri] = before
+                experiment_id = _experiment_id_of(file.src_uri)
+                if self.content is not None and experiment_id is not None:
+                    self.content.bodies.pop(experiment_id, None)  # not built: not needed
                 if file.page is not None:  # other pages' nav shows its title and meta
                     file.page.read_source(config)
                     if "title" not in file.page.__dict__:
@@ -278,7 +282,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
-        body = self._body_for(page)
+        body = self._take_body(page)
         if body is None or NOTEBOOK_MARKER not in html:
             return html
         page_dir = posixpath.dirname(page.url.rstrip("/") + "/x") if page.url else ""
@@ -362,11 +366,14 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         incremental.write_state(state_file, SiteState(config.site_dir, pages, sorted(outputs),
                                                       previous.fingerprint))
 
-    def _body_for(self, page: Page) -> RenderedNotebook | None:
+    def _take_body(self, page: Page) -> RenderedNotebook | None:
+        """The page's notebook, handed over once: the build no longer holds it (or its
+        images) after the page has it, so a large archive's bodies are not all in memory
+        at once until the build ends."""
         experiment_id = _experiment_id(page)
         if self.content is None or experiment_id is None:
             return None
-        return self.content.bodies.get(experiment_id)
+        return self.content.bodies.pop(experiment_id, None)
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
