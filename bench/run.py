@@ -169,6 +169,7 @@ class Archive:
     ours: Path
     baseline: Path
     notebook_names: list[str] = field(default_factory=list)
+    jb1: Path | None = None  # the Jupyter Book 1 project, with --peers jb1
 
     def edit_catalogue(self, run: int) -> None:
         catalogue = self.ours / "catalogue.yml"
@@ -177,11 +178,16 @@ class Archive:
                       f"goal: Bench experiment 1, edited in run {run}", text, count=1)
         catalogue.write_text(text, encoding="utf-8")
 
-    def edit_notebook(self, ours: bool, run: int) -> None:
-        """The same edit to the same notebook, in one site's copy."""
+    def edit_notebook(self, ours: bool | str, run: int) -> None:
+        """The same edit to the same notebook, in one site's copy (`ours` may name a
+        peer: "jb1")."""
         name = self.notebook_names[len(self.notebook_names) // 2]
-        path = (self.ours / "notebooks" / "bench" / name if ours
-                else self.baseline / "docs" / "notebooks" / name)
+        if ours == "jb1":
+            assert self.jb1 is not None
+            path = self.jb1 / "notebooks" / name
+        else:
+            path = (self.ours / "notebooks" / "bench" / name if ours
+                    else self.baseline / "docs" / "notebooks" / name)
         notebook = json.loads(path.read_text(encoding="utf-8"))
         for cell in notebook["cells"]:
             if cell["cell_type"] == "markdown":
@@ -260,6 +266,47 @@ def make_archive(n: int, where: Path, shared: Path) -> Archive:
     return archive
 
 
+def make_jb1_project(archive: Archive) -> Path:
+    """The same notebooks as a Jupyter Book 1 project: one part per section, in the same
+    order, nothing executed."""
+    project = archive.root / "jb1"
+    (project / "notebooks").mkdir(parents=True, exist_ok=True)
+    source = archive.ours / "notebooks" / "bench"
+    for name in archive.notebook_names:
+        shutil.copyfile(source / name, project / "notebooks" / name)
+    (project / "intro.md").write_text("# Bench archive\n", encoding="utf-8")
+    (project / "_config.yml").write_text(textwrap.dedent("""\
+        title: Bench archive
+        author: Bench
+        only_build_toc_files: true
+        execute:
+          execute_notebooks: "off"
+        html:
+          use_repository_button: false
+        """), encoding="utf-8")
+    parts = []
+    for index in range(0, len(archive.notebook_names), SECTION_SIZE):
+        members = archive.notebook_names[index:index + SECTION_SIZE]
+        parts.append(f"  - caption: Section {index // SECTION_SIZE + 1}\n    chapters:\n"
+                     + "".join(f"      - file: notebooks/{Path(m).stem}\n" for m in members))
+    (project / "_toc.yml").write_text("format: jb-book\nroot: intro\nparts:\n"
+                                      + "".join(parts), encoding="utf-8")
+    archive.jb1 = project
+    return project
+
+
+def jb1_environment(venv: Path) -> Path:
+    """Jupyter Book 1 in its own virtual environment (its Sphinx and docutils pins differ
+    from MkDocs'), made on first use from PyPI."""
+    command = venv / "bin" / "jupyter-book"
+    if not command.is_file():
+        print(f"installing jupyter-book<2 into {venv}", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "jupyter-book<2"],
+                       check=True)
+    return command
+
+
 # ---------------------------------------------------------------------------------------
 # Measuring one build
 
@@ -312,11 +359,19 @@ class Build:
     log: str
 
 
-def mkdocs_build(project: Path, mkdocs: Path) -> Build:
+def mkdocs_build(project: Path, mkdocs: Path, *, dirty: bool = False) -> Build:
+    return measured_build([str(mkdocs), "build", *(["--dirty"] if dirty else [])], project)
+
+
+def jb1_build(project: Path, command: Path) -> Build:
+    return measured_build([str(command), "build", "--quiet", str(project)], project)
+
+
+def measured_build(command: list[str], project: Path) -> Build:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    process = subprocess.Popen([str(mkdocs), "build"], cwd=project, env=env,
+    process = subprocess.Popen(command, cwd=project, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak_rss = peak_pss = 0
     done = threading.Event()
@@ -345,12 +400,12 @@ def mkdocs_build(project: Path, mkdocs: Path) -> Build:
     if sampler.is_alive():
         sampler.join()
     if process.returncode != 0:
-        raise SystemExit(f"mkdocs build failed in {project}:\n{output[-4000:]}")
+        raise SystemExit(f"{command[0]} build failed in {project}:\n{output[-4000:]}")
     return Build(seconds, cpu, peak_rss, peak_pss, output)
 
 
 def clean(project: Path) -> None:
-    for folder in (project / "site", project / ".cache"):
+    for folder in (project / "site", project / ".cache", project / "_build"):
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -453,9 +508,74 @@ def run_site(archive: Archive, ours: bool, run: int, mkdocs: Path) -> dict[str, 
     result["notebook_edit_s"] = edited.seconds
     result["notebook_edit_cpu_s"] = edited.cpu_seconds
     result["notebook_edit_cache"] = cache_hits(edited.log)
+    if ours:
+        # Incremental builds, as `make serve` makes them (`--dirty`): no change, then the
+        # same notebook edited again.
+        quiet = mkdocs_build(project, mkdocs, dirty=True)
+        archive.edit_notebook(ours, run + 1000)
+        edited = mkdocs_build(project, mkdocs, dirty=True)
+        result.update({"rebuild_dirty_s": quiet.seconds, "rebuild_dirty_cpu_s": quiet.cpu_seconds,
+                       "notebook_edit_dirty_s": edited.seconds,
+                       "notebook_edit_dirty_cpu_s": edited.cpu_seconds})
     progress = [line for line in cold.log.splitlines() if "notebooks," in line]
     result["cold_progress_lines"] = len(progress)
     return result
+
+
+def run_jb1(archive: Archive, run: int, command: Path) -> dict[str, Any]:
+    """Jupyter Book 1: cold build, no-change rebuild, rebuild after the same notebook edit."""
+    assert archive.jb1 is not None
+    project = archive.jb1
+    clean(project)
+    cold = jb1_build(project, command)
+    warm = jb1_build(project, command)
+    archive.edit_notebook("jb1", run)
+    edited = jb1_build(project, command)
+    return {"cold_s": cold.seconds, "cold_cpu_s": cold.cpu_seconds,
+            "peak_pss": cold.peak_pss, "peak_rss": cold.peak_rss,
+            "rebuild_s": warm.seconds, "rebuild_cpu_s": warm.cpu_seconds,
+            "notebook_edit_s": edited.seconds, "notebook_edit_cpu_s": edited.cpu_seconds}
+
+
+PEER_TARGETS = [
+    # (name, our key, the peers' key, target ratio ours / Jupyter Book 1, unit). Our
+    # rebuilds are incremental ones (`mkdocs build --dirty`, as `make serve` builds);
+    # mkdocs-jupyter's are plain ones, as it has no correct incremental mode.
+    ("cold build", "cold_s", "cold_s", None, "s"),
+    ("cold build, CPU time", "cold_cpu_s", "cold_cpu_s", None, "s"),
+    ("no-change rebuild", "rebuild_dirty_s", "rebuild_s", 0.7, "s"),
+    ("no-change rebuild, CPU time", "rebuild_dirty_cpu_s", "rebuild_cpu_s", 0.7, "s"),
+    ("rebuild after editing one notebook", "notebook_edit_dirty_s", "notebook_edit_s", 0.7,
+     "s"),
+    ("one notebook edited, CPU time", "notebook_edit_dirty_cpu_s", "notebook_edit_cpu_s",
+     0.7, "s"),
+    ("ours, plain (not incremental) no-change rebuild", "rebuild_s", "rebuild_s", None, "s"),
+    ("ours, plain rebuild after editing one notebook", "notebook_edit_s", "notebook_edit_s",
+     None, "s"),
+    ("peak memory (PSS summed over the process tree)", "peak_pss", "peak_pss", 1.0, "B"),
+]
+
+
+def summarise_jb1(ours: list[dict[str, Any]], base: list[dict[str, Any]],
+                  jb1: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    lines = ["", f"## Against Jupyter Book 1 (same notebooks and sections, medians of "
+             f"{len(jb1)} runs, the same alternating run)", "",
+             "| metric | mkdocs-jupyter | Jupyter Book 1 | ours | ours / JB1 | target | met |",
+             "|---|---|---|---|---|---|---|"]
+    rows = []
+    for name, key, peer_key, target, unit in PEER_TARGETS:
+        a, j, b = median(base, peer_key), median(jb1, peer_key), median(ours, key)
+        ratio = b / j if j else float("nan")
+        if key == "cold_s":  # the issue's target: <= 0.6 x the best peer
+            target, ratio = 0.6, b / min(a, j)
+            name = "cold build (ratio: ours / best peer)"
+        met = None if target is None else ratio <= target
+        rows.append({"metric": name, "mkdocs_jupyter": a, "jb1": j, "ours": b,
+                     "ratio": ratio, "target": target, "met": met, "unit": unit})
+        lines.append(f"| {name} | {_fmt(a, unit)} | {_fmt(j, unit)} | {_fmt(b, unit)} | "
+                     f"{ratio:.3f} | {'' if target is None else f'<= {target}'} | "
+                     f"{'' if met is None else ('yes' if met else '**no**')} |")
+    return rows, lines
 
 
 def median(runs: list[dict[str, Any]], key: str) -> float:
@@ -560,18 +680,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", type=Path, default=SHARED,
                         help="a folder with more real notebooks (Python/) and PDFs (Docs/)")
     parser.add_argument("--keep", action="store_true", help="keep the generated archives")
+    parser.add_argument("--peers", default="", help="more tools to compare with, comma-"
+                        "separated: jb1 (Jupyter Book 1, in its own virtual environment)")
+    parser.add_argument("--jb1-venv", type=Path, default=REPO / "bench" / ".venv-jb1",
+                        help="where Jupyter Book 1 is (installed there when missing)")
     args = parser.parse_args(argv)
     mkdocs = Path(sys.executable).parent / "mkdocs"
     work = Path(tempfile.mkdtemp(prefix="neuroverse-bench-"))
     try:
         print(f"generating {args.n} notebooks and PDFs in {work}", flush=True)
         archive = make_archive(args.n, work / f"n{args.n}", args.shared)
+        peers = [p for p in args.peers.split(",") if p]
+        if any(p != "jb1" for p in peers):
+            raise SystemExit(f"unknown peer in --peers {args.peers}: only jb1 is known")
+        jb1_command = jb1_environment(args.jb1_venv) if "jb1" in peers else None
+        if jb1_command is not None:
+            make_jb1_project(archive)
         ours: list[dict[str, Any]] = []
         base: list[dict[str, Any]] = []
+        jb1: list[dict[str, Any]] = []
         for run in range(1, args.runs + 1):
-            order = (True, False) if run % 2 else (False, True)
+            order: list[bool | str] = [True, False] if run % 2 else [False, True]
+            if jb1_command is not None:
+                order.insert(run % 3, "jb1")  # JB1 takes each place in turn
             for is_ours in order:
-                result = run_site(archive, is_ours, run, mkdocs)
+                if is_ours == "jb1":
+                    assert jb1_command is not None
+                    jb1.append(run_jb1(archive, run, jb1_command))
+                    print(f"run {run} jb1: cold {jb1[-1]['cold_s']:.1f} s, rebuild "
+                          f"{jb1[-1]['rebuild_s']:.1f} s, notebook edit "
+                          f"{jb1[-1]['notebook_edit_s']:.1f} s", flush=True)
+                    continue
+                result = run_site(archive, bool(is_ours), run, mkdocs)
                 (ours if is_ours else base).append(result)
                 print(f"run {run} {'ours' if is_ours else 'baseline'}: cold "
                       f"{result['cold_s']:.1f} s, rebuild {result['rebuild_s']:.1f} s, "
@@ -589,6 +729,11 @@ def main(argv: list[str] | None = None) -> int:
                       "rebuild_s": warm.seconds}
             print(f"growth: cold {cold.seconds:.1f} s at N = {args.growth}", flush=True)
         summary, markdown = summarise(args.n, ours, base, growth)
+        if jb1:
+            rows, lines = summarise_jb1(ours, base, jb1)
+            summary["jb1"] = rows
+            markdown += "\n".join(lines) + "\n"
+            summary["raw_jb1"] = jb1
         summary["environment"] = environment()
         summary["raw"] = {"ours": ours, "baseline": base}
         args.out.parent.mkdir(parents=True, exist_ok=True)

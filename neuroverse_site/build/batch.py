@@ -11,8 +11,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -46,15 +45,6 @@ class Failure:
 
 Outcome = RenderedNotebook | PdfFacts | Failure
 Rendered = tuple[Outcome, str]  # and the cache key of the bytes it was rendered from
-
-
-@dataclass(frozen=True)
-class Deferred:
-    """A notebook or script being rendered in a worker process while the build goes on;
-    `BatchRenderer.settle` waits for it."""
-
-    job: Job
-    future: Future[Rendered]
 
 
 @dataclass
@@ -119,7 +109,7 @@ class ProgressThrottle:
 
 @dataclass
 class BatchResult:
-    outcomes: list[Outcome | Deferred]
+    outcomes: list[Outcome]
     progress: Progress
     used_keys: set[str] = field(default_factory=set)  # cache entries this build relies on
 
@@ -134,19 +124,16 @@ class BatchRenderer:
         self.workers = workers if workers is not None else _available_cpus()
         self.min_parallel = min_parallel
         self._converter: NotebookConverter | None = None
-        self._deferring: ProcessPoolExecutor | None = None
 
-    def run(self, jobs: Sequence[Job], report: Callable[[Progress], None] | None = None, *,
-            defer: bool = False) -> BatchResult:
-        """Render `jobs`, cache first. With `defer`, a few notebook or script misses (too few
-        for a pool, the usual case after one edit) go to one worker process and come back
-        as `Deferred`: the caller goes on with its own work and settles them when it needs
-        them, so the worker's start-up (importing nbconvert, ~1 s) overlaps that work
-        instead of adding to it. PDFs are never deferred: pages need their facts at once."""
+    def run(self, jobs: Sequence[Job], report: Callable[[Progress], None] | None = None
+            ) -> BatchResult:
+        """Render `jobs`, cache first. Every outcome is final when this returns, so what a
+        build reports (its problems page, nav and home notice) never depends on which
+        notebooks the cache happened to hold."""
         progress = Progress(notebooks_total=sum(j.kind != "pdf" for j in jobs),
                             pdfs_total=sum(j.kind == "pdf" for j in jobs))
         throttle = ProgressThrottle(progress.total)
-        outcomes: list[Outcome | Deferred | None] = [None] * len(jobs)
+        outcomes: list[Outcome | None] = [None] * len(jobs)
         keys: list[str] = [""] * len(jobs)
         misses: list[int] = []
         options_key = self.options.key()
@@ -180,21 +167,7 @@ class BatchRenderer:
             self.cache.save_input_digests()
 
         helpers = min(self.workers - 1, len(misses) - 1)
-        deferrable = [i for i in misses if jobs[i].kind != "pdf"]
-        if defer and self.workers >= 2 and deferrable and len(misses) < self.min_parallel:
-            pool = self._deferring = _worker_pool(1, self.options)
-            for index in deferrable:
-                outcomes[index] = Deferred(jobs[index],
-                                           pool.submit(_render_in_worker, jobs[index].kind,
-                                                       jobs[index].path))
-                # Counted as it starts: the build's log speaks of work handed out.
-                progress.count(jobs[index].kind, cached=False)
-                if report is not None and throttle.due(progress.done):
-                    report(progress)
-            for index in misses:
-                if index not in deferrable:
-                    finished(index, self._render_here(jobs[index]), cached=False)
-        elif helpers >= 1 and len(misses) >= self.min_parallel:
+        if helpers >= 1 and len(misses) >= self.min_parallel:
             # Worker processes take jobs from the front while this process takes them from
             # the back, until the two meet: every CPU renders, and no process sits idle.
             with _worker_pool(helpers, self.options) as pool:
@@ -219,26 +192,9 @@ class BatchRenderer:
         return BatchResult([o for o in outcomes if o is not None], progress,
                            {key for key in keys if key})
 
-    def settle(self, deferred: Deferred) -> Rendered:
-        """Wait for a deferred rendering and cache what it made. A worker that died
-        renders here instead, so a crash costs time, never the page."""
-        try:
-            outcome, key = deferred.future.result()
-        except (BrokenProcessPool, OSError):
-            outcome, key = self._render_here(deferred.job)
-        if self.cache is not None and not isinstance(outcome, Failure):
-            self._store(key, outcome)
-        return outcome, key
-
-    def close(self) -> None:
-        """Stop the worker deferred renderings run in, if any (waiting for what it has)."""
-        if self._deferring is not None:
-            self._deferring.shutdown(wait=True, cancel_futures=False)
-            self._deferring = None
-
     def _render_here(self, job: Job) -> Rendered:
         if self._converter is None:
-            self._converter = NotebookConverter(self.options)
+            self._converter = _converter_for(self.options)
         return render_file(job.kind, job.path, self._converter)
 
     def _load(self, kind: Kind, key: str) -> Outcome | None:
@@ -274,6 +230,19 @@ def render_file(kind: Kind, path: Path, converter: NotebookConverter) -> Rendere
 
 def _unreadable(exc: OSError) -> Failure:
     return Failure(f"cannot be read: {exc.strerror or exc}")
+
+
+# One converter per set of options for the whole process: building one compiles nbconvert's
+# templates (~0.5 s), which each `mkdocs serve` rebuild would otherwise pay again to render
+# the one notebook just edited.
+_CONVERTERS: dict[str, NotebookConverter] = {}
+
+
+def _converter_for(options: NotebookOptions) -> NotebookConverter:
+    key = options.key()
+    if key not in _CONVERTERS:
+        _CONVERTERS[key] = NotebookConverter(options)
+    return _CONVERTERS[key]
 
 
 # Worker processes ---------------------------------------------------------------------

@@ -14,7 +14,7 @@ from ..core.checks import resolve_inside, unreadable_file
 from ..core.diagnostics import Diagnostic, has_errors, sorted_diagnostics
 from ..core.ids import blob_name
 from ..core.model import Article, Catalogue, Experiment, Location, Section
-from .batch import BatchRenderer, Deferred, Failure, Job, Outcome, Progress
+from .batch import BatchRenderer, Failure, Job, Outcome, Progress
 from .notebooks import IMAGE_FOLDER, CellNote, RenderedNotebook
 from .pdfs import PdfFacts
 from .render import (
@@ -49,16 +49,6 @@ class _Source:
     path: Path
 
 
-@dataclass(frozen=True)
-class Settled:
-    """A deferred notebook, now rendered: what the build still has to add for it."""
-
-    assets: list[GeneratedAsset]  # its images, those not published already
-    problem: Diagnostic | None = None  # it could not be rendered...
-    page: GeneratedPage | None = None  # ...and its page, rendered again to say why
-    notes: list[Diagnostic] = field(default_factory=list)  # warnings about its cells
-
-
 @dataclass
 class SiteContent:
     renderer: Renderer
@@ -68,44 +58,16 @@ class SiteContent:
     progress: Progress = field(default_factory=Progress)
     cache_keys: set[str] = field(default_factory=set)  # cache entries this build used
     problems: list[Diagnostic] = field(default_factory=list)  # the catalogue's and the files'
-    # Experiments whose notebook is still rendering in a worker (see BatchRenderer.run).
-    pending: dict[str, tuple[_Source, Deferred]] = field(default_factory=dict)
-    published: set[str] = field(default_factory=set)  # src_uri of every asset handed out
-
-    def settle(self, batch: BatchRenderer, experiment_id: str) -> Settled | None:
-        """Wait for the experiment's deferred notebook, if it has one, and say what its
-        page needs: a body to show (kept in `bodies`), images, or a note on what is wrong."""
-        waiting = self.pending.pop(experiment_id, None)
-        if waiting is None:
-            return None
-        source, deferred = waiting
-        outcome, key = batch.settle(deferred)
-        if key:
-            self.cache_keys.add(key)
-        facts, body, assets, problem = _experiment_result(source, outcome, batch)
-        if body is not None:
-            self.bodies[experiment_id] = body
-        fresh = [a for a in assets if a.src_uri not in self.published]
-        self.published.update(a.src_uri for a in fresh)
-        if problem is None:
-            notes = cell_diagnostics(source.uri, body.notes if body is not None else ())
-            self.problems.extend(notes)
-            return Settled(fresh, notes=notes)
-        self.problems.append(problem)
-        return Settled(fresh, problem, self.renderer.experiment_page(source.experiment, facts))
 
 
 def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *,
                        use_directory_urls: bool = True,
                        templates_dir: Path | None = None,
                        report: Callable[[Progress], None] | None = None,
-                       problems: Sequence[Diagnostic] = (),
-                       defer: bool = False) -> SiteContent:
+                       problems: Sequence[Diagnostic] = ()) -> SiteContent:
     """Render every notebook, script and PDF the catalogue names (through `batch`, which
     caches and parallelises), then every generated page, in catalogue order. `problems` are
-    the catalogue's; with those of files that cannot be rendered, errors get a page. With
-    `defer`, a few notebooks may still be rendering: `SiteContent.settle` each before its
-    page is built."""
+    the catalogue's; with those of files that cannot be rendered, errors get a page."""
     assets: list[GeneratedAsset] = []
     seen_assets: set[str] = set()
 
@@ -128,23 +90,16 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
 
     jobs = [Job("notebook" if f.experiment.notebook else "script", f.path) for f in experiments]
     jobs += [Job("pdf", path) for _, _, path in articles]
-    result = batch.run(jobs, report, defer=defer)
+    result = batch.run(jobs, report)
     outcomes = iter(result.outcomes)
 
     file_problems: list[Diagnostic] = []
     experiment_facts: dict[str, ExperimentFacts] = {}
     bodies: dict[str, RenderedNotebook] = {}
-    pending: dict[str, tuple[_Source, Deferred]] = {}
     for found in experiments:
         add_asset(GeneratedAsset(found.uri, source_path=found.path))
         outcome = next(outcomes)
         experiment_id = found.experiment.id
-        if isinstance(outcome, Deferred):
-            # Shown as rendered; settled before its page is (see SiteContent.settle).
-            pending[experiment_id] = (found, outcome)
-            experiment_facts[experiment_id] = ExperimentFacts(
-                has_body=True, size_bytes=found.path.stat().st_size)
-            continue
         facts, body, body_assets, problem = _experiment_result(found, outcome, batch)
         experiment_facts[experiment_id] = facts
         if body is not None:
@@ -159,7 +114,6 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
     for article, pdf_uri, path in articles:
         add_asset(GeneratedAsset(pdf_uri, source_path=path))
         pdf = next(outcomes)
-        assert not isinstance(pdf, Deferred)  # PDFs are never deferred
         if not isinstance(pdf, PdfFacts):
             file_problems.append(unreadable_file(
                 "pdf", pdf_uri, _problem(pdf), article.fields.get("pdf", article.location),
@@ -179,7 +133,7 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
     if has_errors(everything):
         pages.append(renderer.problems_page(everything))
     return SiteContent(renderer, pages, assets, bodies, result.progress, result.used_keys,
-                       everything, pending, seen_assets)
+                       everything)
 
 
 def _experiment_result(source: _Source, outcome: Outcome, batch: BatchRenderer

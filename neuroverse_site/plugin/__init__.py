@@ -8,14 +8,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
-from mkdocs.utils.meta import get_data
+from mkdocs.utils import clean_directory
 
 from ..build.batch import BatchRenderer, Progress
 from ..build.cache import Cache
@@ -27,7 +29,6 @@ from ..build.render import (
     STYLESHEET_PATH,
     STYLESHEET_URI,
     experiment_id_of,
-    experiment_uri,
 )
 from ..build.site import SiteContent, build_site_content, checked_page_html
 from ..core.checks import (
@@ -41,8 +42,10 @@ from ..core.checks import (
 from ..core.diagnostics import Diagnostic, Severity, has_errors
 from ..core.loader import LoadResult
 from ..core.model import Catalogue, SiteInfo
+from . import incremental
 from .config import NeuroverseConfig
 from .files import published_file
+from .incremental import PageState, SiteState, TrackedFile
 
 log = get_plugin_logger(__name__)
 
@@ -50,10 +53,6 @@ log = get_plugin_logger(__name__)
 REQUIRED_EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition")
 # Seconds before a build's start during which cache entries count as in use by another build.
 EVICTION_MARGIN = 5.0
-# From this many generated pages, the few notebooks a rebuild must render again (after an
-# edit) render in a worker while MkDocs reads the other pages, which hides the worker's
-# start-up; a smaller site is read faster than a worker starts, so it renders them itself.
-DEFER_MIN_PAGES = 100
 
 
 class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped-call,unused-ignore]
@@ -70,6 +69,18 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.build_started = 0.0
         self._swaps: dict[str, tuple[str, str]] = {}  # page -> (lean notebook, full notebook)
         self._generated: set[str] = set()  # src_uri of every page made from the catalogue
+        self.dirty = False  # MkDocs' dirty mode: unmodified pages are not built
+        self._inputs: dict[str, str] = {}  # page -> digest of its own inputs
+        self._digests: dict[str, str] = {}  # page -> digest of everything its HTML reads
+        self._previous = SiteState("")  # what the last build into this site folder wrote
+        self._searched: dict[str, list[Any]] = {}  # page -> its search entries, this build
+        self._search_mark = 0
+        self._files: Files | None = None
+        self._fingerprint = ""
+        self._theme_env: tuple[str, Environment] | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.config_dir = Path(config.config_file_path or ".").resolve().parent
@@ -109,52 +120,130 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                      else Catalogue(SiteInfo("NeuroVerse"), path=self.catalogue_path.name))
         assert self.batch is not None
         templates = self.config.templates_dir
-        pages = (len(catalogue.sections) + len(catalogue.experiments)
-                 + len(catalogue.articles))
         self.content = build_site_content(
             catalogue, self.root, self.batch,
             use_directory_urls=config.use_directory_urls,
             templates_dir=Path(templates) if templates else None,
             report=_log_progress,
             problems=result.diagnostics,
-            defer=pages >= DEFER_MIN_PAGES,
         )
         for problem in self.content.problems:
             _log(problem)
         self.problems = self.content.problems if has_errors(self.content.problems) else []
-        # Pages whose notebook is still rendering are read last, so the worker has the time
-        # MkDocs spends on every other page.
-        pending = {experiment_uri(experiment_id) for experiment_id in self.content.pending}
-        if pending:
-            log.info(f"rendering {len(pending)} notebook{'s' * (len(pending) != 1)} while "
-                     "the other pages are read")
+        self._inputs = {}
         self._generated = {page.src_uri for page in self.content.pages}
-        for page in sorted(self.content.pages, key=lambda page: page.src_uri in pending):
-            files.append(File.generated(config, page.src_uri, content=page.markdown))
+        for page in self.content.pages:
+            files.append(TrackedFile.generated(config, page.src_uri, content=page.markdown))
+            body = self.content.bodies.get(experiment_id_of(page.src_uri) or "")
+            self._inputs[page.src_uri] = incremental.page_inputs(
+                page.markdown, body.html if body else "", body.search_html if body else "",
+                repr(body.toc) if body else "")
         for asset in self.content.assets:
             files.append(published_file(config, asset))
+        self.content.assets = []  # the files have what they need; images are not held twice
         files.append(File.generated(config, STYLESHEET_URI, abs_src_path=str(STYLESHEET_PATH)))
         if self.config.navigation and config.nav is None:
             handwritten = [f.src_uri for f in files.documentation_pages()]
             config.nav = site_navigation(self.content.renderer.catalogue, handwritten,
                                          generated={p.src_uri for p in self.content.pages},
                                          with_problems=bool(self.problems))
+        self._track_handwritten(files, config)
         return files
+
+    def _track_handwritten(self, files: Files, config: MkDocsConfig) -> None:
+        """Hand-written pages become TrackedFiles too; their inputs are their text, the
+        names of the files they could link to and, for the home page, what it is given."""
+        assert self.content is not None
+        linkable = sorted(f.src_uri for f in files
+                          if not f.src_uri.startswith(incremental.NOTEBOOK_IMAGES))
+        for file in list(files.documentation_pages()):
+            if file.src_uri in self._inputs:
+                continue
+            extra = ""
+            if file.src_uri == "index.md":
+                extra = self.content.renderer.home_blocks("", file.src_uri)
+                if self.problems:
+                    extra += self.content.renderer.problems_notice(self.problems, file.src_uri)
+            self._inputs[file.src_uri] = incremental.page_inputs(
+                file.content_bytes, "\n".join(linkable), extra, handwritten=True)
+            replacement = incremental.tracked(file)
+            if replacement is not file:
+                files.remove(file)
+                files.append(replacement)
+
+    @event_priority(100)  # before any other plugin reads the pages
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Decide which pages this build must build (see plugin/incremental.py)."""
+        self._searched = {}
+        self._digests = {}
+        self._files = files
+        state_file = self._state_file(config)
+        search = _search_plugin(config)
+        readable = search is None or incremental.search_entries_of(search) is not None
+        fingerprint = incremental.build_fingerprint(
+            config, Path(self.config.templates_dir) if self.config.templates_dir else None)
+        previous = (SiteState.read(state_file, config.site_dir) if state_file is not None
+                    else SiteState(config.site_dir))
+        if self.dirty and previous.fingerprint != fingerprint:
+            # Another theme, configuration or version: nothing of the old site can stay.
+            clean_directory(config.site_dir)
+            previous = SiteState(config.site_dir, fingerprint=fingerprint)
+        self._previous = previous
+        self._fingerprint = fingerprint
+        # What each page's title comes from: a generated page's is known, a hand-written
+        # page's is somewhere in its text.
+        titles = {uri: digest for uri, digest in self._inputs.items()
+                  if incremental.is_handwritten(digest)}
+        if self.content is not None:
+            titles.update((page.src_uri, page.title) for page in self.content.pages)
+        site = incremental.digest(fingerprint, incremental.navigation_digest(nav, titles))
+        kept: dict[str, PageState] = {}
+        for file in files.documentation_pages():
+            if not isinstance(file, TrackedFile) or file.src_uri not in self._inputs:
+                continue
+            digest = self._digests[file.src_uri] = incremental.digest(
+                site, self._inputs[file.src_uri])
+            before = previous.pages.get(file.src_uri)
+            file.modified = not (self.dirty and readable and before is not None
+                                 and before.digest == digest
+                                 and Path(file.abs_dest_path).is_file())
+            if not file.modified and before is not None:
+                kept[file.src_uri] = before
+                experiment_id = experiment_id_of(file.src_uri)
+                if self.content is not None and experiment_id is not None:
+                    self.content.bodies.pop(experiment_id, None)  # not built: not needed
+                if file.page is not None:  # other pages' nav shows its title and meta
+                    file.page.read_source(config)
+                    if "title" not in file.page.__dict__:
+                        file.page.title = before.title
+        if state_file is not None:
+            # Written before any page is: a build that fails half-way leaves a record
+            # that trusts none of the pages it was about to write.
+            incremental.write_state(state_file, SiteState(
+                config.site_dir, kept, sorted({*previous.outputs,
+                                               *incremental.outputs_of(files, config)}),
+                fingerprint=fingerprint))
+            self._previous = SiteState(config.site_dir, kept, previous.outputs, fingerprint)
+        return nav
+
+    @event_priority(100)  # before other plugins add to the environment
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        """Under `mkdocs serve`, the theme's template environment of the previous build,
+        while nothing it depends on changed (the build fingerprint covers the theme, its
+        custom folder, mkdocs.yml and every version): MkDocs makes a new one each build and
+        compiling Material's templates again was most of what a one-page rebuild cost."""
+        if self._theme_env is not None and self._theme_env[0] == self._fingerprint:
+            return self._theme_env[1]
+        self._theme_env = (self._fingerprint, env) if self._fingerprint else None
+        return env
+
+    def _state_file(self, config: MkDocsConfig) -> Path | None:
+        if not self.config.cache:
+            return None
+        return incremental.state_path(Path(self.config.cache_dir), config.site_dir)
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
-        experiment_id = _experiment_id(page)
-        if self.content is not None and self.batch is not None and experiment_id is not None:
-            settled = self.content.settle(self.batch, experiment_id)
-            if settled is not None:
-                for asset in settled.assets:
-                    files.append(published_file(config, asset))
-                if settled.problem is not None:
-                    _log(settled.problem)
-                for note in settled.notes:
-                    _log(note)
-                if settled.page is not None:  # the page as it reads with the problem
-                    markdown, _ = get_data(settled.page.markdown)
         if self.content is not None and page.file.src_uri == "index.md":
             markdown = self.content.renderer.home_blocks(markdown, page.file.src_uri)
             if self.problems:  # under the page's title, so the title stays the title
@@ -174,7 +263,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                 allow_remote_images=self.config.allow_remote_images)
             for problem in removed:
                 _log(problem)
-        body = self._body_for(page)
+        body = self._take_body(page)
         if body is None or NOTEBOOK_MARKER not in html:
             return html
         page_dir = posixpath.dirname(page.url.rstrip("/") + "/x") if page.url else ""
@@ -200,6 +289,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
     @event_priority(50)
     def _show_search_the_lean_notebook(self, context: Any, /, *, page: Page,
                                        config: MkDocsConfig, nav: Any) -> Any:
+        entries = incremental.search_entries_of(_search_plugin(config))
+        self._search_mark = len(entries) if entries is not None else 0
         swap = self._swaps.get(page.file.src_uri)
         if swap is not None and page.content is not None:
             lean, full = swap
@@ -212,6 +303,9 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
     @event_priority(-50)
     def _show_readers_the_full_notebook(self, context: Any, /, *, page: Page,
                                         config: MkDocsConfig, nav: Any) -> Any:
+        entries = incremental.search_entries_of(_search_plugin(config))
+        if entries is not None:
+            self._searched[page.file.src_uri] = entries[self._search_mark:]
         swap = self._swaps.pop(page.file.src_uri, None)
         if swap is not None and page.content is not None:
             lean, full = swap
@@ -221,27 +315,55 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
     on_page_context = CombinedEvent(_show_search_the_lean_notebook,
                                     _show_readers_the_full_notebook)
 
-    def _body_for(self, page: Page) -> RenderedNotebook | None:
+    def _record_build(self, config: MkDocsConfig) -> None:
+        """After a build: put the whole search index back (dirty mode indexes only the pages
+        it built), remove files of what no longer exists, and record what was built."""
+        state_file = self._state_file(config)
+        if state_file is None:
+            return
+        previous = self._previous
+        pages: dict[str, PageState] = {}
+        order: list[str] = []
+        files = self._files
+        for file in files.documentation_pages() if files is not None else []:
+            uri = file.src_uri
+            if uri in self._searched and uri in self._digests:
+                title = file.page.title if file.page is not None else None
+                pages[uri] = PageState(self._digests[uri], title, self._searched[uri])
+            elif uri in previous.pages:
+                pages[uri] = previous.pages[uri]
+            else:
+                continue
+            order.append(uri)
+        site_dir = Path(config.site_dir)
+        outputs = incremental.outputs_of(files, config) if files is not None else set()
+        index = site_dir / incremental.SEARCH_INDEX
+        readable = incremental.search_entries_of(_search_plugin(config)) is not None
+        if self.dirty and readable and index.is_file():
+            index.write_text(incremental.merged_search_index(
+                index.read_text(encoding="utf-8"), order, pages), encoding="utf-8")
+        if self.dirty:
+            incremental.remove_stale(site_dir, previous.outputs, outputs)
+        incremental.write_state(state_file, SiteState(config.site_dir, pages, sorted(outputs),
+                                                      previous.fingerprint))
+
+    def _take_body(self, page: Page) -> RenderedNotebook | None:
+        """The page's notebook, handed over once: the build no longer holds it (or its
+        images) after the page has it, so a large archive's bodies are not all in memory
+        at once until the build ends."""
         experiment_id = _experiment_id(page)
         if self.content is None or experiment_id is None:
             return None
-        return self.content.bodies.get(experiment_id)
+        return self.content.bodies.pop(experiment_id, None)
 
+    @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.batch is not None and self.content is not None:
-            for experiment_id in list(self.content.pending):  # pages no build step read
-                self.content.settle(self.batch, experiment_id)
-        if self.batch is not None:
-            self.batch.close()
+        self._record_build(config)
         # Only a complete build knows every entry still in use. The margin keeps what a
         # build running alongside touched just before this one started.
         if self.batch is not None and self.batch.cache is not None and self.content is not None:
             self.batch.cache.evict(self.content.cache_keys,
                                    older_than=self.build_started - EVICTION_MARGIN)
-
-    def on_build_error(self, *, error: Exception) -> None:
-        if self.batch is not None:
-            self.batch.close()
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer:
@@ -278,6 +400,11 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
 
 def _experiment_id(page: Page) -> str | None:
     return experiment_id_of(page.file.src_uri)
+
+
+def _search_plugin(config: MkDocsConfig) -> Any:
+    plugins = config.plugins
+    return plugins.get("material/search") or plugins.get("search")
 
 
 def _log(problem: Diagnostic) -> None:

@@ -49,6 +49,8 @@ def published_file(config: MkDocsConfig, asset: GeneratedAsset) -> File:
     if asset.cached_path is not None:
         linked = LinkedFile.generated(config, asset.src_uri, abs_src_path=str(asset.cached_path))
         assert isinstance(linked, LinkedFile)  # File.generated builds its own class
-        linked.fallback = asset.content
+        # The bytes stay in memory only when the blob is not there to copy from: a build
+        # evicts only blobs nobody touched since it started, and this build just read it.
+        linked.fallback = None if Path(asset.cached_path).is_file() else asset.content
         return linked
     return File.generated(config, asset.src_uri, content=asset.content or b"")

@@ -6,6 +6,7 @@ arguments (the catalogue, and facts about notebooks and PDFs gathered beforehand
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import re
@@ -196,6 +197,38 @@ def size_filter(size: int | None) -> str:
 # ---------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4)
+def _environment(templates_dir: str | None) -> Environment:
+    """One Jinja environment per templates folder for the whole process: `mkdocs serve`
+    rebuilds then reuse its compiled templates (compiling them was most of the time a
+    rebuild spent rendering pages). Jinja checks each template's file for changes before
+    reusing it, so an edited template is compiled again."""
+    loaders: list[Any] = [PackageLoader("neuroverse_site", "build/render/templates")]
+    if templates_dir is not None:
+        loaders.insert(0, FileSystemLoader(templates_dir))
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        autoescape=False,  # templates produce Markdown; fields are escaped by named filters
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        text=text_filter, cell=cell_filter, attr=attr_filter, markdown=markdown_filter,
+        yaml_string=yaml_string_filter, size=size_filter, href=href_filter,
+        page_title=page_title_filter,
+    )
+    # What every template, the README's included, may name.
+    env.globals.update(
+        Status=Status, section_uri=section_uri, experiment_uri=experiment_uri,
+        article_uri=article_uri, thumbnail_uri=thumbnail_uri,
+        experiment_log_uri=EXPERIMENT_LOG_URI, articles_uri=ARTICLES_URI,
+        resources_uri=RESOURCES_URI,
+    )
+    return env
+
+
 class Renderer:
     """Renders every generated page for one catalogue."""
 
@@ -204,29 +237,7 @@ class Renderer:
         self.catalogue = catalogue
         self.facts = facts
         self.use_directory_urls = use_directory_urls
-        loaders: list[Any] = [PackageLoader("neuroverse_site", "build/render/templates")]
-        if templates_dir is not None:
-            loaders.insert(0, FileSystemLoader(str(templates_dir)))
-        self.env = Environment(
-            loader=ChoiceLoader(loaders),
-            undefined=StrictUndefined,
-            autoescape=False,  # templates produce Markdown; fields are escaped by named filters
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.env.filters.update(
-            text=text_filter, cell=cell_filter, attr=attr_filter, markdown=markdown_filter,
-            yaml_string=yaml_string_filter, size=size_filter, href=href_filter,
-            page_title=page_title_filter,
-        )
-        # What every template, the README's included, may name.
-        self.env.globals.update(
-            Status=Status, section_uri=section_uri, experiment_uri=experiment_uri,
-            article_uri=article_uri, thumbnail_uri=thumbnail_uri,
-            experiment_log_uri=EXPERIMENT_LOG_URI, articles_uri=ARTICLES_URI,
-            resources_uri=RESOURCES_URI,
-        )
+        self.env = _environment(str(templates_dir) if templates_dir is not None else None)
 
     # Links ------------------------------------------------------------------------------
 
