@@ -35,6 +35,7 @@ CODES: dict[str, Code] = _codes(
     Code("NV004", _E, "the top level of the catalogue is not a mapping"),
     Code("NV005", _E, "a tab character where YAML expects spaces"),
     Code("NV006", _W, "the file starts with a byte-order mark"),
+    Code("NV007", _E, "a YAML tag (!!binary, !ENV, !!python/..., !custom); tags are not supported"),
     Code("NV100", _E, "unknown key"),
     Code("NV101", _E, "a required field is missing"),
     Code("NV102", _E, "a value has the wrong type"),
@@ -42,6 +43,7 @@ CODES: dict[str, Code] = _codes(
     Code("NV104", _E, "an id cannot be used in a URL"),
     Code("NV105", _E, "a value is not valid (date, URL, text)"),
     Code("NV106", _E, "a link uses a scheme that could run code (javascript:, data:, ...)"),
+    Code("NV108", _W, "text holds invisible or direction-changing characters"),
     Code("NV200", _E, "an id is used twice"),
     Code("NV201", _E, "unknown section"),
     Code("NV202", _E, "unknown related article"),
@@ -54,6 +56,8 @@ CODES: dict[str, Code] = _codes(
     Code("NV303", _E, "a notebook cannot be read"),
     Code("NV304", _E, "a PDF cannot be read (empty, truncated, encrypted, not a PDF)"),
     Code("NV305", _W, "a file is larger than the size limit"),
+    Code("NV306", _E, "a path cannot name a file (NUL byte, too long, a loop of links)"),
+    Code("NV307", _W, "a notebook has so many cells or so much output that its page is unusable"),
     Code("NV310", _W, "a file in notebooks/ or papers/ is not in the catalogue"),
 )
 
