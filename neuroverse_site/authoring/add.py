@@ -48,7 +48,7 @@ def notebook_title(path: Path) -> str | None:
     """The text of the notebook's first `# ` heading, or None."""
     try:
         data = json.loads(path.read_bytes())
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return None
     cells = data.get("cells") if isinstance(data, dict) else None
     for cell in cells if isinstance(cells, list) else []:

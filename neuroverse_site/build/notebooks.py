@@ -220,6 +220,7 @@ class NotebookConverter:
         """Render the notebook at `path`; `data`, when given, is its content already read
         (the bytes a cache key was computed from)."""
         import nbformat
+        from nbconvert.filters.markdown_mistune import InvalidNotebook
         from nbformat.warnings import MissingIDFieldWarning
 
         try:
@@ -245,6 +246,10 @@ class NotebookConverter:
         # build goes on.
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise NotebookProblem(f"cannot be converted ({type(exc).__name__}: {exc})") from exc
+        except RecursionError as exc:  # the depth guard in probes should have said so first
+            raise NotebookProblem("nests too deeply to be converted") from exc
+        except InvalidNotebook as exc:  # an attachment reference the probe did not see
+            raise NotebookProblem(f"cannot be converted ({exc})") from exc
         if not self.options.trust_outputs:
             html = sanitize(html)
         collected = _Collected()

@@ -10,10 +10,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.checks import unreadable_file
+from ..core.checks import heavy_notebook, unreadable_file
 from ..core.diagnostics import Diagnostic, has_errors, sorted_diagnostics
 from ..core.model import Catalogue, Experiment
 from ..core.paths import is_regular_file, lookup_problem, resolve_inside, what_is_there
+from ..core.probes import notebook_weight_problem
 from .batch import BatchRenderer, Deferred, Failure, Job, Outcome, Progress
 from .cache import blob_name
 from .notebooks import IMAGE_FOLDER, RenderedNotebook
@@ -53,6 +54,7 @@ class Settled:
     assets: list[GeneratedAsset]  # its images, those not published already
     problem: Diagnostic | None = None  # it could not be rendered...
     page: GeneratedPage | None = None  # ...and its page, rendered again to say why
+    warnings: list[Diagnostic] = field(default_factory=list)  # it rendered, too big (NV307)
 
 
 @dataclass
@@ -84,7 +86,9 @@ class SiteContent:
         fresh = [a for a in assets if a.src_uri not in self.published]
         self.published.update(a.src_uri for a in fresh)
         if problem is None:
-            return Settled(fresh)
+            heavy = [] if body is None else _weight_warnings(source, body)
+            self.problems.extend(heavy)
+            return Settled(fresh, warnings=heavy)
         self.problems.append(problem)
         return Settled(fresh, problem, self.renderer.experiment_page(source.experiment, facts))
 
@@ -152,6 +156,7 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
         experiment_facts[experiment_id] = facts
         if body is not None:
             bodies[experiment_id] = body
+            file_problems += _weight_warnings(found, body)
         for asset in body_assets:
             add_asset(asset)
         if problem is not None:
@@ -202,6 +207,19 @@ def _experiment_result(source: _Source, outcome: Outcome, batch: BatchRenderer
                              cached_path=_in_cache(batch, image.name))
               for image in outcome.assets]
     return ExperimentFacts(has_body=True, size_bytes=size), outcome, assets, None
+
+
+def _weight_warnings(source: _Source, body: RenderedNotebook) -> list[Diagnostic]:
+    """NV307 when the rendered notebook makes a page too big to use: the page's weight
+    (its HTML and images) stands for the size of the outputs `neuroverse check` counts."""
+    experiment = source.experiment
+    weight = len(body.html.encode("utf-8")) + sum(len(a.data) for a in body.assets)
+    heavy = notebook_weight_problem(body.cells, weight)
+    if heavy is None or not experiment.notebook:
+        return []
+    return [heavy_notebook(source.uri, heavy, experiment.fields.get("notebook",
+                                                                      experiment.location),
+                           f"{experiment.key_path}.notebook")]
 
 
 def _why_absent(root: Path, relative: str, resolved: Path | None) -> str:

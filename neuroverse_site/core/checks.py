@@ -24,11 +24,13 @@ from .model import Article, Catalogue, Experiment, Location, Section
 from .paths import (
     is_regular_file,
     lookup_problem,
-    resolve_inside,
     safe_resolve,
     what_is_there,
 )
-from .probes import notebook_format_problem, pdf_problem
+from .paths import (
+    resolve_inside as resolve_inside,  # re-exported: front ends import it from here
+)
+from .probes import NotebookFacts, examine_notebook, notebook_weight_problem, pdf_problem
 
 NOTEBOOK_DIR = "notebooks"
 PAPER_DIR = "papers"
@@ -290,10 +292,13 @@ def _files(catalogue: Catalogue, archive: _Archive,
                                  hint=f"name a {_SUFFIXES[key]} file here")
             continue
         if options.read_contents:
-            problem = notebook_problem(path) if key == "notebook" else (
+            facts = examine_notebook_file(path) if key == "notebook" else NotebookFacts(
                 pdf_problem(path) if key == "pdf" else None)
-            if problem:
-                yield unreadable_file(key, relative, problem, location, key_path)
+            if facts.problem:
+                yield unreadable_file(key, relative, facts.problem, location, key_path)
+            heavy = notebook_weight_problem(facts.cells, facts.output_bytes)
+            if heavy is not None:
+                yield heavy_notebook(relative, heavy, location, key_path)
         try:
             size = path.stat().st_size
         except OSError:
@@ -343,13 +348,26 @@ def _megabytes(size: int, above: float) -> str:
     return f"{shown} MB"
 
 
-def notebook_problem(path: Path) -> str | None:
-    """Why the notebook at `path` cannot be rendered, or None when it is sound nbformat 4."""
+def examine_notebook_file(path: Path) -> NotebookFacts:
+    """What `examine_notebook` finds in the notebook at `path`."""
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return f"cannot be read ({exc.strerror or exc})"
-    return notebook_format_problem(data)
+        return NotebookFacts(f"cannot be read ({exc.strerror or exc})")
+    return examine_notebook(data)
+
+
+def notebook_problem(path: Path) -> str | None:
+    """Why the notebook at `path` cannot be rendered, or None when it is sound nbformat 4."""
+    return examine_notebook_file(path).problem
+
+
+def heavy_notebook(relative: str, problem: str, location: Location | None,
+                   key_path: str) -> Diagnostic:
+    """The warning for a notebook whose page will be too big to use."""
+    return Diagnostic("NV307", f"'{relative}' {problem}", location, key_path,
+                      hint="split it into several notebooks, or clear long outputs "
+                      "(Cell > All Output > Clear) before saving")
 
 
 def _orphans(catalogue: Catalogue, archive: _Archive) -> Iterator[Diagnostic]:

@@ -179,6 +179,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                     files.append(published_file(config, asset))
                 if settled.problem is not None:
                     _log(settled.problem)
+                for warning in settled.warnings:
+                    _log(warning)
                 if settled.page is not None:  # the page as it reads with the problem
                     markdown, _ = get_data(settled.page.markdown)
         if self.content is not None and page.file.src_uri == "index.md":
