@@ -30,7 +30,7 @@ from .add import (
     section_fields,
     write_addition,
 )
-from .safefile import FileChangedError
+from .safefile import FileChangedError, LockTimeout, locked
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 STATUSES = [s.value for s in Status]
@@ -167,6 +167,23 @@ def _fields(args: argparse.Namespace, opened: OpenCatalogue,
 
 
 def _run_add(args: argparse.Namespace) -> int:
+    catalogue = Path(args.catalogue)
+    if args.dry_run or not catalogue.parent.is_dir():
+        return _add(args)  # writes nothing (or cannot): nothing to serialise
+    # From the read to the write, and through the README refresh after it: a second `add`
+    # started meanwhile waits, then reads the catalogue with this entry in it.
+    try:
+        with locked(catalogue):
+            return _add(args)
+    except LockTimeout as exc:
+        _error(f"{exc}; nothing was written")
+        return EXIT_PROBLEMS
+    except OSError as exc:  # the lock file cannot be created (a read-only folder)
+        _error(f"cannot lock {catalogue} ({exc.strerror or exc}); nothing was written")
+        return EXIT_PROBLEMS
+
+
+def _add(args: argparse.Namespace) -> int:
     from .readme import update_readme_after_add
 
     try:

@@ -32,7 +32,7 @@ from ..core.diagnostics import Severity
 from ..core.ids import RESERVED_IDS, slugify, unique_id
 from ..core.loader import load_catalogue
 from ..core.model import Status
-from .safefile import FileChangedError, replace_file
+from .safefile import FileChangedError, LockTimeout, locked, replace_file
 from .yamltext import DEFAULT_LAYOUT, format_entry, format_mapping
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
@@ -600,8 +600,9 @@ def run_import(readme_path: Path, output: Path | None) -> int:
         print(f"{readme_path.name}: {summary}", file=sys.stderr)
         return EXIT_OK
     try:
-        replace_file(None, output, text.encode("utf-8"))
-    except (FileChangedError, OSError) as exc:
+        with locked(output):
+            replace_file(None, output, text.encode("utf-8"))
+    except (FileChangedError, LockTimeout, OSError) as exc:
         print(f"error: cannot write {output}: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
     print(f"{output}: written from {readme_path.name} ({summary})", file=sys.stderr)

@@ -431,7 +431,8 @@ def _tag_diagnostics(text: str, path: str) -> list[Diagnostic]:
                 written = f"{handle or ''}{suffix or ''}"
                 mark = token.start_mark
                 found.append(Diagnostic(
-                    "NV007", f"YAML tags are not supported: '{written}'", Location(path, mark.line + 1, mark.column + 1),
+                    "NV007", f"YAML tags are not supported: '{written}'",
+                    Location(path, mark.line + 1, mark.column + 1),
                     hint="remove the tag and write the value as plain text (in quotes when "
                     "it looks like a number, a date or yes/no)",
                 ))
