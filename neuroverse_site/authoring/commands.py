@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..core.ids import is_transliterated
 from ..core.model import ResourceKind, Status
 from .add import (
     LIST_OF,
@@ -224,6 +225,10 @@ def _add(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     print(f"{where}: added {args.kind} '{fields.get('id') or fields.get('title')}'",
           file=sys.stderr)
+    title = str(fields.get("title") or "")
+    if fields.get("id") and not getattr(args, "id", None) and is_transliterated(title):
+        print(f"note: the id '{fields['id']}' spells the title '{title}' in Latin letters, "
+              "for its URL; pass --id to choose another", file=sys.stderr)
     # The entry is in the catalogue now: a README that cannot follow is worth a warning,
     # not an exit code that would say nothing was written.
     if not args.no_readme and update_readme_after_add(opened.path) != EXIT_OK:

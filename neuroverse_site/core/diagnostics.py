@@ -59,6 +59,7 @@ CODES: dict[str, Code] = _codes(
     Code("NV306", _E, "a path cannot name a file (NUL byte, too long, a loop of links)"),
     Code("NV307", _W, "a notebook has so many cells or so much output that its page is unusable"),
     Code("NV310", _W, "a file in notebooks/ or papers/ is not in the catalogue"),
+    Code("NV420", _W, "a large archive is built without Material's navigation.prune"),
 )
 
 

@@ -22,7 +22,7 @@ from mkdocs.utils.meta import get_data
 
 from ..build.batch import BatchRenderer, Progress
 from ..build.cache import Cache
-from ..build.navigation import TocNode, nest_toc, site_navigation
+from ..build.navigation import TocNode, nest_toc, prune_advice, site_navigation
 from ..build.notebooks import ASSET_PLACEHOLDER, NotebookOptions, RenderedNotebook
 from ..build.render import (
     ASSETS_DIR,
@@ -167,6 +167,11 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             config.nav = site_navigation(self.content.renderer.catalogue, handwritten,
                                          generated={p.src_uri for p in self.content.pages},
                                          with_problems=bool(self.problems))
+            advice = prune_advice(self.content.renderer.catalogue, config.theme.name,
+                                  list(config.theme.get("features") or []),
+                                  Path(config.config_file_path or "mkdocs.yml").name)
+            if advice is not None:
+                _log(advice)
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
