@@ -384,6 +384,8 @@ def _orphans(catalogue: Catalogue, archive: _Archive) -> Iterator[Diagnostic]:
         suffix = PurePosixPath(relative).suffix.lower()
         if not rest or (top, suffix) not in ((NOTEBOOK_DIR, ".ipynb"), (PAPER_DIR, ".pdf")):
             continue
+        if not is_regular_file(root / relative):
+            continue  # a link loop, a dangling link, a pipe: nothing the site could show
         resolved = safe_resolve(root / relative)
         if resolved is None or resolved not in referenced:
             kind = "experiment" if top == NOTEBOOK_DIR else "article"

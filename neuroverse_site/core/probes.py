@@ -53,10 +53,10 @@ def examine_notebook(data: bytes) -> NotebookFacts:
         return NotebookFacts(f"is not valid JSON (line {exc.lineno}, column {exc.colno}: "
                              f"{exc.msg})")
     except RecursionError:
-        return NotebookFacts(_too_deep(None))
+        return NotebookFacts(_too_deep())
     depth = nesting_depth(notebook, MAX_NOTEBOOK_DEPTH)
     if depth > MAX_NOTEBOOK_DEPTH:
-        return NotebookFacts(_too_deep(depth))
+        return NotebookFacts(_too_deep())
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
         return NotebookFacts("is not a Jupyter notebook (it has no list of cells)")
     version = notebook.get("nbformat")
@@ -105,11 +105,12 @@ def nesting_depth(value: Any, limit: int) -> int:
     return deepest
 
 
-def _too_deep(depth: int | None) -> str:
-    levels = f"{depth}+" if depth is not None else "thousands of"
-    return (f"nests lists or mappings {levels} levels deep (more than "
-            f"{MAX_NOTEBOOK_DEPTH}); a notebook saved by Jupyter never does: clear the "
-            "outputs or metadata that hold this structure")
+def _too_deep() -> str:
+    # The same words whether json gave up (its own recursion limit, which depends on how
+    # deep the caller's stack already is) or the depth guard stopped it.
+    return (f"nests lists or mappings more than {MAX_NOTEBOOK_DEPTH} levels deep; a notebook "
+            "saved by Jupyter never does: clear the outputs or metadata that hold this "
+            "structure")
 
 
 def _wrong_version(version: Any) -> str:
@@ -120,8 +121,7 @@ def _wrong_version(version: Any) -> str:
         return "does not say which notebook format it uses (no 'nbformat' number)"
     shown = json.dumps(version)
     if isinstance(version, int) and not isinstance(version, bool):
-        return (f"is nbformat {shown}, an older format; open and save it in a current "
-                "Jupyter to convert it to nbformat 4")
+        return f"is nbformat {shown}, not 4"
     return f"gives its format version as {shown}; it must be the number 4"
 
 
