@@ -18,11 +18,6 @@ from typing import Any
 import nbformat
 import pytest
 import yaml
-
-from neuroverse_site.core.checks import CheckOptions, check_file
-from neuroverse_site.core.diagnostics import CODES, Severity
-
-from archive_factory import encrypted_pdf_bytes, write_notebook, write_pdf, write_truncated_pdf
 from hostile_files import (
     notebook_nested,
     notebook_with_missing_attachment,
@@ -30,6 +25,11 @@ from hostile_files import (
     pdf_without_pages,
 )
 from nbformat.v4 import new_code_cell, new_notebook
+
+from neuroverse_site.core.checks import CheckOptions, check_file
+from neuroverse_site.core.diagnostics import CODES, Severity
+
+from archive_factory import encrypted_pdf_bytes, write_notebook, write_pdf, write_truncated_pdf
 from conftest import SiteBuilder
 
 CASES_DIR = Path(__file__).parent / "cases" / "checks"

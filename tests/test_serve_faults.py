@@ -7,9 +7,10 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from hostile_files import notebook_nested, notebook_with_missing_attachment, pdf_with_page
+
 from archive_factory import write_notebook, write_pdf
 from conftest import MKDOCS_YML
-from hostile_files import notebook_nested, notebook_with_missing_attachment, pdf_with_page
 from served import Server, fetch, mkdocs_serve, wait_for
 
 CATALOGUE = """\

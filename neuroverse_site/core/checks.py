@@ -226,7 +226,8 @@ class _Archive:
         """A hint naming the existing file most like `relative`: same folder and a similar
         name first, then the same name in any folder; else the files there are."""
         suffix = PurePosixPath(relative).suffix.lower()
-        existing = [f for f in self.files() if PurePosixPath(f).suffix.lower() == suffix]
+        existing = [f for f in self.files() if PurePosixPath(f).suffix.lower() == suffix
+                    and is_regular_file(self.root / f)]
 
         def stem(path: str, name_only: bool = False) -> str:
             pure = PurePosixPath(path)
