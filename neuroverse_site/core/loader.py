@@ -337,7 +337,11 @@ class _Tree:
         self.spots[where] = Spot(mark.line + 1, mark.column + 1,
                                  key_mark.line + 1, key_mark.column + 1, raw)
         if isinstance(node, yaml.ScalarNode):
-            if _HIDDEN_CHARACTERS.search(node.value):
+            hidden = _HIDDEN_CHARACTERS.search(node.value)
+            # A control character in a file path is the file check's (NV306): no file
+            # system can name such a file, which says more than "invisible".
+            if hidden and not (where and where[-1] in _PATH_KEYS
+                               and _CONTROL_CHARACTER.match(hidden.group())):
                 self.diagnostics.append(self._hidden_characters(node, where))
             return _scalar(node)
         if id(node) in self._open:  # an alias that contains itself
@@ -383,7 +387,9 @@ class _Tree:
             column = index - (self.text.rfind("\n", 0, index) + 1) + 1
         else:
             line, column = node.start_mark.line + 1, node.start_mark.column + 1
-        name = _HIDDEN_NAMES.get(character, "an invisible formatting character")
+        name = _HIDDEN_NAMES.get(character, "a control character" if (
+            ord(character) < 0x20 or 0x7F <= ord(character) <= 0x9F)
+            else "an invisible formatting character")
         return Diagnostic(
             "NV108", f"the text holds U+{ord(character):04X} ({name}) at character "
             f"{found.start() + 1}", Location(self.path, line, column), key_path_text(where),
@@ -395,7 +401,8 @@ class _Tree:
 
 # Characters that change how the text around them is ordered or joined, without a glyph
 # of their own: bidirectional overrides and isolates (the "Trojan Source" characters),
-# zero-width spaces and joiners, word joiners and a byte-order mark inside the text.
+# zero-width spaces and joiners, word joiners and a byte-order mark inside the text; and
+# control characters, which YAML lets in through escapes ("\0", "\x1b").
 _HIDDEN_NAMES = {
     "\u200b": "zero-width space", "\u200c": "zero-width non-joiner",
     "\u200d": "zero-width joiner", "\u200e": "left-to-right mark",
@@ -412,11 +419,16 @@ _HIDDEN_NAMES = {
 # A joiner between two emoji (a family, a profession) or a non-joiner inside Persian or
 # Indic words is part of the writing; anywhere else it is hidden.
 _HIDDEN_CHARACTERS = re.compile(
-    "[\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u061c\ufeff\u180e\u00ad]"
+    "[\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u061c\ufeff\u180e\u00ad"
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
     "|(?<![\u0600-\u06ff\u0900-\u0dff\U0001f000-\U0001faff\u2600-\u27bf\ufe0f])"
     "[\u200c\u200d]"
     "|[\u200c\u200d](?![\u0600-\u06ff\u0900-\u0dff\U0001f000-\U0001faff\u2600-\u27bf])"
 )
+
+
+_PATH_KEYS = frozenset({"notebook", "script", "pdf"})
+_CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def _tag_diagnostics(text: str, path: str) -> list[Diagnostic]:
