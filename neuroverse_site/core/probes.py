@@ -202,15 +202,33 @@ def open_pdf(path: Path, data: bytes | None = None) -> Any:
         if _END not in tail:
             raise PdfProblem("is truncated: its end is missing, so part of the file was "
                              "lost (an interrupted download or copy?)") from exc
+        if _has_no_pages(path, data, size):
+            raise PdfProblem("has no pages (its page list is empty)") from exc
         raise PdfProblem(_explain(str(exc))) from exc
+
+
+# PDFium refuses a document whose page tree is empty, and its error code for that is
+# "Success" or whatever the last failure in the process left behind ("password", when an
+# encrypted PDF came before). The page tree says it plainly: `/Count 0` and no page object.
+_EMPTY_PAGE_TREE = re.compile(rb"/Count\s*0(?![0-9])")
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+_MAX_SCANNED = 16 * 1024 * 1024
+
+
+def _has_no_pages(path: Path, data: bytes | None, size: int) -> bool:
+    if size > _MAX_SCANNED:
+        return False
+    try:
+        content = path.read_bytes() if data is None else data
+    except OSError:
+        return False
+    return bool(_EMPTY_PAGE_TREE.search(content)) and not _PAGE_OBJECT.search(content)
 
 
 def _explain(error: str) -> str:
     lowered = error.lower()
-    if "success" in lowered:
-        # PDFium refused the file while reporting no error: the document has no page tree
-        # (a PDF with zero pages, or one whose page list was stripped).
-        return "has no pages (PDFium finds no page to show)"
+    if "success" in lowered:  # refused, with no reason given
+        return "cannot be opened (PDFium gives no reason; is its page list damaged?)"
     if "password" in lowered or "security" in lowered:
         return "is encrypted (password protected); save a copy without a password"
     if "format" in lowered or "data" in lowered:
