@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from neuroverse_site.build.cache import FORMAT_VERSION
 from neuroverse_site.plugin.files import LinkedFile
 
 from archive_factory import TWO_NOTEBOOKS, write_notebook
@@ -109,7 +110,7 @@ def test_search_finds_markdown_and_code_cells_lands_on_headings_and_skips_output
 
 def test_a_complete_build_evicts_entries_it_no_longer_uses(build_site: SiteBuilder) -> None:
     first = build_site(CATALOGUE, _files())
-    entries = first.root / ".cache" / "neuroverse" / "v1" / "entries"
+    entries = first.root / ".cache" / "neuroverse" / f"v{FORMAT_VERSION}" / "entries"
     assert len(list(entries.glob("*/*.json"))) == 2
     one_left = CATALOGUE[: CATALOGUE.index("      - id: pooling")]
     for entry in entries.glob("*/*.json"):  # as if written by an earlier build
@@ -134,7 +135,7 @@ def test_cache_blobs_are_linked_and_the_archive_files_copied(build_site: SiteBui
                      and ".cache" not in p.relative_to(site.root).parts]
     assert archive_files and all(p.stat().st_nlink == 1 for p in archive_files)
     image = next((site.site_dir / "assets" / "neuroverse" / "nb").iterdir())
-    blob = site.root / ".cache" / "neuroverse" / "v1" / "blobs" / image.name
+    blob = site.root / ".cache" / "neuroverse" / f"v{FORMAT_VERSION}" / "blobs" / image.name
     assert os.path.samefile(image, blob)
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..core.diagnostics import EXIT_OK, EXIT_PROBLEMS
 from ..core.ids import is_transliterated
 from ..core.model import ResourceKind, Status
 from .add import (
@@ -33,7 +34,6 @@ from .add import (
 )
 from .safefile import FileChangedError, LockTimeout, locked
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 STATUSES = [s.value for s in Status]
 
 

@@ -8,6 +8,10 @@ from enum import StrEnum
 
 from .model import Location
 
+# What every command of `neuroverse` exits with: done; problems found (or nothing written);
+# the command was used wrongly.
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -43,6 +47,8 @@ CODES: dict[str, Code] = _codes(
     Code("NV104", _E, "an id cannot be used in a URL"),
     Code("NV105", _E, "a value is not valid (date, URL, text)"),
     Code("NV106", _E, "a link uses a scheme that could run code (javascript:, data:, ...)"),
+    Code("NV107", _W, "a link or image in Markdown text was removed from the page (a scheme "
+                      "that could run code, or an image on another host)"),
     Code("NV108", _W, "text holds invisible or direction-changing characters"),
     Code("NV200", _E, "an id is used twice"),
     Code("NV201", _E, "unknown section"),
@@ -59,6 +65,13 @@ CODES: dict[str, Code] = _codes(
     Code("NV306", _E, "a path cannot name a file (NUL byte, too long, a loop of links)"),
     Code("NV307", _W, "a notebook has so many cells or so much output that its page is unusable"),
     Code("NV310", _W, "a file in notebooks/ or papers/ is not in the catalogue"),
+    Code("NV400", _W, "a notebook cell leaves a tag or comment unclosed"),
+    Code("NV401", _W, "a notebook image is outside the archive, hidden or in a "
+                      "version-control folder"),
+    Code("NV402", _W, "a notebook image file does not exist"),
+    Code("NV403", _W, "a notebook image is not a raster image or SVG"),
+    Code("NV404", _W, "a notebook SVG image carried script, links or foreign content"),
+    Code("NV405", _W, "a notebook image on another host is shown as a link"),
     Code("NV420", _W, "a large archive is built without Material's navigation.prune"),
 )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import posixpath
 import re
 import time
@@ -10,8 +9,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -27,15 +24,14 @@ from ..build.navigation import TocNode, nest_toc, prune_advice, site_navigation
 from ..build.notebooks import ASSET_PLACEHOLDER, NotebookOptions, RenderedNotebook
 from ..build.render import (
     ASSETS_DIR,
-    EXPERIMENT_LOG_URI,
     NOTEBOOK_MARKER,
     STYLESHEET_PATH,
     STYLESHEET_URI,
+    experiment_id_of,
     experiment_uri,
 )
-from ..build.site import SiteContent, build_site_content
+from ..build.site import SiteContent, build_site_content, checked_page_html
 from ..core.checks import (
-    DEFAULT_MAX_FILE_SIZE_MB,
     NOTEBOOK_DIR,
     PAPER_DIR,
     CheckOptions,
@@ -46,6 +42,7 @@ from ..core.checks import (
 from ..core.diagnostics import Diagnostic, Severity, has_errors
 from ..core.loader import LoadResult
 from ..core.model import Catalogue, SiteInfo
+from .config import NeuroverseConfig
 from .files import published_file
 
 log = get_plugin_logger(__name__)
@@ -58,31 +55,6 @@ EVICTION_MARGIN = 5.0
 # edit) render in a worker while MkDocs reads the other pages, which hides the worker's
 # start-up; a smaller site is read faster than a worker starts, so it renders them itself.
 DEFER_MIN_PAGES = 100
-
-
-class NeuroverseConfig(Config):  # type: ignore[no-untyped-call,unused-ignore]
-    catalogue = c.Type(str, default="catalogue.yml")
-    """Path to the catalogue, relative to mkdocs.yml."""
-    archive_dir = c.Optional(c.Type(str))
-    """The folder notebook and PDF paths are relative to; defaults to the catalogue's folder."""
-    trust_notebook_outputs = c.Type(bool, default=False)
-    """Keep scripts and raw HTML in notebook outputs. Only for notebooks you wrote yourself."""
-    templates_dir = c.Optional(c.Type(str))
-    """A folder of *.md.j2 templates that override the built-in ones, relative to mkdocs.yml."""
-    navigation = c.Type(bool, default=True)
-    """Build the navigation from the catalogue when mkdocs.yml has no `nav`."""
-    max_file_size_mb = c.Type((int, float), default=DEFAULT_MAX_FILE_SIZE_MB)
-    """Warn (NV305) about notebooks and PDFs larger than this many megabytes."""
-    cache = c.Type(bool, default=True)
-    """Keep rendered notebooks and PDF facts on disk between builds (and `mkdocs serve`
-    rebuilds). Safe to delete at any time; it only costs the time to render again."""
-    cache_dir = c.Type(str, default=".cache/neuroverse")
-    """Where the cache lives, relative to mkdocs.yml."""
-    workers = c.Optional(c.Type(int))
-    """Processes rendering the notebooks and PDFs missing from the cache, the build's own
-    included; default: one per CPU. 1 renders everything in the build process. With 2 or
-    more, the few notebooks a large site renders again after an edit render in a worker
-    while MkDocs reads the other pages."""
 
 
 class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped-call,unused-ignore]
@@ -98,19 +70,16 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.checked = LoadResult(None, [])
         self.build_started = 0.0
         self._swaps: dict[str, tuple[str, str]] = {}  # page -> (lean notebook, full notebook)
+        self._generated: set[str] = set()  # src_uri of every page made from the catalogue
 
     # Before the search plugin's own on_config, which fills in the language's default
     # separator when none is set (see _search_separator_for_cjk).
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        config_dir = self.config_dir = Path(config.config_file_path or ".").resolve().parent
-        self.catalogue_path = config_dir / self.config.catalogue
+        self.config_dir = Path(config.config_file_path or ".").resolve().parent
+        self.catalogue_path = Path(self.config.catalogue)
         archive_dir = self.config.archive_dir
-        self.root = (config_dir / archive_dir).resolve() if archive_dir else self.catalogue_path.parent
-        size_limit = self.config.max_file_size_mb
-        if not math.isfinite(size_limit) or size_limit <= 0:
-            raise PluginError(f"neuroverse: max_file_size_mb must be a number of MB above 0, "
-                              f"not {size_limit}")
+        self.root = Path(archive_dir).resolve() if archive_dir else self.catalogue_path.parent
         missing = [ext for ext in REQUIRED_EXTENSIONS if ext not in config.markdown_extensions]
         if missing:
             raise PluginError(
@@ -129,9 +98,11 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             _search_separator_for_cjk(config)
         self.build_started = time.time()
         # Beside mkdocs.yml, never in the archive folder, which may be read-only or not ours.
-        cache = Cache(self.config_dir / self.config.cache_dir) if self.config.cache else None
+        cache = Cache(Path(self.config.cache_dir)) if self.config.cache else None
         self.batch = BatchRenderer(
-            NotebookOptions(trust_outputs=self.config.trust_notebook_outputs), cache,
+            NotebookOptions(trust_outputs=self.config.trust_notebook_outputs,
+                            allow_remote_images=self.config.allow_remote_images,
+                            archive_root=str(self.root)), cache,
             workers=self.config.workers)
         return config
 
@@ -141,7 +112,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         # so a half-typed catalogue never stops the preview server.
         result = self.checked
         catalogue = (publishable(result.catalogue) if result.catalogue is not None
-                     else Catalogue(SiteInfo("NeuroVerse"), path=self.config.catalogue))
+                     else Catalogue(SiteInfo("NeuroVerse"), path=self.catalogue_path.name))
         assert self.batch is not None
         templates = self.config.templates_dir
         pages = (len(catalogue.sections) + len(catalogue.experiments)
@@ -149,7 +120,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.content = build_site_content(
             catalogue, self.root, self.batch,
             use_directory_urls=config.use_directory_urls,
-            templates_dir=self.config_dir / templates if templates else None,
+            templates_dir=Path(templates) if templates else None,
             report=_log_progress,
             problems=result.diagnostics,
             defer=pages >= DEFER_MIN_PAGES,
@@ -163,6 +134,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         if pending:
             log.info(f"rendering {len(pending)} notebook{'s' * (len(pending) != 1)} while "
                      "the other pages are read")
+        self._generated = {page.src_uri for page in self.content.pages}
         for page in sorted(self.content.pages, key=lambda page: page.src_uri in pending):
             files.append(File.generated(config, page.src_uri, content=page.markdown))
         for asset in self.content.assets:
@@ -190,8 +162,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                     files.append(published_file(config, asset))
                 if settled.problem is not None:
                     _log(settled.problem)
-                for warning in settled.warnings:
-                    _log(warning)
+                for note in settled.notes:
+                    _log(note)
                 if settled.page is not None:  # the page as it reads with the problem
                     markdown, _ = get_data(settled.page.markdown)
         if self.content is not None and page.file.src_uri == "index.md":
@@ -205,6 +177,14 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
+        if self.content is not None and page.file.src_uri in self._generated:
+            # The final word on every URL catalogue text became, after Markdown made it
+            # (and before the notebook, which was cleaned on its own, joins the page).
+            html, removed = checked_page_html(
+                self.content.renderer.catalogue, page.file.src_uri, html,
+                allow_remote_images=self.config.allow_remote_images)
+            for problem in removed:
+                _log(problem)
         body = self._body_for(page)
         if body is None or NOTEBOOK_MARKER not in html:
             return html
@@ -280,7 +260,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         for path in self._watched_paths(Path(config.site_dir)):
             server.watch(str(path))
         if self.config.templates_dir:
-            server.watch(str(self.config_dir / self.config.templates_dir))
+            server.watch(self.config.templates_dir)
         return server
 
 
@@ -295,7 +275,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             named = [e.source for e in catalogue.experiments] + [a.pdf for a in catalogue.articles]
             files = [path for name in named if name is not None
                      and (path := resolve_inside(self.root, name)) is not None and path.is_file()]
-        outputs = [site_dir.resolve(), (self.config_dir / self.config.cache_dir).resolve()]
+        outputs = [site_dir.resolve(), Path(self.config.cache_dir).resolve()]
         watched: dict[Path, None] = {}
         for folder in [self.root / NOTEBOOK_DIR, self.root / PAPER_DIR,
                        *(path.parent for path in files)]:
@@ -308,10 +288,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
 
 
 def _experiment_id(page: Page) -> str | None:
-    uri = page.file.src_uri
-    if not uri.startswith("experiments/") or uri == EXPERIMENT_LOG_URI:
-        return None
-    return uri[len("experiments/"):-len(".md")]
+    return experiment_id_of(page.file.src_uri)
 
 
 def _log(problem: Diagnostic) -> None:
@@ -370,7 +347,7 @@ def _log_progress(progress: Progress) -> None:
 def _anchor_links(nodes: list[TocNode]) -> list[AnchorLink]:
     links = []
     for node in nodes:
-        link = AnchorLink(node.title, node.id, node.level)
+        link = AnchorLink(node.html_title, node.id, node.level)
         link.children = _anchor_links(node.children)
         links.append(link)
     return links

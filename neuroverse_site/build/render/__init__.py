@@ -40,6 +40,15 @@ def experiment_uri(experiment: Experiment | str) -> str:
     return f"experiments/{experiment if isinstance(experiment, str) else experiment.id}.md"
 
 
+def experiment_id_of(src_uri: str) -> str | None:
+    """The id of the experiment whose page `src_uri` is, or None for any other page."""
+    folder, _, name = src_uri.rpartition("/")
+    if folder != "experiments" or not name.endswith(".md") or src_uri == EXPERIMENT_LOG_URI:
+        return None
+    experiment_id = name.removesuffix(".md")
+    return experiment_id if experiment_uri(experiment_id) == src_uri else None
+
+
 def article_uri(article: Article | str) -> str:
     return f"articles/{article if isinstance(article, str) else article.id}.md"
 
@@ -118,10 +127,7 @@ _BLOCK_START = re.compile(r"^(\d*)([#+.)-])")
 # An ampersand is only markup when it starts an entity such as &lt; or &#60;.
 _ENTITY_START = re.compile(r"&(?=#?\w+;)")
 _HTML_SPECIALS = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
-_SAFE_LINK = re.compile(r"^(https?:|mailto:|#|\.{0,2}/|[\w-]+(/|\.md|\.html|$))", re.IGNORECASE)
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
-_MARKDOWN_LINK_TARGET = re.compile(r"(\]\()\s*([^)\s]*)")
-_REFERENCE_DEFINITION = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(\S*)", re.MULTILINE)
 
 
 def _html_escape(text: str) -> str:
@@ -148,16 +154,10 @@ def attr_filter(value: object) -> str:
 
 def markdown_filter(value: object) -> str:
     """Markdown from the catalogue (descriptions): formatting and links are kept, raw HTML
-    and attribute lists are shown as text, and only web, mail and relative links survive."""
-    text = _html_escape(str(value)).replace("{", "\\{").replace("}", "\\}")
-
-    def neutralise(match: re.Match[str]) -> str:
-        target = match.group(2)
-        return match.group(0) if _SAFE_LINK.match(target) else f"{match.group(1)}#"
-
-    # Inline links `[x](target)` and reference definitions `[x]: target` alike.
-    text = _MARKDOWN_LINK_TARGET.sub(neutralise, text)
-    return _REFERENCE_DEFINITION.sub(neutralise, text)
+    and attribute lists are shown as text. Which links survive is decided on the page
+    Markdown makes, as the browser reads it (build.site.checked_page_html), not here: the
+    source can spell a scheme in too many ways."""
+    return _html_escape(str(value)).replace("{", "\\{").replace("}", "\\}")
 
 
 def yaml_string_filter(value: object) -> str:
@@ -200,11 +200,10 @@ class Renderer:
     """Renders every generated page for one catalogue."""
 
     def __init__(self, catalogue: Catalogue, facts: Facts, *, use_directory_urls: bool = True,
-                 templates_dir: Path | None = None, site_url: str | None = None) -> None:
+                 templates_dir: Path | None = None) -> None:
         self.catalogue = catalogue
         self.facts = facts
         self.use_directory_urls = use_directory_urls
-        self.site_url = site_url
         loaders: list[Any] = [PackageLoader("neuroverse_site", "build/render/templates")]
         if templates_dir is not None:
             loaders.insert(0, FileSystemLoader(str(templates_dir)))
@@ -220,6 +219,13 @@ class Renderer:
             text=text_filter, cell=cell_filter, attr=attr_filter, markdown=markdown_filter,
             yaml_string=yaml_string_filter, size=size_filter, href=href_filter,
             page_title=page_title_filter,
+        )
+        # What every template, the README's included, may name.
+        self.env.globals.update(
+            Status=Status, section_uri=section_uri, experiment_uri=experiment_uri,
+            article_uri=article_uri, thumbnail_uri=thumbnail_uri,
+            experiment_log_uri=EXPERIMENT_LOG_URI, articles_uri=ARTICLES_URI,
+            resources_uri=RESOURCES_URI,
         )
 
     # Links ------------------------------------------------------------------------------
@@ -246,12 +252,7 @@ class Renderer:
     def _render(self, template: str, from_uri: str, **context: Any) -> str:
         context.setdefault("facts", self.facts)
         return self.env.get_template(template).render(
-            catalogue=self.catalogue, Status=Status,
-            section_uri=section_uri, experiment_uri=experiment_uri, article_uri=article_uri,
-            thumbnail_uri=thumbnail_uri, experiment_log_uri=EXPERIMENT_LOG_URI,
-            articles_uri=ARTICLES_URI, resources_uri=RESOURCES_URI,
-            **self._helpers(from_uri), **context,
-        )
+            catalogue=self.catalogue, **self._helpers(from_uri), **context)
 
     # Pages ------------------------------------------------------------------------------
 
