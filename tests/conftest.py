@@ -69,6 +69,11 @@ class BuiltSite:
         docs: list[dict[str, Any]] = data["docs"]
         return docs
 
+    def search_index_config(self) -> dict[str, Any]:
+        data = json.loads((self.site_dir / "search" / "search_index.json").read_text())
+        config: dict[str, Any] = data["config"]
+        return config
+
     def warnings(self) -> list[str]:
         return [line for line in self.log if line.startswith(("WARNING", "ERROR"))]
 

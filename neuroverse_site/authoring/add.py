@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -20,6 +21,7 @@ from ..core.diagnostics import Diagnostic, Severity, sorted_diagnostics
 from ..core.ids import QUOTES, RESERVED_IDS, slugify, unique_id
 from ..core.loader import BOM, LoadResult, load_catalogue
 from ..core.model import Catalogue, Location, Section
+from ..core.paths import is_regular_file, path_text_problem, safe_resolve, what_is_there
 from .safefile import Snapshot, read_snapshot, replace_file
 from .yamltext import Insertion, LayoutError, insert_entry
 
@@ -45,7 +47,7 @@ def notebook_title(path: Path) -> str | None:
     """The text of the notebook's first `# ` heading, or None."""
     try:
         data = json.loads(path.read_bytes())
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return None
     cells = data.get("cells") if isinstance(data, dict) else None
     for cell in cells if isinstance(cells, list) else []:
@@ -164,13 +166,21 @@ def archive_path(opened: OpenCatalogue, given: str, suffixes: Sequence[str]) -> 
 
     `given` is taken relative to the current folder, or failing that to the archive root.
     """
+    problem = path_text_problem(given)
+    if problem is not None:
+        raise AuthoringError(f"the path {problem}")
     candidate = Path(given).expanduser()
-    if not candidate.is_absolute() and not candidate.exists():
+    if not candidate.is_absolute() and not os.path.lexists(candidate):
         candidate = opened.root / given
-    if not candidate.is_file():
-        raise AuthoringError(f"{given}: no such file")
+    if not is_regular_file(candidate):
+        there = what_is_there(candidate)
+        raise AuthoringError(f"{given}: no such file" if there == "does not exist"
+                             else f"{given} {there}")
+    resolved = safe_resolve(candidate)
     try:
-        relative = candidate.resolve().relative_to(opened.root).as_posix()
+        if resolved is None:
+            raise ValueError(given)
+        relative = resolved.relative_to(opened.root).as_posix()
     except ValueError:
         raise AuthoringError(
             f"{given} is outside the archive ({opened.root}); move it under the folder of "

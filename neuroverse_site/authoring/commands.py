@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.diagnostics import EXIT_OK, EXIT_PROBLEMS
+from ..core.ids import is_transliterated
 from ..core.model import ResourceKind, Status
 from .add import (
     LIST_OF,
@@ -31,7 +32,7 @@ from .add import (
     section_fields,
     write_addition,
 )
-from .safefile import FileChangedError
+from .safefile import FileChangedError, LockTimeout, locked
 
 STATUSES = [s.value for s in Status]
 
@@ -167,6 +168,23 @@ def _fields(args: argparse.Namespace, opened: OpenCatalogue,
 
 
 def _run_add(args: argparse.Namespace) -> int:
+    catalogue = Path(args.catalogue)
+    if args.dry_run or not catalogue.parent.is_dir():
+        return _add(args)  # writes nothing (or cannot): nothing to serialise
+    # From the read to the write, and through the README refresh after it: a second `add`
+    # started meanwhile waits, then reads the catalogue with this entry in it.
+    try:
+        with locked(catalogue):
+            return _add(args)
+    except LockTimeout as exc:
+        _error(f"{exc}; nothing was written")
+        return EXIT_PROBLEMS
+    except OSError as exc:  # the lock file cannot be created (a read-only folder)
+        _error(f"cannot lock {catalogue} ({exc.strerror or exc}); nothing was written")
+        return EXIT_PROBLEMS
+
+
+def _add(args: argparse.Namespace) -> int:
     from .readme import update_readme_after_add
 
     try:
@@ -207,6 +225,10 @@ def _run_add(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     print(f"{where}: added {args.kind} '{fields.get('id') or fields.get('title')}'",
           file=sys.stderr)
+    title = str(fields.get("title") or "")
+    if fields.get("id") and not getattr(args, "id", None) and is_transliterated(title):
+        print(f"note: the id '{fields['id']}' spells the title '{title}' in Latin letters, "
+              "for its URL; pass --id to choose another", file=sys.stderr)
     # The entry is in the catalogue now: a README that cannot follow is worth a warning,
     # not an exit code that would say nothing was written.
     if not args.no_readme and update_readme_after_add(opened.path) != EXIT_OK:

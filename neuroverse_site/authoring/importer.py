@@ -29,10 +29,10 @@ from urllib.parse import unquote
 
 from ..core.checks import CheckOptions, check_catalogue
 from ..core.diagnostics import EXIT_OK, EXIT_PROBLEMS, Severity
-from ..core.ids import QUOTES, RESERVED_IDS, slugify, unique_id
+from ..core.ids import QUOTES, RESERVED_IDS, is_transliterated, slugify, unique_id
 from ..core.loader import load_catalogue
 from ..core.model import Status
-from .safefile import FileChangedError, replace_file
+from .safefile import FileChangedError, LockTimeout, locked, replace_file
 from .yamltext import DEFAULT_LAYOUT, format_entry, format_mapping
 
 _LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -508,6 +508,8 @@ def catalogue_text(result: ImportResult, source_name: str, today: dt.date | None
         ids[str(section.number)] = section.id
         if position:
             out.append("\n")
+        if is_transliterated(section.title):
+            out.append(f"  # {_TRANSLITERATED}\n")
         out += format_entry({
             "id": section.id, "title": section.title, "focus": section.focus,
             "status": (section.status or Status.PLANNED).value, "planned": section.planned,
@@ -526,11 +528,16 @@ def catalogue_text(result: ImportResult, source_name: str, today: dt.date | None
     return "".join(out)
 
 
+_TRANSLITERATED = "id spelled in Latin letters from the title; rename it at will"
+
+
 def _entry_fields(entry: ImportedEntry, ids: dict[str, str], used: set[str]) -> dict[str, Any]:
     named = entry.path or (_path_part(entry.link.target) if entry.link else "")
     base = slugify(PurePosixPath(named).stem) if named else ""
     entry_id = unique_id(base or slugify(entry.title) or entry.kind, used | RESERVED_IDS)
     used.add(entry_id)
+    if not base and is_transliterated(entry.title):
+        entry.comments.append(_TRANSLITERATED)
     status = None if entry.path else Status.PLANNED.value
     sections = [ids[n] for n in entry.sections if n in ids]
     if entry.kind == "experiment":
@@ -597,8 +604,9 @@ def run_import(readme_path: Path, output: Path | None) -> int:
         print(f"{readme_path.name}: {summary}", file=sys.stderr)
         return EXIT_OK
     try:
-        replace_file(None, output, text.encode("utf-8"))
-    except (FileChangedError, OSError) as exc:
+        with locked(output):
+            replace_file(None, output, text.encode("utf-8"))
+    except (FileChangedError, LockTimeout, OSError) as exc:
         print(f"error: cannot write {output}: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
     print(f"{output}: written from {readme_path.name} ({summary})", file=sys.stderr)

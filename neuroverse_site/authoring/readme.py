@@ -24,7 +24,7 @@ from ..build.render import (
 from ..core.checks import CheckOptions, check_file
 from ..core.diagnostics import EXIT_OK, EXIT_PROBLEMS, Severity
 from ..core.model import Catalogue
-from .safefile import FileChangedError, Snapshot, read_snapshot, replace_file
+from .safefile import FileChangedError, LockTimeout, Snapshot, locked, read_snapshot, replace_file
 
 START_MARKER = "<!-- neuroverse:readme:start -->"
 END_MARKER = "<!-- neuroverse:readme:end -->"
@@ -127,6 +127,22 @@ def regenerate(readme_path: Path, catalogue_path: Path) -> tuple[Snapshot, str, 
 
 
 def run_readme(readme_path: Path, catalogue_path: Path, *, check_only: bool) -> int:
+    if check_only or not readme_path.parent.is_dir():
+        return _refresh(readme_path, catalogue_path, check_only=check_only)
+    # Held from reading the catalogue to writing the README, so of two refreshes the last
+    # to write is the one that read the newer catalogue.
+    try:
+        with locked(readme_path):
+            return _refresh(readme_path, catalogue_path, check_only=False)
+    except LockTimeout as exc:
+        print(f"error: {exc}; {readme_path.name} was not updated", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except OSError as exc:
+        print(f"error: cannot lock {readme_path} ({exc.strerror or exc})", file=sys.stderr)
+        return EXIT_PROBLEMS
+
+
+def _refresh(readme_path: Path, catalogue_path: Path, *, check_only: bool) -> int:
     try:
         snapshot, current, wanted = regenerate(readme_path, catalogue_path)
     except ReadmeError as exc:

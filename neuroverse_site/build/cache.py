@@ -195,6 +195,7 @@ class Cache:
                 search_html=str(payload["search_html"]),
                 notes=tuple(CellNote(str(n[0]), int(n[1]), str(n[2]), str(n[3]), int(n[4]),
                                      int(n[5])) for n in payload.get("notes", [])),
+                cells=int(payload.get("cells", 0)),
             )
         except (KeyError, TypeError, ValueError, IndexError):
             return None
@@ -208,6 +209,7 @@ class Cache:
             "search_html": notebook.search_html,
             "notes": [[n.code, n.cell, n.message, n.hint, n.line, n.column]
                       for n in notebook.notes],
+            "cells": notebook.cells,
         }
         dependencies = [Dependency(path, digest) for path, digest in notebook.local_files]
         self._store(key, "notebook", payload, {a.name: a.data for a in notebook.assets},

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from html import escape as escape_html
 from typing import Any
 
-from ..core.model import Catalogue
+from ..core.diagnostics import Diagnostic
+from ..core.model import Catalogue, Location
 from .notebooks import TocEntry
 from .render import (
     ARTICLES_URI,
@@ -26,6 +27,13 @@ from .render import (
 
 # Up to this many articles, the navigation lists them flat.
 FLAT_ARTICLE_NAV_LIMIT = 20
+# No level of the navigation lists more entries than this: longer lists of sections, of a
+# section's experiments or of a section's articles are split into numbered groups ("Sections
+# 21-40"), nested again when there are more groups than this. With Material's
+# `navigation.prune`, a page carries only the open branch, so its navigation stays a few
+# dozen links whatever the size of the archive.
+NAV_GROUP_LIMIT = 20
+_EN_DASH = "\u2013"  # ranges are set with an en dash: "Sections 21\u201340"
 HOME_URI = "index.md"
 ABOUT_URI = "about.md"
 
@@ -35,11 +43,11 @@ def site_navigation(catalogue: Catalogue, documentation_pages: Iterable[str], *,
     """The navigation MkDocs would read from mkdocs.yml's `nav`: Home, the sections with
     their experiments, the experiment log, the articles, the resources, then the
     hand-written pages (`documentation_pages` less the `generated` ones)."""
-    sections = [
-        {f"{s.number}. {escape_html(s.title)}": [section_uri(s)]
-         + [experiment_uri(e) for e in catalogue.experiments_in(s.id)]}
+    sections = bounded([
+        {f"{s.number}. {escape_html(s.title)}": [section_uri(s), *bounded(
+            [experiment_uri(e) for e in catalogue.experiments_in(s.id)], "Experiments")]}
         for s in catalogue.sections
-    ]
+    ], "Sections")
     pages = set(documentation_pages)
     handwritten = sorted(uri for uri in pages if uri not in generated and uri != HOME_URI)
     nav: list[Any] = []
@@ -72,8 +80,48 @@ def article_navigation(catalogue: Catalogue) -> list[Any]:
             loose.append(article_uri(article))
         else:
             groups.setdefault(first.id, []).append(article_uri(article))
-    return [{f"{s.number}. {escape_html(s.title)}": groups[s.id]}
-            for s in catalogue.sections if s.id in groups] + loose
+    return bounded([{f"{s.number}. {escape_html(s.title)}": bounded(groups[s.id], "Articles")}
+                    for s in catalogue.sections if s.id in groups]
+                   + bounded(loose, "Articles"), "Sections")
+
+
+def bounded(items: list[Any], noun: str, limit: int = NAV_GROUP_LIMIT) -> list[Any]:
+    """`items` as they are when there are at most `limit`, else in groups of `limit`
+    ("Sections 1-20", "Sections 21-40", ...), grouped again as long as there are more
+    than `limit` groups, so no level lists more than `limit` entries."""
+    if limit < 2:
+        raise ValueError("a navigation level holds at least two entries")
+    # Each entry with the first and last position (1-based) of the items it stands for.
+    level = [(position, position, item) for position, item in enumerate(items, 1)]
+    while len(level) > limit:
+        level = [
+            (chunk[0][0], chunk[-1][1],
+             {f"{noun} {chunk[0][0]}{_EN_DASH}{chunk[-1][1]}": [entry for _, _, entry in chunk]})
+            for chunk in (level[start:start + limit] for start in range(0, len(level), limit))
+        ]
+    return [entry for _, _, entry in level]
+
+
+# From this many generated pages, a navigation that every page carries in full weighs more
+# than the pages' own content.
+PRUNE_ADVICE_PAGES = 200
+
+
+def prune_advice(catalogue: Catalogue, theme: str | None, features: Sequence[str],
+                 config_file: str = "mkdocs.yml") -> Diagnostic | None:
+    """NV420 when a large archive is built with Material without `navigation.prune`: every
+    page then carries every link of the navigation, and the site grows with the square of
+    the archive (10,000 sections made pages of 5.6 MB)."""
+    pages = len(catalogue.sections) + len(catalogue.experiments) + len(catalogue.articles)
+    if theme != "material" or "navigation.prune" in features or pages < PRUNE_ADVICE_PAGES:
+        return None
+    return Diagnostic(
+        "NV420", f"every page carries the whole navigation ({pages:,} generated pages) "
+        "because the theme's `navigation.prune` feature is off",
+        Location(config_file, 1, 1),
+        hint="add `navigation.prune` under `theme: features:` in mkdocs.yml: each page then "
+        "lists only its own branch of the navigation",
+    )
 
 
 def _about(handwritten: list[str]) -> list[Any]:

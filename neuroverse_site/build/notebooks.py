@@ -116,6 +116,7 @@ class RenderedNotebook:
     # no outputs, no wrappers (see `lean_copy`).
     search_html: str = ""
     notes: tuple[CellNote, ...] = ()
+    cells: int = 0  # how many cells the notebook has (a page of thousands is unusable)
 
 
 @dataclass
@@ -274,6 +275,7 @@ class NotebookConverter:
         """Render the notebook at `path`; `data`, when given, is its content already read
         (the bytes a cache key was computed from)."""
         import nbformat
+        from nbconvert.filters.markdown_mistune import InvalidNotebook
         from nbformat.warnings import MissingIDFieldWarning
 
         try:
@@ -311,6 +313,10 @@ class NotebookConverter:
         # build goes on.
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise NotebookProblem(f"cannot be converted ({type(exc).__name__}: {exc})") from exc
+        except RecursionError as exc:  # the depth guard in probes should have said so first
+            raise NotebookProblem("nests too deeply to be converted") from exc
+        except InvalidNotebook as exc:  # an attachment reference the probe did not see
+            raise NotebookProblem(f"cannot be converted ({exc})") from exc
         finally:
             self._current = None
         if not self.options.trust_outputs:
@@ -334,6 +340,7 @@ class NotebookConverter:
             title=title,
             local_files=tuple(sorted(collected.local_files.items())),
             notes=_placed(collected.notes, data),
+            cells=len(notebook.cells),
         )
 
     def _template_filter(self, kind: str) -> Any:

@@ -10,10 +10,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.checks import resolve_inside, unreadable_file
+from ..core.checks import heavy_notebook, unreadable_file
 from ..core.diagnostics import Diagnostic, has_errors, sorted_diagnostics
 from ..core.ids import blob_name
 from ..core.model import Article, Catalogue, Experiment, Location, Section
+from ..core.paths import is_regular_file, lookup_problem, resolve_inside, what_is_there
+from ..core.probes import notebook_weight_problem
 from .batch import BatchRenderer, Failure, Job, Outcome, Progress
 from .notebooks import IMAGE_FOLDER, CellNote, RenderedNotebook
 from .pdfs import PdfFacts
@@ -77,16 +79,24 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
             assets.append(asset)
 
     experiments = []
+    # Entries whose file cannot be shown at all (missing, a folder, outside the archive):
+    # their page says so in a note, as it does for a file that cannot be rendered.
+    absent: dict[str, str] = {}
     for experiment in catalogue.experiments:
         source = experiment.source
         path = resolve_inside(root, source) if source else None
-        if source is not None and path is not None and path.is_file():
+        if source is not None and path is not None and is_regular_file(path):
             experiments.append(_Source(experiment, source, path))
+        elif source is not None:
+            absent[experiment.id] = _why_absent(root, source, path)
     articles = []
+    absent_pdfs: dict[str, str] = {}
     for article in catalogue.articles:
         path = resolve_inside(root, article.pdf) if article.pdf else None
-        if article.pdf is not None and path is not None and path.is_file():
+        if article.pdf is not None and path is not None and is_regular_file(path):
             articles.append((article, article.pdf, path))
+        elif article.pdf is not None:
+            absent_pdfs[article.id] = _why_absent(root, article.pdf, path)
 
     jobs = [Job("notebook" if f.experiment.notebook else "script", f.path) for f in experiments]
     jobs += [Job("pdf", path) for _, _, path in articles]
@@ -94,7 +104,8 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
     outcomes = iter(result.outcomes)
 
     file_problems: list[Diagnostic] = []
-    experiment_facts: dict[str, ExperimentFacts] = {}
+    experiment_facts = {experiment_id: ExperimentFacts(problem=why)
+                        for experiment_id, why in absent.items()}
     bodies: dict[str, RenderedNotebook] = {}
     for found in experiments:
         add_asset(GeneratedAsset(found.uri, source_path=found.path))
@@ -105,12 +116,14 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
         if body is not None:
             bodies[experiment_id] = body
             file_problems.extend(cell_diagnostics(found.uri, body.notes))
+            file_problems += _weight_warnings(found, body)
         for asset in body_assets:
             add_asset(asset)
         if problem is not None:
             file_problems.append(problem)
 
-    article_facts: dict[str, ArticleFacts] = {}
+    article_facts = {article_id: ArticleFacts(problem=why)
+                     for article_id, why in absent_pdfs.items()}
     for article, pdf_uri, path in articles:
         add_asset(GeneratedAsset(pdf_uri, source_path=path))
         pdf = next(outcomes)
@@ -153,6 +166,30 @@ def _experiment_result(source: _Source, outcome: Outcome, batch: BatchRenderer
                              cached_path=_in_cache(batch, image.name))
               for image in outcome.assets]
     return ExperimentFacts(has_body=True, size_bytes=size), outcome, assets, None
+
+
+def _weight_warnings(source: _Source, body: RenderedNotebook) -> list[Diagnostic]:
+    """NV307 when the rendered notebook makes a page too big to use: the page's weight
+    (its HTML and images) stands for the size of the outputs `neuroverse check` counts."""
+    experiment = source.experiment
+    weight = len(body.html.encode("utf-8")) + sum(len(a.data) for a in body.assets)
+    heavy = notebook_weight_problem(body.cells, weight)
+    if heavy is None or not experiment.notebook:
+        return []
+    return [heavy_notebook(source.uri, heavy, experiment.fields.get("notebook",
+                                                                      experiment.location),
+                           f"{experiment.key_path}.notebook")]
+
+
+def _why_absent(root: Path, relative: str, resolved: Path | None) -> str:
+    """The words after the path in the note on the page of an entry whose file is not
+    there to show, as the check reports it."""
+    unusable = lookup_problem(root, relative)
+    if unusable is not None:
+        return unusable
+    if resolved is None:
+        return "is outside the archive"
+    return what_is_there(root / relative)
 
 
 def _in_cache(batch: BatchRenderer, name: str) -> Path | None:

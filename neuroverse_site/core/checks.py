@@ -21,7 +21,16 @@ from .diagnostics import Diagnostic, sorted_diagnostics
 from .ids import RESERVED_IDS
 from .loader import LoadResult, load_catalogue_file
 from .model import Article, Catalogue, Experiment, Location, Section
-from .probes import notebook_format_problem, pdf_problem
+from .paths import (
+    is_regular_file,
+    lookup_problem,
+    safe_resolve,
+    what_is_there,
+)
+from .paths import (
+    resolve_inside as resolve_inside,  # re-exported: front ends import it from here
+)
+from .probes import NotebookFacts, examine_notebook, notebook_weight_problem, pdf_problem
 
 NOTEBOOK_DIR = "notebooks"
 PAPER_DIR = "papers"
@@ -58,10 +67,10 @@ def check_file(path: Path, root: Path | None = None,
 
 
 def _display(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
+    resolved, base = safe_resolve(path), safe_resolve(root)
+    if resolved is not None and base is not None and resolved.is_relative_to(base):
+        return resolved.relative_to(base).as_posix()
+    return str(path)
 
 
 def check_catalogue(catalogue: Catalogue, root: Path,
@@ -195,20 +204,6 @@ def _references(catalogue: Catalogue) -> Iterator[Diagnostic]:
 # Files
 
 
-def resolve_inside(root: Path, relative: str) -> Path | None:
-    """The file `relative` names under `root`, or None when it would leave the archive
-    (an absolute path, `..`, or a link that points outside)."""
-    if (PurePosixPath(relative).is_absolute() or relative.startswith(("/", "\\", "~"))
-            or re.match(r"^[A-Za-z]:", relative)):
-        return None
-    candidate = (root / relative).resolve()
-    try:
-        candidate.relative_to(root.resolve())
-    except ValueError:
-        return None
-    return candidate
-
-
 class _Archive:
     """The archive folder, listed at most once per check however many files are missing."""
 
@@ -231,7 +226,8 @@ class _Archive:
         """A hint naming the existing file most like `relative`: same folder and a similar
         name first, then the same name in any folder; else the files there are."""
         suffix = PurePosixPath(relative).suffix.lower()
-        existing = [f for f in self.files() if PurePosixPath(f).suffix.lower() == suffix]
+        existing = [f for f in self.files() if PurePosixPath(f).suffix.lower() == suffix
+                    and is_regular_file(self.root / f)]
 
         def stem(path: str, name_only: bool = False) -> str:
             pure = PurePosixPath(path)
@@ -268,6 +264,14 @@ def _files(catalogue: Catalogue, archive: _Archive,
     root = archive.root
     limit = int(options.max_file_size_mb * 1024 * 1024)
     for relative, key_path, key, location in _named_files(catalogue):
+        unusable = lookup_problem(root, relative)
+        if unusable is not None:
+            yield Diagnostic(
+                "NV306", f"the path {_shorten(relative)} {unusable}", location, key_path,
+                hint="name the file by a short, plain path inside the archive, e.g. "
+                f"'{NOTEBOOK_DIR if key != 'pdf' else PAPER_DIR}/name{_SUFFIXES[key]}'",
+            )
+            continue
         path = resolve_inside(root, relative)
         if path is None:
             link = not PurePosixPath(relative).is_absolute() and (root / relative).is_symlink()
@@ -279,16 +283,27 @@ def _files(catalogue: Catalogue, archive: _Archive,
                 "copy the file into the archive" + ("" if link else " and name it from there"),
             )
             continue
-        if not path.is_file():
-            yield Diagnostic("NV300", f"file '{relative}' does not exist", location, key_path,
-                             hint=archive.nearest(relative))
+        if not is_regular_file(path):
+            there = what_is_there(root / relative)
+            if there == "does not exist":
+                yield Diagnostic("NV300", f"file '{relative}' does not exist", location,
+                                 key_path, hint=archive.nearest(relative))
+            else:
+                yield Diagnostic("NV300", f"'{relative}' {there}", location, key_path,
+                                 hint=f"name a {_SUFFIXES[key]} file here")
             continue
         if options.read_contents:
-            problem = notebook_problem(path) if key == "notebook" else (
+            facts = examine_notebook_file(path) if key == "notebook" else NotebookFacts(
                 pdf_problem(path) if key == "pdf" else None)
-            if problem:
-                yield unreadable_file(key, relative, problem, location, key_path)
-        size = path.stat().st_size
+            if facts.problem:
+                yield unreadable_file(key, relative, facts.problem, location, key_path)
+            heavy = notebook_weight_problem(facts.cells, facts.output_bytes)
+            if heavy is not None:
+                yield heavy_notebook(relative, heavy, location, key_path)
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue  # removed while being checked: the next check says so
         if size > limit:
             yield Diagnostic(
                 "NV305", f"'{relative}' is {_megabytes(size, above=options.max_file_size_mb)}, "
@@ -296,6 +311,19 @@ def _files(catalogue: Catalogue, archive: _Archive,
                 hint="large files make the site slow to download; shrink it (clear big "
                 "outputs, compress images) or raise `max_file_size_mb`",
             )
+
+
+_SUFFIXES = {"notebook": ".ipynb", "script": ".py", "pdf": ".pdf"}
+
+
+def _shorten(relative: str, limit: int = 60) -> str:
+    """The path quoted for a message, cut in the middle when long and with control
+    characters shown as escapes, so the message stays one readable line."""
+    shown = relative.encode("unicode_escape").decode("ascii") if any(
+        ord(ch) < 32 or ord(ch) == 127 for ch in relative) else relative
+    if len(shown) > limit:
+        shown = f"{shown[:limit // 2]}...{shown[-limit // 2:]}"
+    return f"'{shown}'"
 
 
 def unreadable_file(key: str, relative: str, problem: str, location: Location | None,
@@ -321,19 +349,33 @@ def _megabytes(size: int, above: float) -> str:
     return f"{shown} MB"
 
 
-def notebook_problem(path: Path) -> str | None:
-    """Why the notebook at `path` cannot be rendered, or None when it is sound nbformat 4."""
+def examine_notebook_file(path: Path) -> NotebookFacts:
+    """What `examine_notebook` finds in the notebook at `path`."""
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return f"cannot be read ({exc.strerror or exc})"
-    return notebook_format_problem(data)
+        return NotebookFacts(f"cannot be read ({exc.strerror or exc})")
+    return examine_notebook(data)
+
+
+def notebook_problem(path: Path) -> str | None:
+    """Why the notebook at `path` cannot be rendered, or None when it is sound nbformat 4."""
+    return examine_notebook_file(path).problem
+
+
+def heavy_notebook(relative: str, problem: str, location: Location | None,
+                   key_path: str) -> Diagnostic:
+    """The warning for a notebook whose page will be too big to use."""
+    return Diagnostic("NV307", f"'{relative}' {problem}", location, key_path,
+                      hint="split it into several notebooks, or clear long outputs "
+                      "(Cell > All Output > Clear) before saving")
 
 
 def _orphans(catalogue: Catalogue, archive: _Archive) -> Iterator[Diagnostic]:
     root = archive.root
     named = [relative for relative, *_ in _named_files(catalogue)]
     referenced = {resolve_inside(root, relative) for relative in named}
+    referenced.discard(None)
     # As written, too: a named link that leads outside is NV302's, not an orphan as well.
     written = {posixpath.normpath(relative) for relative in named}
     for relative in archive.files():
@@ -343,7 +385,10 @@ def _orphans(catalogue: Catalogue, archive: _Archive) -> Iterator[Diagnostic]:
         suffix = PurePosixPath(relative).suffix.lower()
         if not rest or (top, suffix) not in ((NOTEBOOK_DIR, ".ipynb"), (PAPER_DIR, ".pdf")):
             continue
-        if (root / relative).resolve() not in referenced:
+        if not is_regular_file(root / relative):
+            continue  # a link loop, a dangling link, a pipe: nothing the site could show
+        resolved = safe_resolve(root / relative)
+        if resolved is None or resolved not in referenced:
             kind = "experiment" if top == NOTEBOOK_DIR else "article"
             yield Diagnostic(
                 "NV310", f"'{relative}' is not in the catalogue, so the site leaves it out",

@@ -39,6 +39,7 @@ CODES: dict[str, Code] = _codes(
     Code("NV004", _E, "the top level of the catalogue is not a mapping"),
     Code("NV005", _E, "a tab character where YAML expects spaces"),
     Code("NV006", _W, "the file starts with a byte-order mark"),
+    Code("NV007", _E, "a YAML tag (!!binary, !ENV, !!python/..., !custom); tags are not supported"),
     Code("NV100", _E, "unknown key"),
     Code("NV101", _E, "a required field is missing"),
     Code("NV102", _E, "a value has the wrong type"),
@@ -48,6 +49,7 @@ CODES: dict[str, Code] = _codes(
     Code("NV106", _E, "a link uses a scheme that could run code (javascript:, data:, ...)"),
     Code("NV107", _W, "a link or image in Markdown text was removed from the page (a scheme "
                       "that could run code, or an image on another host)"),
+    Code("NV108", _W, "text holds invisible or direction-changing characters"),
     Code("NV200", _E, "an id is used twice"),
     Code("NV201", _E, "unknown section"),
     Code("NV202", _E, "unknown related article"),
@@ -60,6 +62,8 @@ CODES: dict[str, Code] = _codes(
     Code("NV303", _E, "a notebook cannot be read"),
     Code("NV304", _E, "a PDF cannot be read (empty, truncated, encrypted, not a PDF)"),
     Code("NV305", _W, "a file is larger than the size limit"),
+    Code("NV306", _E, "a path cannot name a file (NUL byte, too long, a loop of links)"),
+    Code("NV307", _W, "a notebook has so many cells or so much output that its page is unusable"),
     Code("NV310", _W, "a file in notebooks/ or papers/ is not in the catalogue"),
     Code("NV400", _W, "a notebook cell leaves a tag or comment unclosed"),
     Code("NV401", _W, "a notebook image is outside the archive, hidden or in a "
@@ -68,6 +72,7 @@ CODES: dict[str, Code] = _codes(
     Code("NV403", _W, "a notebook image is not a raster image or SVG"),
     Code("NV404", _W, "a notebook SVG image carried script, links or foreign content"),
     Code("NV405", _W, "a notebook image on another host is shown as a link"),
+    Code("NV420", _W, "a large archive is built without Material's navigation.prune"),
 )
 
 

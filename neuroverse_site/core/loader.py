@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -156,8 +157,10 @@ def load_catalogue(data: bytes | str, path: str = "catalogue.yml") -> LoadResult
                                                           Location(path, 1, 1))], text)
     if root is None:
         return LoadResult(None, [*diagnostics, empty], text)
+    if "!" in text:  # the one character every tag starts with; most catalogues have none
+        diagnostics += _tag_diagnostics(text, path)
 
-    tree = _Tree(path)
+    tree = _Tree(path, text)
     try:
         document = tree.convert(root, ())
     except _TooManyValues as exc:
@@ -299,8 +302,9 @@ class _TooManyValues(Exception):
 
 
 class _Tree:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, text: str = "") -> None:
         self.path = path
+        self.text = text
         self.spots: dict[tuple[str | int, ...], Spot] = {}
         self.diagnostics: list[Diagnostic] = []
         self._open: set[int] = set()
@@ -332,6 +336,12 @@ class _Tree:
         self.spots[where] = Spot(mark.line + 1, mark.column + 1,
                                  key_mark.line + 1, key_mark.column + 1, raw)
         if isinstance(node, yaml.ScalarNode):
+            hidden = _HIDDEN_CHARACTERS.search(node.value)
+            # A control character in a file path is the file check's (NV306): no file
+            # system can name such a file, which says more than "invisible".
+            if hidden and not (where and where[-1] in _PATH_KEYS
+                               and _CONTROL_CHARACTER.match(hidden.group())):
+                self.diagnostics.append(self._hidden_characters(node, where))
             return _scalar(node)
         if id(node) in self._open:  # an alias that contains itself
             return None
@@ -359,6 +369,87 @@ class _Tree:
             return mapping
         finally:
             self._open.discard(id(node))
+
+
+    def _hidden_characters(self, node: yaml.ScalarNode,
+                           where: tuple[str | int, ...]) -> Diagnostic:
+        """NV108 at the first invisible or direction-changing character of a value: where
+        it was typed when it was typed as is, else (an escape such as "\\u202e") at the
+        value's start."""
+        found = _HIDDEN_CHARACTERS.search(node.value)
+        assert found is not None
+        character = found.group()
+        start, end = node.start_mark.index, node.end_mark.index
+        index = self.text.find(character, start, end)
+        if index >= 0:
+            line = self.text.count("\n", 0, index) + 1
+            column = index - (self.text.rfind("\n", 0, index) + 1) + 1
+        else:
+            line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        name = _HIDDEN_NAMES.get(character, "a control character" if (
+            ord(character) < 0x20 or 0x7F <= ord(character) <= 0x9F)
+            else "an invisible formatting character")
+        return Diagnostic(
+            "NV108", f"the text holds U+{ord(character):04X} ({name}) at character "
+            f"{found.start() + 1}", Location(self.path, line, column), key_path_text(where),
+            hint="delete it: it is invisible, and can make the text read differently from "
+            "what is shown (or look identical to other text); text pasted from the web or a "
+            "PDF often carries such characters",
+        )
+
+
+# Characters that change how the text around them is ordered or joined, without a glyph
+# of their own: bidirectional overrides and isolates (the "Trojan Source" characters),
+# zero-width spaces and joiners, word joiners and a byte-order mark inside the text; and
+# control characters, which YAML lets in through escapes ("\0", "\x1b").
+_HIDDEN_NAMES = {
+    "\u200b": "zero-width space", "\u200c": "zero-width non-joiner",
+    "\u200d": "zero-width joiner", "\u200e": "left-to-right mark",
+    "\u200f": "right-to-left mark", "\u202a": "left-to-right embedding",
+    "\u202b": "right-to-left embedding", "\u202c": "pop directional formatting",
+    "\u202d": "left-to-right override", "\u202e": "right-to-left override",
+    "\u2060": "word joiner", "\u2061": "invisible function application",
+    "\u2062": "invisible times", "\u2063": "invisible separator", "\u2064": "invisible plus",
+    "\u2066": "left-to-right isolate", "\u2067": "right-to-left isolate",
+    "\u2068": "first strong isolate", "\u2069": "pop directional isolate",
+    "\u061c": "Arabic letter mark", "\ufeff": "zero-width no-break space (byte-order mark)",
+    "\u180e": "Mongolian vowel separator", "\u00ad": "soft hyphen",
+}
+# A joiner between two emoji (a family, a profession) or a non-joiner inside Persian or
+# Indic words is part of the writing; anywhere else it is hidden.
+_HIDDEN_CHARACTERS = re.compile(
+    "[\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u061c\ufeff\u180e\u00ad"
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+    "|(?<![\u0600-\u06ff\u0900-\u0dff\U0001f000-\U0001faff\u2600-\u27bf\ufe0f])"
+    "[\u200c\u200d]"
+    "|[\u200c\u200d](?![\u0600-\u06ff\u0900-\u0dff\U0001f000-\U0001faff\u2600-\u27bf])"
+)
+
+
+_PATH_KEYS = frozenset({"notebook", "script", "pdf"})
+_CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _tag_diagnostics(text: str, path: str) -> list[Diagnostic]:
+    """NV007 for every YAML tag (`!!binary`, `!ENV`, `!!python/object:...`, `!mine`): the
+    catalogue is plain data, and a tag would ask the reader to build something else, which
+    other YAML tools do in ways this one never will (decode, read the environment, run code)."""
+    found: list[Diagnostic] = []
+    try:
+        for token in yaml.scan(text, Loader=_COMPOSER):
+            if isinstance(token, yaml.TagToken):
+                handle, suffix = token.value
+                written = f"{handle or ''}{suffix or ''}"
+                mark = token.start_mark
+                found.append(Diagnostic(
+                    "NV007", f"YAML tags are not supported: '{written}'",
+                    Location(path, mark.line + 1, mark.column + 1),
+                    hint="remove the tag and write the value as plain text (in quotes when "
+                    "it looks like a number, a date or yes/no)",
+                ))
+    except yaml.YAMLError:
+        pass  # the composer accepted this text, so the scanner does too
+    return found
 
 
 def _key_text(node: yaml.Node) -> str:

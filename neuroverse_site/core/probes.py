@@ -5,27 +5,63 @@ actually looked at, so checking a catalogue without files stays fast to start.""
 from __future__ import annotations
 
 import json
+import re
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
+
+# Real notebooks nest a few levels (cells, outputs, a widget's state maybe a dozen); the
+# libraries that read them recurse once or more per level and stop with RecursionError
+# near 1,000. Far deeper than any notebook, far shallower than that.
+MAX_NOTEBOOK_DEPTH = 100
+# Past these a page takes minutes to load or does not load at all (see NV307).
+MAX_CELLS = 2_000
+MAX_OUTPUT_MB = 20.0
+
+# `![alt](attachment:name)` and `<img src="attachment:name">` in a Markdown cell.
+_ATTACHMENT_REFERENCE = re.compile(r"""attachment:([^)\s"'>]+)""")
+
+
+@dataclass(frozen=True)
+class NotebookFacts:
+    """What a look at a notebook's JSON found: why it cannot be rendered (None when it can),
+    and its weight, for the warning about pages too big to use."""
+
+    problem: str | None
+    cells: int = 0
+    output_bytes: int = 0
 
 
 def notebook_format_problem(data: bytes) -> str | None:
     """Why these bytes are not a notebook the site can render, in the user's terms, or None
     when they are sound nbformat 4. `neuroverse check` asks this of every notebook; a build
     only of those it converts, that is whose bytes changed since the cache saw them."""
+    return examine_notebook(data).problem
+
+
+def examine_notebook(data: bytes) -> NotebookFacts:
+    """`notebook_format_problem`, with the notebook's cell count and output size."""
     import nbformat
 
     try:
         notebook = json.loads(data)
     except UnicodeDecodeError:
-        return "is not UTF-8 text"
+        return NotebookFacts("is not UTF-8 text")
     except json.JSONDecodeError as exc:
-        return f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        return NotebookFacts(f"is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                             f"{exc.msg})")
+    except RecursionError:
+        return NotebookFacts(_too_deep())
+    depth = nesting_depth(notebook, MAX_NOTEBOOK_DEPTH)
+    if depth > MAX_NOTEBOOK_DEPTH:
+        return NotebookFacts(_too_deep())
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
-        return "is not a Jupyter notebook (it has no list of cells)"
-    if notebook.get("nbformat") != 4:
-        return f"is nbformat {notebook.get('nbformat')}, not 4"
+        return NotebookFacts("is not a Jupyter notebook (it has no list of cells)")
+    version = notebook.get("nbformat")
+    if version != 4 or isinstance(version, bool):
+        return NotebookFacts(_wrong_version(version))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # missing cell ids: nbformat adds them and warns
         try:
@@ -38,9 +74,85 @@ def notebook_format_problem(data: bytes) -> str | None:
                 message = "not a kind of cell or output the format knows"
             elif len(message) > 100:
                 message = message[:97] + "..."
-            return f"does not follow the notebook format at {where or 'the top level'}: {message}"
+            return NotebookFacts(f"does not follow the notebook format at "
+                                 f"{where or 'the top level'}: {message}")
+    cells: list[Any] = notebook["cells"]
+    missing = _missing_attachment(cells)
+    if missing is not None:
+        return NotebookFacts(missing)
+    output_bytes = sum(len(json.dumps(cell.get("outputs", []))) for cell in cells)
+    return NotebookFacts(None, len(cells), output_bytes)
+
+
+def nesting_depth(value: Any, limit: int) -> int:
+    """How deeply lists and mappings nest in `value`, counted without recursion and only up
+    to `limit + 1` (enough to say it is too deep)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            return deepest
+        stack.extend((child, depth + 1) for child in children
+                     if isinstance(child, dict | list))
+    return deepest
+
+
+def _too_deep() -> str:
+    # The same words whether json gave up (its own recursion limit, which depends on how
+    # deep the caller's stack already is) or the depth guard stopped it.
+    return (f"nests lists or mappings more than {MAX_NOTEBOOK_DEPTH} levels deep; a notebook "
+            "saved by Jupyter never does: clear the outputs or metadata that hold this "
+            "structure")
+
+
+def _wrong_version(version: Any) -> str:
+    if isinstance(version, str):
+        return (f"gives its format version as the text '{version}' (a string); it must be "
+                "the number 4, written without quotes")
+    if version is None:
+        return "does not say which notebook format it uses (no 'nbformat' number)"
+    shown = json.dumps(version)
+    if isinstance(version, int) and not isinstance(version, bool):
+        return f"is nbformat {shown}, not 4"
+    return f"gives its format version as {shown}; it must be the number 4"
+
+
+def _missing_attachment(cells: list[Any]) -> str | None:
+    """The first Markdown cell that shows an attachment it does not carry, said as where
+    and which (nbconvert stops the whole notebook on it)."""
+    for index, cell in enumerate(cells):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source", "")
+        text = "".join(source) if isinstance(source, list) else str(source)
+        attached = cell.get("attachments") or {}
+        for match in _ATTACHMENT_REFERENCE.finditer(text):
+            name = unquote(match.group(1))
+            if name not in attached:
+                return (f"shows the attachment '{name}' in cell {index + 1}, but that cell "
+                        "carries no attachment of that name; paste the image into the cell "
+                        "again, or link the image file instead")
     return None
 
+
+def notebook_weight_problem(cells: int, output_bytes: int) -> str | None:
+    """Why a notebook's page will be unusable (too many cells, too much output), or None."""
+    megabytes = output_bytes / 1024 / 1024
+    if cells > MAX_CELLS:
+        return (f"has {cells:,} cells (more than {MAX_CELLS:,}); its page will be slow to "
+                "load and to search")
+    if megabytes > MAX_OUTPUT_MB:
+        return (f"has {megabytes:.1f} MB of outputs (more than {MAX_OUTPUT_MB:g} MB); its "
+                "page will be slow to load or not load at all")
+    return None
 
 
 class PdfProblem(Exception):
@@ -90,11 +202,33 @@ def open_pdf(path: Path, data: bytes | None = None) -> Any:
         if _END not in tail:
             raise PdfProblem("is truncated: its end is missing, so part of the file was "
                              "lost (an interrupted download or copy?)") from exc
+        if _has_no_pages(path, data, size):
+            raise PdfProblem("has no pages (its page list is empty)") from exc
         raise PdfProblem(_explain(str(exc))) from exc
+
+
+# PDFium refuses a document whose page tree is empty, and its error code for that is
+# "Success" or whatever the last failure in the process left behind ("password", when an
+# encrypted PDF came before). The page tree says it plainly: `/Count 0` and no page object.
+_EMPTY_PAGE_TREE = re.compile(rb"/Count\s*0(?![0-9])")
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+_MAX_SCANNED = 16 * 1024 * 1024
+
+
+def _has_no_pages(path: Path, data: bytes | None, size: int) -> bool:
+    if size > _MAX_SCANNED:
+        return False
+    try:
+        content = path.read_bytes() if data is None else data
+    except OSError:
+        return False
+    return bool(_EMPTY_PAGE_TREE.search(content)) and not _PAGE_OBJECT.search(content)
 
 
 def _explain(error: str) -> str:
     lowered = error.lower()
+    if "success" in lowered:  # refused, with no reason given
+        return "cannot be opened (PDFium gives no reason; is its page list damaged?)"
     if "password" in lowered or "security" in lowered:
         return "is encrypted (password protected); save a copy without a password"
     if "format" in lowered or "data" in lowered:

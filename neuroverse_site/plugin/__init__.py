@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from mkdocs.utils import clean_directory
 
 from ..build.batch import BatchRenderer, Progress
 from ..build.cache import Cache
-from ..build.navigation import TocNode, nest_toc, site_navigation
+from ..build.navigation import TocNode, nest_toc, prune_advice, site_navigation
 from ..build.notebooks import ASSET_PLACEHOLDER, NotebookOptions, RenderedNotebook
 from ..build.render import (
     ASSETS_DIR,
@@ -82,6 +83,9 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
 
+    # Before the search plugin's own on_config, which fills in the language's default
+    # separator when none is set (see _search_separator_for_cjk).
+    @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.config_dir = Path(config.config_file_path or ".").resolve().parent
         self.catalogue_path = Path(self.config.catalogue)
@@ -101,6 +105,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             max_file_size_mb=self.config.max_file_size_mb, read_contents=False))
         if self.checked.catalogue is not None:
             _fill_site_settings(config, self.checked.catalogue.site)
+        if self.checked.text is not None and CJK_TEXT.search(self.checked.text):
+            _search_separator_for_cjk(config)
         self.build_started = time.time()
         # Beside mkdocs.yml, never in the archive folder, which may be read-only or not ours.
         cache = Cache(Path(self.config.cache_dir)) if self.config.cache else None
@@ -147,6 +153,11 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             config.nav = site_navigation(self.content.renderer.catalogue, handwritten,
                                          generated={p.src_uri for p in self.content.pages},
                                          with_problems=bool(self.problems))
+            advice = prune_advice(self.content.renderer.catalogue, config.theme.name,
+                                  list(config.theme.get("features") or []),
+                                  Path(config.config_file_path or "mkdocs.yml").name)
+            if advice is not None:
+                _log(advice)
         self._track_handwritten(files, config)
         return files
 
@@ -424,6 +435,32 @@ def _fill_site_settings(config: MkDocsConfig, site: SiteInfo) -> None:
                 host)
     if not config.site_description and site.tagline:
         config.site_description = site.tagline
+
+
+# Chinese characters, Japanese kana and Korean syllables: scripts written without spaces
+# between words.
+_CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+CJK_TEXT = re.compile(f"[{_CJK_RANGES}]")
+# Material's separator splits words on spaces and hyphens, so a Chinese phrase is one long
+# "word" that only matches from its start. This one also splits around every CJK character
+# (each becomes a term, as in search engines' CJK unigram indexing) and on CJK punctuation;
+# a query's characters then match wherever they stand in a phrase.
+CJK_SEARCH_SEPARATOR = (
+    "[\\s\\-\u3000\u3001\u3002\uff0c\uff0e\uff1f\uff01\uff1b\uff1a]+"
+    f"|(?=[{_CJK_RANGES}])|(?<=[{_CJK_RANGES}])"
+)
+
+
+def _search_separator_for_cjk(config: MkDocsConfig) -> None:
+    """Let search find words inside Chinese, Japanese and Korean phrases, when the catalogue
+    has such text and mkdocs.yml sets no separator of its own (one it sets is kept)."""
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    settings = getattr(search, "config", None)
+    if settings is None or "separator" not in settings or settings["separator"]:
+        return
+    settings["separator"] = CJK_SEARCH_SEPARATOR
+    log.info("the catalogue has Chinese, Japanese or Korean text: search splits it into "
+             "single characters, so words match inside phrases")
 
 
 # Labels MkDocs itself gives these hosts' repository links.
