@@ -6,16 +6,19 @@ them to is pure. The plugin turns the result into MkDocs files.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..core.checks import resolve_inside, unreadable_file
 from ..core.diagnostics import Diagnostic, has_errors, sorted_diagnostics
-from ..core.model import Catalogue, Experiment
+from ..core.model import Catalogue, Experiment, SiteInfo
 from .batch import BatchRenderer, Deferred, Failure, Job, Outcome, Progress
 from .cache import blob_name
-from .notebooks import IMAGE_FOLDER, RenderedNotebook
+from .navigation import HOME_URI
+from .notebooks import ASSET_PLACEHOLDER, IMAGE_FOLDER, RenderedNotebook
 from .pdfs import PdfFacts
 from .render import (
     ASSETS_DIR,
@@ -86,6 +89,57 @@ class SiteContent:
             return Settled(fresh)
         self.problems.append(problem)
         return Settled(fresh, problem, self.renderer.experiment_page(source.experiment, facts))
+
+
+def home_page(renderer: Renderer, markdown: str, errors: Sequence[Diagnostic],
+              from_uri: str = HOME_URI) -> str:
+    """The home page's Markdown (without front matter) as the site shows it: the status
+    table and recent entries at their markers and, with `errors` (which then have a page),
+    a notice under the title pointing at them."""
+    markdown = renderer.home_blocks(markdown, from_uri)
+    if not errors:
+        return markdown
+    notice = renderer.problems_notice(errors, from_uri)
+    head, _, rest = markdown.partition("\n")
+    # Under the title, so the title stays the title.
+    return f"{head}\n\n{notice}{rest}" if head.startswith("# ") else notice + markdown
+
+
+def notebook_block(body: RenderedNotebook, page_url: str, *, raw_markdown: bool = False,
+                   search: bool = False) -> str:
+    """A rendered notebook as its page shows it: in the stylesheet's wrapper, its images
+    addressed from the page's URL (`page_url`, relative to the site root). `search` gives
+    the lean copy the search index reads. With `raw_markdown` the wrapper tells Markdown's
+    md_in_html to leave everything inside as it is, for a page that carries the notebook in
+    its Markdown (the export) rather than receiving it after conversion (the plugin)."""
+    page_dir = posixpath.dirname(page_url.rstrip("/") + "/x") if page_url else ""
+    assets = f'"{posixpath.relpath(ASSETS_DIR, page_dir or ".")}/'
+    html = (body.search_html if search else body.html).replace(ASSET_PLACEHOLDER, assets)
+    opening = '<div class="nv-notebook" markdown="0">' if raw_markdown else '<div class="nv-notebook">'
+    return f"{opening}{html}</div>"
+
+
+def settings_from_catalogue(site: SiteInfo, *, repo_url: bool, repo_name: bool,
+                            site_description: bool) -> dict[str, str]:
+    """What mkdocs.yml leaves unset (each flag: whether it sets that key) comes from the
+    catalogue: its repository (the header link, with the label MkDocs gives well-known hosts)
+    and its tagline (the pages' description). mkdocs.yml, when it says, wins."""
+    settings: dict[str, str] = {}
+    repository = urlsplit(site.repository_url or "")
+    if (not repo_url and site.repository_url and repository.scheme in ("http", "https")
+            and repository.hostname):
+        settings["repo_url"] = site.repository_url
+        if not repo_name:
+            host = repository.hostname
+            settings["repo_name"] = next(
+                (name for known, name in _REPOSITORY_HOSTS.items() if host.endswith(known)), host)
+    if not site_description and site.tagline:
+        settings["site_description"] = site.tagline
+    return settings
+
+
+# Labels MkDocs itself gives these hosts' repository links.
+_REPOSITORY_HOSTS = {"github.com": "GitHub", "gitlab.com": "GitLab", "bitbucket.org": "Bitbucket"}
 
 
 def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *,

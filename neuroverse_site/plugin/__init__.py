@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import math
-import posixpath
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -22,19 +20,24 @@ from mkdocs.utils.meta import get_data
 
 from ..build.batch import BatchRenderer, Progress
 from ..build.cache import Cache
-from ..build.navigation import TocNode, nest_toc, site_navigation
-from ..build.notebooks import ASSET_PLACEHOLDER, NotebookOptions, RenderedNotebook
+from ..build.navigation import HOME_URI, TocNode, nest_toc, site_navigation
+from ..build.notebooks import NotebookOptions, RenderedNotebook
+from ..build.project import REQUIRED_EXTENSIONS, PluginOptions
 from ..build.render import (
-    ASSETS_DIR,
     EXPERIMENT_LOG_URI,
     NOTEBOOK_MARKER,
     STYLESHEET_PATH,
     STYLESHEET_URI,
     experiment_uri,
 )
-from ..build.site import SiteContent, build_site_content
+from ..build.site import (
+    SiteContent,
+    build_site_content,
+    home_page,
+    notebook_block,
+    settings_from_catalogue,
+)
 from ..core.checks import (
-    DEFAULT_MAX_FILE_SIZE_MB,
     NOTEBOOK_DIR,
     PAPER_DIR,
     CheckOptions,
@@ -49,8 +52,6 @@ from .files import published_file
 
 log = get_plugin_logger(__name__)
 
-# Generated Markdown uses these; enabling them silently would change the user's other pages.
-REQUIRED_EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition")
 # Seconds before a build's start during which cache entries count as in use by another build.
 EVICTION_MARGIN = 5.0
 # From this many generated pages, the few notebooks a rebuild must render again (after an
@@ -59,23 +60,27 @@ EVICTION_MARGIN = 5.0
 DEFER_MIN_PAGES = 100
 
 
+# One set of defaults for the plugin and `neuroverse export`, which reads mkdocs.yml itself.
+_DEFAULTS = PluginOptions()
+
+
 class NeuroverseConfig(Config):  # type: ignore[no-untyped-call,unused-ignore]
-    catalogue = c.Type(str, default="catalogue.yml")
+    catalogue = c.Type(str, default=_DEFAULTS.catalogue)
     """Path to the catalogue, relative to mkdocs.yml."""
     archive_dir = c.Optional(c.Type(str))
     """The folder notebook and PDF paths are relative to; defaults to the catalogue's folder."""
-    trust_notebook_outputs = c.Type(bool, default=False)
+    trust_notebook_outputs = c.Type(bool, default=_DEFAULTS.trust_notebook_outputs)
     """Keep scripts and raw HTML in notebook outputs. Only for notebooks you wrote yourself."""
     templates_dir = c.Optional(c.Type(str))
     """A folder of *.md.j2 templates that override the built-in ones, relative to mkdocs.yml."""
-    navigation = c.Type(bool, default=True)
+    navigation = c.Type(bool, default=_DEFAULTS.navigation)
     """Build the navigation from the catalogue when mkdocs.yml has no `nav`."""
-    max_file_size_mb = c.Type((int, float), default=DEFAULT_MAX_FILE_SIZE_MB)
+    max_file_size_mb = c.Type((int, float), default=_DEFAULTS.max_file_size_mb)
     """Warn (NV305) about notebooks and PDFs larger than this many megabytes."""
-    cache = c.Type(bool, default=True)
+    cache = c.Type(bool, default=_DEFAULTS.cache)
     """Keep rendered notebooks and PDF facts on disk between builds (and `mkdocs serve`
     rebuilds). Safe to delete at any time; it only costs the time to render again."""
-    cache_dir = c.Type(str, default=".cache/neuroverse")
+    cache_dir = c.Type(str, default=_DEFAULTS.cache_dir)
     """Where the cache lives, relative to mkdocs.yml."""
     workers = c.Optional(c.Type(int))
     """Processes rendering the notebooks and PDFs missing from the cache, the build's own
@@ -181,13 +186,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                     _log(settled.problem)
                 if settled.page is not None:  # the page as it reads with the problem
                     markdown, _ = get_data(settled.page.markdown)
-        if self.content is not None and page.file.src_uri == "index.md":
-            markdown = self.content.renderer.home_blocks(markdown, page.file.src_uri)
-            if self.problems:  # under the page's title, so the title stays the title
-                notice = self.content.renderer.problems_notice(self.problems, page.file.src_uri)
-                head, _, rest = markdown.partition("\n")
-                return (f"{head}\n\n{notice}{rest}" if head.startswith("# ")
-                        else notice + markdown)
+        if self.content is not None and page.file.src_uri == HOME_URI:
+            return home_page(self.content.renderer, markdown, self.problems)
         return markdown
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
@@ -195,9 +195,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         body = self._body_for(page)
         if body is None or NOTEBOOK_MARKER not in html:
             return html
-        page_dir = posixpath.dirname(page.url.rstrip("/") + "/x") if page.url else ""
-        assets = f'"{posixpath.relpath(ASSETS_DIR, page_dir or ".")}/'
-        full = f'<div class="nv-notebook">{body.html.replace(ASSET_PLACEHOLDER, assets)}</div>'
+        full = notebook_block(body, page.url)
         if page.toc is not None:
             # Material lists the h1's children as the page TOC, so headings go under it.
             items = page.toc.items
@@ -208,8 +206,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             return html.replace(NOTEBOOK_MARKER, full)
         # Search (on_page_context) reads the lean copy; on_post_page puts the full notebook
         # in its place in the finished page. See notebooks.lean_copy.
-        lean = (f'<div class="nv-notebook">{body.search_html.replace(ASSET_PLACEHOLDER, assets)}'
-                "</div>")
+        lean = notebook_block(body, page.url, search=True)
         self._swaps[page.file.src_uri] = (lean, full)
         return html.replace(NOTEBOOK_MARKER, lean)
 
@@ -293,22 +290,10 @@ def _log(problem: Diagnostic) -> None:
 
 
 def _fill_site_settings(config: MkDocsConfig, site: SiteInfo) -> None:
-    """What mkdocs.yml leaves unset comes from the catalogue: its repository (the header
-    link) and its tagline (the pages' description). mkdocs.yml, when it says, wins."""
-    repository = urlsplit(site.repository_url or "")
-    if not config.repo_url and repository.scheme in ("http", "https") and repository.hostname:
-        config.repo_url = site.repository_url
-        if not config.repo_name:
-            host = repository.hostname
-            config.repo_name = next(
-                (name for known, name in _REPOSITORY_HOSTS.items() if host.endswith(known)),
-                host)
-    if not config.site_description and site.tagline:
-        config.site_description = site.tagline
-
-
-# Labels MkDocs itself gives these hosts' repository links.
-_REPOSITORY_HOSTS = {"github.com": "GitHub", "gitlab.com": "GitLab", "bitbucket.org": "Bitbucket"}
+    for key, value in settings_from_catalogue(
+            site, repo_url=bool(config.repo_url), repo_name=bool(config.repo_name),
+            site_description=bool(config.site_description)).items():
+        config[key] = value
 
 
 def _log_progress(progress: Progress) -> None:
