@@ -17,6 +17,8 @@ from pathlib import Path
 from . import __version__
 from .authoring.commands import register as register_authoring_commands
 from .build import linkcheck
+from .build.batch import Progress
+from .build.export import ENGINES, engine_notice, export_site
 from .core.checks import DEFAULT_MAX_FILE_SIZE_MB, CheckOptions, check_file
 from .core.diagnostics import Severity
 
@@ -39,7 +41,22 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--max-file-size-mb", type=_megabytes, default=DEFAULT_MAX_FILE_SIZE_MB,
                        metavar="MB", help="warn (NV305) about notebooks and PDFs larger than "
                        f"this (default: {DEFAULT_MAX_FILE_SIZE_MB:g})")
+    check.add_argument("--engine", choices=ENGINES, default=None,
+                       help="the program that builds the site; with zensical, warn (NV500) that "
+                       "it needs `neuroverse export` (default: zensical when a zensical.toml "
+                       "is beside the catalogue or here)")
     check.set_defaults(run=_run_check)
+
+    export = commands.add_parser(
+        "export", help="write the site as a plain MkDocs project that needs no plugin (for "
+        "Zensical, or MkDocs without neuroverse)")
+    export.add_argument("dir", metavar="DIR", help="the folder to write (new or empty)")
+    export.add_argument("-f", "--config-file", default="mkdocs.yml", metavar="FILE",
+                        help="the project's mkdocs.yml (default: mkdocs.yml)")
+    export.add_argument("--force", action="store_true",
+                        help="write into a non-empty DIR, first removing the files a previous "
+                        "export wrote there (and nothing else)")
+    export.set_defaults(run=_run_export)
 
     register_authoring_commands(commands)  # add, readme, import, init
 
@@ -66,6 +83,10 @@ def _run_check(args: argparse.Namespace) -> int:
                         CheckOptions(max_file_size_mb=args.max_file_size_mb),
                         display_path=args.catalogue)
     problems = result.diagnostics
+    notice = engine_notice(list(dict.fromkeys([path.resolve().parent, Path.cwd()])),
+                           args.engine)
+    if notice is not None:
+        problems = [*problems, notice]
     errors = sum(d.severity is Severity.ERROR for d in problems)
     warnings = len(problems) - errors
     if args.format == "json":
@@ -92,6 +113,26 @@ def _run_check(args: argparse.Namespace) -> int:
     if errors or (args.strict and warnings):
         return EXIT_PROBLEMS
     return EXIT_OK
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    result = export_site(Path(args.config_file), Path(args.dir), force=args.force,
+                         display=args.config_file, report=_print_progress)
+    for diagnostic in result.problems:
+        print(diagnostic.format())
+    if result.failed:
+        errors = sum(d.severity is Severity.ERROR for d in result.problems)
+        print(f"nothing exported: {errors} error{'s' * (errors != 1)}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    config = Path(args.dir) / "mkdocs.yml"
+    print(f"exported {result.pages} pages ({len(result.written)} files) to {args.dir}\n"
+          f"build it with any of:\n  zensical build -f {config}\n  mkdocs build -f {config}",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def _print_progress(progress: Progress) -> None:
+    print(progress.message(), file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

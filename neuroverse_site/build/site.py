@@ -6,6 +6,8 @@ them to is pure. The plugin turns the result into MkDocs files.
 
 from __future__ import annotations
 
+import base64
+import mimetypes
 import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -105,18 +107,28 @@ def home_page(renderer: Renderer, markdown: str, errors: Sequence[Diagnostic],
     return f"{head}\n\n{notice}{rest}" if head.startswith("# ") else notice + markdown
 
 
-def notebook_block(body: RenderedNotebook, page_url: str, *, raw_markdown: bool = False,
-                   search: bool = False) -> str:
+def notebook_block(body: RenderedNotebook, page_url: str, *, search: bool = False,
+                   inline_images: bool = False) -> str:
     """A rendered notebook as its page shows it: in the stylesheet's wrapper, its images
-    addressed from the page's URL (`page_url`, relative to the site root). `search` gives
-    the lean copy the search index reads. With `raw_markdown` the wrapper tells Markdown's
-    md_in_html to leave everything inside as it is, for a page that carries the notebook in
-    its Markdown (the export) rather than receiving it after conversion (the plugin)."""
+    addressed from the page's URL (`page_url`, relative to the site root), or with
+    `inline_images` carried in the page as data: URLs. `search` gives the lean copy the
+    search index reads.
+
+    The plugin puts the block into the page's HTML; the export into its Markdown, where a
+    `<div>` starting a line is a raw HTML block that Markdown (md_in_html too, without a
+    `markdown` attribute) leaves as it is. There relative image paths cannot work for
+    every engine: MkDocs leaves links in raw HTML alone, Zensical rewrites them as if they
+    were relative to the Markdown file, one folder off for `experiments/ID.md` shown at
+    `experiments/ID/`. A data: URL is read the same by both."""
     page_dir = posixpath.dirname(page_url.rstrip("/") + "/x") if page_url else ""
+    html = body.search_html if search else body.html
+    if inline_images:
+        for image in body.assets:
+            kind = mimetypes.guess_type(image.name)[0] or "application/octet-stream"
+            html = html.replace(f"{ASSET_PLACEHOLDER}{IMAGE_FOLDER}/{image.name}\"",
+                                f'"data:{kind};base64,{base64.b64encode(image.data).decode()}"')
     assets = f'"{posixpath.relpath(ASSETS_DIR, page_dir or ".")}/'
-    html = (body.search_html if search else body.html).replace(ASSET_PLACEHOLDER, assets)
-    opening = '<div class="nv-notebook" markdown="0">' if raw_markdown else '<div class="nv-notebook">'
-    return f"{opening}{html}</div>"
+    return f'<div class="nv-notebook">{html.replace(ASSET_PLACEHOLDER, assets)}</div>'
 
 
 def settings_from_catalogue(site: SiteInfo, *, repo_url: bool, repo_name: bool,

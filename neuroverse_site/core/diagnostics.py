@@ -55,6 +55,10 @@ CODES: dict[str, Code] = _codes(
     Code("NV304", _E, "a PDF cannot be read (empty, truncated, encrypted, not a PDF)"),
     Code("NV305", _W, "a file is larger than the size limit"),
     Code("NV310", _W, "a file in notebooks/ or papers/ is not in the catalogue"),
+    Code("NV500", _W, "the site is built with Zensical, which skips the plugin: export it first"),
+    Code("NV501", _E, "the export folder cannot be used (not empty, holds the project, inside docs)"),
+    Code("NV502", _E, "mkdocs.yml cannot be exported (unreadable, no neuroverse plugin, a bad option)"),
+    Code("NV503", _E, "a hand-written file in docs/ has the path of a generated page or asset"),
 )
 
 
