@@ -175,3 +175,13 @@ def test_a_wrong_option_is_reported_where_it_is_written(tmp_path: Path,
     out = capsys.readouterr().out
     assert "error NV502 plugins.1.neuroverse.cache: 'maybe' is not a valid value for cache" in out
     assert f"{config}:10:7:" in out
+
+
+def test_a_hand_written_page_in_the_way_of_a_generated_one_is_named(
+        plugin_site: BuiltSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (plugin_site.root / "docs" / "resources.md").write_text("# My own resources\n")
+    assert export(plugin_site, tmp_path / "out") == EXIT_PROBLEMS
+    out = capsys.readouterr().out
+    assert "error NV503 docs_dir: docs/ already has files at the paths of generated pages" in out
+    assert "resources.md" in out
+    assert not (tmp_path / "out").exists()
