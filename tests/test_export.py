@@ -185,3 +185,19 @@ def test_a_hand_written_page_in_the_way_of_a_generated_one_is_named(
     assert "error NV503 docs_dir: docs/ already has files at the paths of generated pages" in out
     assert "resources.md" in out
     assert not (tmp_path / "out").exists()
+
+
+def test_inherited_settings_are_merged_into_the_export(build_site: SiteBuilder,
+                                                      tmp_path: Path) -> None:
+    base = MKDOCS_YML.format(plugin_options="").replace("site_name: Test archive\n", "")
+    child = "INHERIT: config/base.yml\nsite_name: Child archive\nextra:\n  mood: calm\n"
+    site = build_site(CATALOGUE, {**archive_files(), "config/base.yml": base + "extra:\n  a: 1\n"},
+                      mkdocs_yml=child)
+    assert export(site, tmp_path / "out") == EXIT_OK
+    config = (tmp_path / "out" / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "INHERIT" not in config and "- neuroverse" not in config
+    assert "site_name: Child archive" in config and "md_in_html" in config
+    assert "  a: 1\n" in config and "  mood: calm\n" in config  # mappings merge key by key
+    site_dir = tmp_path / "site"
+    assert build_plain(tmp_path / "out" / "mkdocs.yml", site_dir) == []
+    assert site_pages(site_dir) == site_pages(site.site_dir)

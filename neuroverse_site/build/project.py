@@ -122,6 +122,24 @@ def read_project(config_file: Path, display: str | None = None) -> Project:
     stops an export (unreadable file, no neuroverse plugin, an option of the wrong type,
     a missing Markdown extension, a setting the export cannot carry over)."""
     display = display or config_file.name
+    document = _load_settings(config_file, display)
+    project = Project(config_file.resolve(), document, PluginOptions(), 0, display)
+    project.plugin_key, raw = _plugin_entry(project)
+    project.options = _options(project, raw)
+    extensions = _extension_names(document.get("markdown_extensions"))
+    missing = [name for name in REQUIRED_EXTENSIONS if name not in extensions]
+    if missing:
+        raise project.problem(
+            "the generated pages need the Markdown extensions " + ", ".join(missing),
+            "markdown_extensions",
+            hint="add them to mkdocs.yml under markdown_extensions: " + ", ".join(missing))
+    return project
+
+
+def _load_settings(config_file: Path, display: str, seen: tuple[Path, ...] = ()) -> CommentedMap:
+    """One settings file, with the files it INHERITs merged under it as MkDocs merges them
+    (mappings key by key, anything else replaced by the child's value). Paths stay relative
+    to the first file, as for MkDocs."""
     try:
         document = project_yaml().load(config_file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -139,22 +157,24 @@ def read_project(config_file: Path, display: str | None = None) -> Project:
     if not isinstance(document, CommentedMap):
         raise ProjectError(Diagnostic("NV502", f"{display} is not a mapping of settings",
                                       Location(display, 1, 1)))
-    project = Project(config_file.resolve(), document, PluginOptions(), 0, display)
-    if "INHERIT" in document:
-        raise project.problem(
-            "the export does not follow INHERIT", "INHERIT",
-            hint="copy the inherited settings into this file, or export from a file without "
-            "INHERIT")
-    project.plugin_key, raw = _plugin_entry(project)
-    project.options = _options(project, raw)
-    extensions = _extension_names(document.get("markdown_extensions"))
-    missing = [name for name in REQUIRED_EXTENSIONS if name not in extensions]
-    if missing:
-        raise project.problem(
-            "the generated pages need the Markdown extensions " + ", ".join(missing),
-            "markdown_extensions",
-            hint="add them to mkdocs.yml under markdown_extensions: " + ", ".join(missing))
-    return project
+    parent_name = document.pop("INHERIT", None)
+    if parent_name is None:
+        return document
+    parent_path = (config_file.parent / str(parent_name)).resolve()
+    if parent_path in seen or parent_path == config_file.resolve():
+        raise ProjectError(Diagnostic("NV502", f"{display} inherits from itself through "
+                                      f"INHERIT: {parent_name}", Location(display, 1, 1)))
+    parent = _load_settings(parent_path, str(parent_name), (*seen, config_file.resolve()))
+    return _merged(parent, document)
+
+
+def _merged(parent: CommentedMap, child: CommentedMap) -> CommentedMap:
+    for key, value in child.items():
+        below = parent.get(key)
+        parent[key] = (_merged(below, value)
+                       if isinstance(below, CommentedMap) and isinstance(value, CommentedMap)
+                       else value)
+    return parent
 
 
 def _plugin_entry(project: Project) -> tuple[str | int, Any]:
