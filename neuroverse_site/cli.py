@@ -20,9 +20,7 @@ from .build import linkcheck
 from .build.batch import Progress
 from .build.export import ENGINES, engine_notice, export_site
 from .core.checks import DEFAULT_MAX_FILE_SIZE_MB, CheckOptions, check_file
-from .core.diagnostics import Severity
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+from .core.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Severity
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -9,6 +9,7 @@ site is built by another engine, and it rewrites mkdocs.yml rather than resolvin
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -211,12 +212,17 @@ def _options(project: Project, raw: Any) -> PluginOptions:
                                   hint="known: " + ", ".join(sorted(known)))
         types = _OPTION_TYPES[name]
         wrong_bool = isinstance(value, bool) and bool not in types
-        if (value is None and name in _OPTIONAL) or (isinstance(value, types) and not wrong_bool):
+        in_range = not isinstance(value, int | float) or isinstance(value, bool) or (
+            (name != "max_file_size_mb" or (math.isfinite(value) and value > 0))
+            and (name != "workers" or value >= 1))
+        if (value is None and name in _OPTIONAL) or (
+                isinstance(value, types) and not wrong_bool and in_range):
             values[name] = value
             continue
         raise project.problem(
             f"'{value}' is not a valid value for {name}", *keys, name,
-            hint="expected " + " or ".join(t.__name__ for t in types))
+            hint="expected " + " or ".join(t.__name__ for t in types)
+            + {"max_file_size_mb": " above 0", "workers": " from 1"}.get(name, ""))
     return PluginOptions(**values)
 
 

@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 
 from ..core.checks import resolve_inside, unreadable_file
 from ..core.diagnostics import Diagnostic, has_errors, sorted_diagnostics
+from ..core.ids import blob_name
 from ..core.model import Catalogue, Experiment, SiteInfo
 from .batch import BatchRenderer, Deferred, Failure, Job, Outcome, Progress
-from .cache import blob_name
 from .navigation import HOME_URI
 from .notebooks import ASSET_PLACEHOLDER, IMAGE_FOLDER, RenderedNotebook
 from .pdfs import PdfFacts
