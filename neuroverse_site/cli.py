@@ -13,14 +13,17 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .authoring.commands import register as register_authoring_commands
 from .build import linkcheck
-from .build.batch import Progress
-from .build.export import ENGINES, engine_notice, export_site
+from .build.engines import ENGINES, engine_notice
 from .core.checks import DEFAULT_MAX_FILE_SIZE_MB, CheckOptions, check_file
 from .core.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Severity
+
+if TYPE_CHECKING:
+    from .build.batch import Progress
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -114,6 +117,9 @@ def _run_check(args: argparse.Namespace) -> int:
 
 
 def _run_export(args: argparse.Namespace) -> int:
+    # Here, not at the top: the other commands need no rendering library.
+    from .build.export import export_site
+
     result = export_site(Path(args.config_file), Path(args.dir), force=args.force,
                          display=args.config_file, report=_print_progress)
     for diagnostic in result.problems:
