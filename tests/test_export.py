@@ -201,3 +201,12 @@ def test_inherited_settings_are_merged_into_the_export(build_site: SiteBuilder,
     site_dir = tmp_path / "site"
     assert build_plain(tmp_path / "out" / "mkdocs.yml", site_dir) == []
     assert site_pages(site_dir) == site_pages(site.site_dir)
+
+
+def test_a_folder_that_cannot_be_written_is_an_error_not_a_traceback(
+        plugin_site: BuiltSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "out"
+    (target / "docs").mkdir(parents=True)
+    (target / "docs" / "index.md").mkdir()  # where the home page must go: a folder
+    assert export(plugin_site, target, "--force") == EXIT_PROBLEMS
+    assert "error NV501 cannot write into" in capsys.readouterr().out

@@ -103,8 +103,14 @@ def export_site(config_file: Path, out_dir: Path, *, force: bool = False,
         files = _exported_files(project, content, target)
     except ProjectError as refused:
         return ExportResult([*content.problems, refused.diagnostic])
-    _remove_previous_export(target)
-    written = _write(target, files)
+    try:
+        _remove_previous_export(target)
+        written = _write(target, files)
+    except OSError as exc:
+        return ExportResult([*content.problems, Diagnostic(
+            "NV501", f"cannot write into {out_dir}: {exc.strerror or exc}"
+            + (f" ({exc.filename})" if exc.filename else ""), None, "",
+            "check the folder's permissions and free space, or choose another folder")])
     pages = sum(name.startswith(f"{EXPORT_DOCS}/") and name.endswith(MARKDOWN_SUFFIXES)
                 for name in written)
     return ExportResult(content.problems, written, pages)
