@@ -126,7 +126,9 @@ def _run_export(args: argparse.Namespace) -> int:
         print(diagnostic.format())
     if result.failed:
         errors = sum(d.severity is Severity.ERROR for d in result.problems)
-        print(f"nothing exported: {errors} error{'s' * (errors != 1)}", file=sys.stderr)
+        print(f"nothing exported: {errors} error{'s' * (errors != 1)}" if errors else
+              "nothing exported: catalogue text makes links or images the site removes "
+              "(NV107); another engine would publish them", file=sys.stderr)
         return EXIT_PROBLEMS
     config = Path(args.dir) / "mkdocs.yml"
     print(f"exported {result.pages} pages ({len(result.written)} files) to {args.dir}\n"

@@ -210,3 +210,16 @@ def test_a_folder_that_cannot_be_written_is_an_error_not_a_traceback(
     (target / "docs" / "index.md").mkdir()  # where the home page must go: a folder
     assert export(plugin_site, target, "--force") == EXIT_PROBLEMS
     assert "error NV501 cannot write into" in capsys.readouterr().out
+
+
+def test_what_the_plugin_removes_after_markdown_stops_the_export(
+        build_site: SiteBuilder, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    catalogue = CATALOGUE.replace(
+        "    title: Notes\n", "    title: Notes\n"
+        "    description: 'A figure: ![tracker](https://tracker.example/pixel.png)'\n")
+    site = build_site(catalogue, archive_files(), strict=False)
+    assert any("NV107" in line for line in site.warnings())  # the plugin removes the image
+    assert export(site, tmp_path / "out") == EXIT_PROBLEMS
+    out, err = capsys.readouterr()
+    assert "warning NV107 sections[1].description: removed from the page" in out
+    assert "nothing exported" in err and not (tmp_path / "out").exists()

@@ -26,6 +26,7 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
+import markdown
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 
 from ..core.checks import CheckOptions, check_file, publishable
@@ -35,7 +36,7 @@ from .batch import BatchRenderer, Progress
 from .cache import Cache
 from .navigation import HOME_URI, site_navigation
 from .notebooks import IMAGE_FOLDER, NotebookOptions
-from .project import Project, ProjectError, project_yaml, read_project
+from .project import REQUIRED_EXTENSIONS, Project, ProjectError, project_yaml, read_project
 from .render import (
     ASSETS_DIR,
     NOTEBOOK_MARKER,
@@ -44,7 +45,14 @@ from .render import (
     experiment_uri,
     page_url,
 )
-from .site import SiteContent, build_site_content, home_page, notebook_block, settings_from_catalogue
+from .site import (
+    SiteContent,
+    build_site_content,
+    checked_page_html,
+    home_page,
+    notebook_block,
+    settings_from_catalogue,
+)
 
 # Lists the files the last export wrote, so `--force` replaces exactly those and never a
 # file someone else put in DIR (a built site/, a zensical.toml, notes).
@@ -61,10 +69,11 @@ class ExportResult:
     problems: list[Diagnostic] = field(default_factory=list)
     written: list[str] = field(default_factory=list)  # paths inside DIR, sorted
     pages: int = 0  # Markdown pages in DIR/docs
+    refused: bool = False  # warnings that an export cannot fix as the plugin does
 
     @property
     def failed(self) -> bool:
-        return has_errors(self.problems)
+        return self.refused or has_errors(self.problems)
 
 
 Content = bytes | Path  # bytes to write, or a file to copy
@@ -86,8 +95,10 @@ def export_site(config_file: Path, out_dir: Path, *, force: bool = False,
     if checked.catalogue is None or has_errors(checked.diagnostics):
         return ExportResult(checked.diagnostics)
     cache = Cache(project.config_dir / options.cache_dir) if options.cache else None
-    batch = BatchRenderer(NotebookOptions(trust_outputs=options.trust_notebook_outputs), cache,
-                          workers=options.workers)
+    batch = BatchRenderer(NotebookOptions(trust_outputs=options.trust_notebook_outputs,
+                                          allow_remote_images=options.allow_remote_images,
+                                          archive_root=str(project.archive_root)),
+                          cache, workers=options.workers)
     try:
         content = build_site_content(
             publishable(checked.catalogue), project.archive_root, batch,
@@ -99,6 +110,11 @@ def export_site(config_file: Path, out_dir: Path, *, force: bool = False,
         batch.close()
     if has_errors(content.problems):
         return ExportResult(content.problems)
+    unsafe = _links_the_plugin_would_remove(project, content)
+    if unsafe:
+        # The plugin strips these from the page after Markdown (NV107); an export hands
+        # Markdown to another engine, which would publish them. Nothing is written.
+        return ExportResult([*content.problems, *unsafe], refused=True)
     try:
         files = _exported_files(project, content, target)
     except ProjectError as refused:
@@ -186,6 +202,21 @@ def _write(target: Path, files: dict[str, Content]) -> list[str]:
 
 # ---------------------------------------------------------------------------------------
 # What goes into DIR
+
+
+def _links_the_plugin_would_remove(project: Project, content: SiteContent) -> list[Diagnostic]:
+    """The check the plugin runs on each generated page's HTML (`checked_page_html`), run
+    here on the pages as Markdown with the extensions they are written for makes them."""
+    converter = markdown.Markdown(extensions=list(REQUIRED_EXTENSIONS))
+    found: list[Diagnostic] = []
+    for page in content.pages:
+        text = page.markdown
+        front = _FRONT_MATTER.match(text)
+        html = converter.reset().convert(text[front.end():] if front else text)
+        found += checked_page_html(content.renderer.catalogue, page.src_uri, html,
+                                   allow_remote_images=project.options.allow_remote_images)[1]
+    return found
+
 
 
 def _exported_files(project: Project, content: SiteContent, target: Path) -> dict[str, Content]:

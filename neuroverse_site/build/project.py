@@ -36,6 +36,7 @@ class PluginOptions:
     catalogue: str = "catalogue.yml"
     archive_dir: str | None = None
     trust_notebook_outputs: bool = False
+    allow_remote_images: bool = False
     templates_dir: str | None = None
     navigation: bool = True
     max_file_size_mb: float = DEFAULT_MAX_FILE_SIZE_MB
@@ -46,6 +47,7 @@ class PluginOptions:
 
 _OPTION_TYPES: dict[str, tuple[type, ...]] = {
     "catalogue": (str,), "archive_dir": (str,), "trust_notebook_outputs": (bool,),
+    "allow_remote_images": (bool,),
     "templates_dir": (str,), "navigation": (bool,), "max_file_size_mb": (int, float),
     "cache": (bool,), "cache_dir": (str,), "workers": (int,),
 }

@@ -30,6 +30,7 @@ from ..build.render import (
 from ..build.site import (
     SiteContent,
     build_site_content,
+    checked_page_html,
     home_page,
     notebook_block,
     settings_from_catalogue,
@@ -71,6 +72,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.checked = LoadResult(None, [])
         self.build_started = 0.0
         self._swaps: dict[str, tuple[str, str]] = {}  # page -> (lean notebook, full notebook)
+        self._generated: set[str] = set()  # src_uri of every page made from the catalogue
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.config_dir = Path(config.config_file_path or ".").resolve().parent
@@ -95,7 +97,9 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         # Beside mkdocs.yml, never in the archive folder, which may be read-only or not ours.
         cache = Cache(Path(self.config.cache_dir)) if self.config.cache else None
         self.batch = BatchRenderer(
-            NotebookOptions(trust_outputs=self.config.trust_notebook_outputs), cache,
+            NotebookOptions(trust_outputs=self.config.trust_notebook_outputs,
+                            allow_remote_images=self.config.allow_remote_images,
+                            archive_root=str(self.root)), cache,
             workers=self.config.workers)
         return config
 
@@ -127,6 +131,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         if pending:
             log.info(f"rendering {len(pending)} notebook{'s' * (len(pending) != 1)} while "
                      "the other pages are read")
+        self._generated = {page.src_uri for page in self.content.pages}
         for page in sorted(self.content.pages, key=lambda page: page.src_uri in pending):
             files.append(File.generated(config, page.src_uri, content=page.markdown))
         for asset in self.content.assets:
@@ -149,6 +154,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                     files.append(published_file(config, asset))
                 if settled.problem is not None:
                     _log(settled.problem)
+                for note in settled.notes:
+                    _log(note)
                 if settled.page is not None:  # the page as it reads with the problem
                     markdown, _ = get_data(settled.page.markdown)
         if self.content is not None and page.file.src_uri == HOME_URI:
@@ -157,6 +164,14 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
+        if self.content is not None and page.file.src_uri in self._generated:
+            # The final word on every URL catalogue text became, after Markdown made it
+            # (and before the notebook, which was cleaned on its own, joins the page).
+            html, removed = checked_page_html(
+                self.content.renderer.catalogue, page.file.src_uri, html,
+                allow_remote_images=self.config.allow_remote_images)
+            for problem in removed:
+                _log(problem)
         body = self._body_for(page)
         if body is None or NOTEBOOK_MARKER not in html:
             return html
@@ -278,7 +293,7 @@ def _log_progress(progress: Progress) -> None:
 def _anchor_links(nodes: list[TocNode]) -> list[AnchorLink]:
     links = []
     for node in nodes:
-        link = AnchorLink(node.title, node.id, node.level)
+        link = AnchorLink(node.html_title, node.id, node.level)
         link.children = _anchor_links(node.children)
         links.append(link)
     return links
