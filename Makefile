@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve site test check lint screenshots clean notebooks papers content bench
+.PHONY: serve site test check lint screenshots clean notebooks papers content bench site-export zensical
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,17 @@ test: $(STAMP)
 	$(BIN)/ruff check neuroverse_site tests
 	$(BIN)/mypy
 	$(BIN)/mkdocs build --strict --site-dir $$(mktemp -d)
+	$(BIN)/properdocs build --strict --site-dir $$(mktemp -d)
 	$(BIN)/python -m pytest -n 2
+
+# Zensical runs no MkDocs plugin: it builds the export, a plain MkDocs project in
+# $(EXPORT_DIR) (README, "Which builder"). The site lands in $(EXPORT_DIR)/site.
+EXPORT_DIR ?= build/export
+site-export: $(STAMP)
+	$(BIN)/neuroverse export $(EXPORT_DIR) --force
+
+zensical: site-export
+	cd $(EXPORT_DIR) && $(abspath $(BIN))/zensical build
 
 # Light and dark screenshots of a home, section, experiment and article page (needs Chromium).
 screenshots: $(STAMP)
@@ -62,4 +72,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py --n 250 --runs 3 --growth 1000 --out bench/results/latest
 
 clean:
-	rm -rf site .cache
+	rm -rf site .cache $(EXPORT_DIR)

@@ -13,12 +13,17 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .authoring.commands import register as register_authoring_commands
 from .build import linkcheck
+from .build.engines import ENGINES, engine_notice
 from .core.checks import DEFAULT_MAX_FILE_SIZE_MB, CheckOptions, check_file
 from .core.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Severity
+
+if TYPE_CHECKING:
+    from .build.batch import Progress
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,7 +42,22 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--max-file-size-mb", type=_megabytes, default=DEFAULT_MAX_FILE_SIZE_MB,
                        metavar="MB", help="warn (NV305) about notebooks and PDFs larger than "
                        f"this (default: {DEFAULT_MAX_FILE_SIZE_MB:g})")
+    check.add_argument("--engine", choices=ENGINES, default=None,
+                       help="the program that builds the site; with zensical, warn (NV500) that "
+                       "it needs `neuroverse export` (default: zensical when a zensical.toml "
+                       "is beside the catalogue or here)")
     check.set_defaults(run=_run_check)
+
+    export = commands.add_parser(
+        "export", help="write the site as a plain MkDocs project that needs no plugin (for "
+        "Zensical, or MkDocs without neuroverse)")
+    export.add_argument("dir", metavar="DIR", help="the folder to write (new or empty)")
+    export.add_argument("-f", "--config-file", default="mkdocs.yml", metavar="FILE",
+                        help="the project's mkdocs.yml (default: mkdocs.yml)")
+    export.add_argument("--force", action="store_true",
+                        help="write into a non-empty DIR, first removing the files a previous "
+                        "export wrote there (and nothing else)")
+    export.set_defaults(run=_run_export)
 
     register_authoring_commands(commands)  # add, readme, import, init
 
@@ -64,6 +84,10 @@ def _run_check(args: argparse.Namespace) -> int:
                         CheckOptions(max_file_size_mb=args.max_file_size_mb),
                         display_path=args.catalogue)
     problems = result.diagnostics
+    notice = engine_notice(list(dict.fromkeys([path.resolve().parent, Path.cwd()])),
+                           args.engine)
+    if notice is not None:
+        problems = [*problems, notice]
     errors = sum(d.severity is Severity.ERROR for d in problems)
     warnings = len(problems) - errors
     if args.format == "json":
@@ -90,6 +114,31 @@ def _run_check(args: argparse.Namespace) -> int:
     if errors or (args.strict and warnings):
         return EXIT_PROBLEMS
     return EXIT_OK
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    # Here, not at the top: the other commands need no rendering library.
+    from .build.export import export_site
+
+    result = export_site(Path(args.config_file), Path(args.dir), force=args.force,
+                         display=args.config_file, report=_print_progress)
+    for diagnostic in result.problems:
+        print(diagnostic.format())
+    if result.failed:
+        errors = sum(d.severity is Severity.ERROR for d in result.problems)
+        print(f"nothing exported: {errors} error{'s' * (errors != 1)}" if errors else
+              "nothing exported: catalogue text makes links or images the site removes "
+              "(NV107); another engine would publish them", file=sys.stderr)
+        return EXIT_PROBLEMS
+    config = Path(args.dir) / "mkdocs.yml"
+    print(f"exported {result.pages} pages ({len(result.written)} files) to {args.dir}\n"
+          f"build it with any of:\n  zensical build -f {config}\n  mkdocs build -f {config}",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def _print_progress(progress: Progress) -> None:
+    print(progress.message(), file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

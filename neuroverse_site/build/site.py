@@ -6,18 +6,23 @@ them to is pure. The plugin turns the result into MkDocs files.
 
 from __future__ import annotations
 
+import base64
+import mimetypes
+import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..core.checks import heavy_notebook, unreadable_file
 from ..core.diagnostics import Diagnostic, has_errors, sorted_diagnostics
 from ..core.ids import blob_name
-from ..core.model import Article, Catalogue, Experiment, Location, Section
+from ..core.model import Article, Catalogue, Experiment, Location, Section, SiteInfo
 from ..core.paths import is_regular_file, lookup_problem, resolve_inside, what_is_there
 from ..core.probes import notebook_weight_problem
 from .batch import BatchRenderer, Failure, Job, Outcome, Progress
-from .notebooks import IMAGE_FOLDER, CellNote, RenderedNotebook
+from .navigation import HOME_URI
+from .notebooks import ASSET_PLACEHOLDER, IMAGE_FOLDER, CellNote, RenderedNotebook
 from .pdfs import PdfFacts
 from .render import (
     ASSETS_DIR,
@@ -60,6 +65,67 @@ class SiteContent:
     progress: Progress = field(default_factory=Progress)
     cache_keys: set[str] = field(default_factory=set)  # cache entries this build used
     problems: list[Diagnostic] = field(default_factory=list)  # the catalogue's and the files'
+
+
+def home_page(renderer: Renderer, markdown: str, errors: Sequence[Diagnostic],
+              from_uri: str = HOME_URI) -> str:
+    """The home page's Markdown (without front matter) as the site shows it: the status
+    table and recent entries at their markers and, with `errors` (which then have a page),
+    a notice under the title pointing at them."""
+    markdown = renderer.home_blocks(markdown, from_uri)
+    if not errors:
+        return markdown
+    notice = renderer.problems_notice(errors, from_uri)
+    head, _, rest = markdown.partition("\n")
+    # Under the title, so the title stays the title.
+    return f"{head}\n\n{notice}{rest}" if head.startswith("# ") else notice + markdown
+
+
+def notebook_block(body: RenderedNotebook, page_url: str, *, search: bool = False,
+                   inline_images: bool = False) -> str:
+    """A rendered notebook as its page shows it: in the stylesheet's wrapper, its images
+    addressed from the page's URL (`page_url`, relative to the site root), or with
+    `inline_images` carried in the page as data: URLs. `search` gives the lean copy the
+    search index reads.
+
+    The plugin puts the block into the page's HTML; the export into its Markdown, where a
+    `<div>` starting a line is a raw HTML block that Markdown (md_in_html too, without a
+    `markdown` attribute) leaves as it is. There relative image paths cannot work for
+    every engine: MkDocs leaves links in raw HTML alone, Zensical rewrites them as if they
+    were relative to the Markdown file, one folder off for `experiments/ID.md` shown at
+    `experiments/ID/`. A data: URL is read the same by both."""
+    page_dir = posixpath.dirname(page_url.rstrip("/") + "/x") if page_url else ""
+    html = body.search_html if search else body.html
+    if inline_images:
+        for image in body.assets:
+            kind = mimetypes.guess_type(image.name)[0] or "application/octet-stream"
+            html = html.replace(f"{ASSET_PLACEHOLDER}{IMAGE_FOLDER}/{image.name}\"",
+                                f'"data:{kind};base64,{base64.b64encode(image.data).decode()}"')
+    assets = f'"{posixpath.relpath(ASSETS_DIR, page_dir or ".")}/'
+    return f'<div class="nv-notebook">{html.replace(ASSET_PLACEHOLDER, assets)}</div>'
+
+
+def settings_from_catalogue(site: SiteInfo, *, repo_url: bool, repo_name: bool,
+                            site_description: bool) -> dict[str, str]:
+    """What mkdocs.yml leaves unset (each flag: whether it sets that key) comes from the
+    catalogue: its repository (the header link, with the label MkDocs gives well-known hosts)
+    and its tagline (the pages' description). mkdocs.yml, when it says, wins."""
+    settings: dict[str, str] = {}
+    repository = urlsplit(site.repository_url or "")
+    if (not repo_url and site.repository_url and repository.scheme in ("http", "https")
+            and repository.hostname):
+        settings["repo_url"] = site.repository_url
+        if not repo_name:
+            host = repository.hostname
+            settings["repo_name"] = next(
+                (name for known, name in _REPOSITORY_HOSTS.items() if host.endswith(known)), host)
+    if not site_description and site.tagline:
+        settings["site_description"] = site.tagline
+    return settings
+
+
+# Labels MkDocs itself gives these hosts' repository links.
+_REPOSITORY_HOSTS = {"github.com": "GitHub", "gitlab.com": "GitLab", "bitbucket.org": "Bitbucket"}
 
 
 def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *,

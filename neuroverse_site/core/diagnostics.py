@@ -73,6 +73,10 @@ CODES: dict[str, Code] = _codes(
     Code("NV404", _W, "a notebook SVG image carried script, links or foreign content"),
     Code("NV405", _W, "a notebook image on another host is shown as a link"),
     Code("NV420", _W, "a large archive is built without Material's navigation.prune"),
+    Code("NV500", _W, "the site is built with Zensical, which skips the plugin: export it first"),
+    Code("NV501", _E, "the export folder cannot be used (not empty, holds the project, inside docs)"),
+    Code("NV502", _E, "mkdocs.yml cannot be exported (unreadable, no neuroverse plugin, a bad option)"),
+    Code("NV503", _E, "a hand-written file in docs/ has the path of a generated page or asset"),
 )
 
 

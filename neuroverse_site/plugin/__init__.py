@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import posixpath
 import re
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
@@ -22,16 +20,23 @@ from mkdocs.utils import clean_directory
 
 from ..build.batch import BatchRenderer, Progress
 from ..build.cache import Cache
-from ..build.navigation import TocNode, nest_toc, prune_advice, site_navigation
-from ..build.notebooks import ASSET_PLACEHOLDER, NotebookOptions, RenderedNotebook
+from ..build.navigation import HOME_URI, TocNode, nest_toc, prune_advice, site_navigation
+from ..build.notebooks import NotebookOptions, RenderedNotebook
+from ..build.project import REQUIRED_EXTENSIONS
 from ..build.render import (
-    ASSETS_DIR,
     NOTEBOOK_MARKER,
     STYLESHEET_PATH,
     STYLESHEET_URI,
     experiment_id_of,
 )
-from ..build.site import SiteContent, build_site_content, checked_page_html
+from ..build.site import (
+    SiteContent,
+    build_site_content,
+    checked_page_html,
+    home_page,
+    notebook_block,
+    settings_from_catalogue,
+)
 from ..core.checks import (
     NOTEBOOK_DIR,
     PAPER_DIR,
@@ -50,8 +55,6 @@ from .incremental import PageState, SiteState, TrackedFile
 
 log = get_plugin_logger(__name__)
 
-# Generated Markdown uses these; enabling them silently would change the user's other pages.
-REQUIRED_EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition")
 # Seconds before a build's start during which cache entries count as in use by another build.
 EVICTION_MARGIN = 5.0
 
@@ -255,13 +258,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
-        if self.content is not None and page.file.src_uri == "index.md":
-            markdown = self.content.renderer.home_blocks(markdown, page.file.src_uri)
-            if self.problems:  # under the page's title, so the title stays the title
-                notice = self.content.renderer.problems_notice(self.problems, page.file.src_uri)
-                head, _, rest = markdown.partition("\n")
-                return (f"{head}\n\n{notice}{rest}" if head.startswith("# ")
-                        else notice + markdown)
+        if self.content is not None and page.file.src_uri == HOME_URI:
+            return home_page(self.content.renderer, markdown, self.problems)
         return markdown
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
@@ -277,9 +275,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         body = self._take_body(page)
         if body is None or NOTEBOOK_MARKER not in html:
             return html
-        page_dir = posixpath.dirname(page.url.rstrip("/") + "/x") if page.url else ""
-        assets = f'"{posixpath.relpath(ASSETS_DIR, page_dir or ".")}/'
-        full = f'<div class="nv-notebook">{body.html.replace(ASSET_PLACEHOLDER, assets)}</div>'
+        full = notebook_block(body, page.url)
         if page.toc is not None:
             # Material lists the h1's children as the page TOC, so headings go under it.
             items = page.toc.items
@@ -287,8 +283,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             (first.children if first is not None and first.level == 1 else items).extend(
                 _anchor_links(nest_toc(body.toc)))
         if body.search_html:
-            lean = (f'<div class="nv-notebook">'
-                    f'{body.search_html.replace(ASSET_PLACEHOLDER, assets)}</div>')
+            lean = notebook_block(body, page.url, search=True)
             self._swaps[page.file.src_uri] = (lean, full)
         return html.replace(NOTEBOOK_MARKER, full)
 
@@ -423,18 +418,10 @@ def _log(problem: Diagnostic) -> None:
 
 
 def _fill_site_settings(config: MkDocsConfig, site: SiteInfo) -> None:
-    """What mkdocs.yml leaves unset comes from the catalogue: its repository (the header
-    link) and its tagline (the pages' description). mkdocs.yml, when it says, wins."""
-    repository = urlsplit(site.repository_url or "")
-    if not config.repo_url and repository.scheme in ("http", "https") and repository.hostname:
-        config.repo_url = site.repository_url
-        if not config.repo_name:
-            host = repository.hostname
-            config.repo_name = next(
-                (name for known, name in _REPOSITORY_HOSTS.items() if host.endswith(known)),
-                host)
-    if not config.site_description and site.tagline:
-        config.site_description = site.tagline
+    for key, value in settings_from_catalogue(
+            site, repo_url=bool(config.repo_url), repo_name=bool(config.repo_name),
+            site_description=bool(config.site_description)).items():
+        config[key] = value
 
 
 # Chinese characters, Japanese kana and Korean syllables: scripts written without spaces
@@ -462,9 +449,6 @@ def _search_separator_for_cjk(config: MkDocsConfig) -> None:
     log.info("the catalogue has Chinese, Japanese or Korean text: search splits it into "
              "single characters, so words match inside phrases")
 
-
-# Labels MkDocs itself gives these hosts' repository links.
-_REPOSITORY_HOSTS = {"github.com": "GitHub", "gitlab.com": "GitLab", "bitbucket.org": "Bitbucket"}
 
 
 def _log_progress(progress: Progress) -> None:

@@ -8,7 +8,10 @@ import math
 from mkdocs.config import config_options as c
 from mkdocs.config.base import BaseConfigOption, Config, ValidationError
 
-from ..core.checks import DEFAULT_MAX_FILE_SIZE_MB
+from ..build.project import PluginOptions
+
+# One set of defaults for the plugin and `neuroverse export`, which reads mkdocs.yml itself.
+_DEFAULTS = PluginOptions()
 
 
 class PositiveNumber(BaseConfigOption[float]):
@@ -36,25 +39,25 @@ class Count(BaseConfigOption[int]):
 
 
 class NeuroverseConfig(Config):  # type: ignore[no-untyped-call,unused-ignore]
-    catalogue = c.File(exists=False, default="catalogue.yml")
+    catalogue = c.File(exists=False, default=_DEFAULTS.catalogue)
     """Path to the catalogue, relative to mkdocs.yml."""
     archive_dir = c.Optional(c.Dir(exists=True))
     """The folder notebook and PDF paths are relative to; defaults to the catalogue's folder."""
-    trust_notebook_outputs = c.Type(bool, default=False)
+    trust_notebook_outputs = c.Type(bool, default=_DEFAULTS.trust_notebook_outputs)
     """Keep scripts and raw HTML in notebook outputs. Only for notebooks you wrote yourself."""
-    allow_remote_images = c.Type(bool, default=False)
+    allow_remote_images = c.Type(bool, default=_DEFAULTS.allow_remote_images)
     """Show images from other hosts in notebooks and Markdown text. Off by default: such an
     image tells its host who reads the page; it is shown as a link instead (NV405, NV107)."""
     templates_dir = c.Optional(c.Dir(exists=True))
     """A folder of *.md.j2 templates that override the built-in ones, relative to mkdocs.yml."""
-    navigation = c.Type(bool, default=True)
+    navigation = c.Type(bool, default=_DEFAULTS.navigation)
     """Build the navigation from the catalogue when mkdocs.yml has no `nav`."""
-    max_file_size_mb = PositiveNumber(DEFAULT_MAX_FILE_SIZE_MB, unit="MB")
+    max_file_size_mb = PositiveNumber(_DEFAULTS.max_file_size_mb, unit="MB")
     """Warn (NV305) about notebooks and PDFs larger than this many megabytes."""
-    cache = c.Type(bool, default=True)
+    cache = c.Type(bool, default=_DEFAULTS.cache)
     """Keep rendered notebooks and PDF facts on disk between builds (and `mkdocs serve`
     rebuilds). Safe to delete at any time; it only costs the time to render again."""
-    cache_dir = c.Dir(exists=False, default=".cache/neuroverse")
+    cache_dir = c.Dir(exists=False, default=_DEFAULTS.cache_dir)
     """Where the cache lives, relative to mkdocs.yml."""
     workers = c.Optional(Count())
     """Processes rendering the notebooks and PDFs missing from the cache, the build's own
