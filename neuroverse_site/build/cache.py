@@ -24,6 +24,7 @@ import contextlib
 import hashlib
 import json
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Iterable, Mapping
@@ -66,6 +67,30 @@ def _requirement_names(distribution: str) -> list[str]:
     return names
 
 
+def installed_stamp() -> str:
+    """A digest of what is installed where this interpreter imports from: the name (which
+    carries the version) and modification time of every `*.dist-info` / `*.egg-info` entry
+    on sys.path, with the Python version (not the folders' names: a test runner's extra
+    folders on sys.path hold no distribution and must not change it). Installing, upgrading, reinstalling or removing
+    a distribution adds or replaces such an entry, so the digest changes; listing a few
+    folders costs a millisecond where reading every distribution's metadata cost ~0.3 s of
+    each build."""
+    digest = hashlib.sha256(sys.version.encode())
+    for folder in sys.path:
+        try:
+            entries = sorted(os.scandir(folder or "."), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.endswith((".dist-info", ".egg-info", ".egg-link", ".pth")):
+                try:
+                    modified = entry.stat().st_mtime_ns
+                except OSError:
+                    modified = 0
+                digest.update(f"\0{entry.name}\0{modified}".encode())
+    return digest.hexdigest()
+
+
 def library_versions() -> dict[str, str]:
     """The version of every distribution in the run-time closure of our requirements."""
     versions: dict[str, str] = {}
@@ -98,16 +123,36 @@ def code_fingerprint(package_dir: Path = _PACKAGE_DIR) -> str:
 _ENVIRONMENT: str | None = None
 
 
-def environment_fingerprint() -> str:
-    """Versions and code that every key includes; computed once per process."""
+def environment_fingerprint(remembered: Path | None = None) -> str:
+    """Versions and code that every key includes; computed once per process. With
+    `remembered` (a file in the cache folder), the library versions are read from there
+    while `installed_stamp` is the one they were found under, and written there when not:
+    walking the requirements' metadata is the slow part, and a worker process computing
+    them afresh always finds the same versions for the same stamp."""
     global _ENVIRONMENT
     if _ENVIRONMENT is None:
+        libraries = (_remembered_versions(remembered) if remembered is not None
+                     else library_versions())
         _ENVIRONMENT = json.dumps(
-            {"format": FORMAT_VERSION, "libraries": library_versions(),
-             "code": code_fingerprint()},
+            {"format": FORMAT_VERSION, "libraries": libraries, "code": code_fingerprint()},
             sort_keys=True,
         )
     return _ENVIRONMENT
+
+
+def _remembered_versions(path: Path) -> dict[str, str]:
+    stamp = installed_stamp()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if (isinstance(data, dict) and data.get("stamp") == stamp
+                and isinstance(data.get("libraries"), dict)):
+            return {str(k): str(v) for k, v in data["libraries"].items()}
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        pass  # missing or damaged: found again below
+    versions = library_versions()
+    with contextlib.suppress(OSError):  # a read-only cache only costs time
+        _write_atomically(path, json.dumps({"stamp": stamp, "libraries": versions}).encode())
+    return versions
 
 
 def cache_key(kind: str, data: bytes, options_key: str = "") -> str:
@@ -153,6 +198,7 @@ class Cache:
         self._digests_path = directory / f"v{FORMAT_VERSION}" / "input-digests.json"
         self._digests: dict[str, list[Any]] | None = None
         self._digests_changed = False
+        environment_fingerprint(directory / f"v{FORMAT_VERSION}" / "libraries.json")
 
     # Inputs ------------------------------------------------------------------------------
 

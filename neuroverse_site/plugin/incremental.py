@@ -31,7 +31,6 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +40,7 @@ from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_date
 
-from ..build.cache import environment_fingerprint
+from ..build.cache import environment_fingerprint, installed_stamp
 from ..build.notebooks import IMAGE_FOLDER
 from ..build.render import ASSETS_DIR
 
@@ -100,17 +99,11 @@ def _tree_digest(folder: Path) -> str:
     return digest(*parts)
 
 
-_DISTRIBUTIONS: str | None = None
-
-
 def _distributions() -> str:
-    """Every installed distribution and its version: an upgrade of the theme, MkDocs, a
-    Markdown extension or another plugin rebuilds everything. Computed once per process."""
-    global _DISTRIBUTIONS
-    if _DISTRIBUTIONS is None:
-        _DISTRIBUTIONS = json.dumps(sorted(
-            f"{dist.metadata['Name']}=={dist.version}" for dist in metadata.distributions()))
-    return _DISTRIBUTIONS
+    """What is installed, each distribution with its version (see cache.installed_stamp):
+    an upgrade of the theme, MkDocs, a Markdown extension or another plugin rebuilds
+    everything."""
+    return installed_stamp()
 
 
 def _own_code() -> str:
