@@ -71,10 +71,10 @@ def installed_stamp() -> str:
     """A digest of what is installed where this interpreter imports from: the name (which
     carries the version) and modification time of every `*.dist-info` / `*.egg-info` entry
     on sys.path, with the Python version (not the folders' names: a test runner's extra
-    folders on sys.path hold no distribution and must not change it). Installing, upgrading, reinstalling or removing
-    a distribution adds or replaces such an entry, so the digest changes; listing a few
-    folders costs a millisecond where reading every distribution's metadata cost ~0.3 s of
-    each build."""
+    folders on sys.path hold no distribution and must not change it). Installing,
+    upgrading, reinstalling or removing a distribution adds or replaces such an entry, so
+    the digest changes. Listing a few folders costs a millisecond, where reading every
+    distribution's metadata cost ~0.3 s of each build."""
     digest = hashlib.sha256(sys.version.encode())
     for folder in sys.path:
         try:

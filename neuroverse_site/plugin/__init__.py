@@ -19,7 +19,7 @@ from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import clean_directory
 
 from ..build.batch import BatchRenderer, Progress
-from ..build.cache import Cache
+from ..build.cache import Cache, environment_fingerprint
 from ..build.navigation import HOME_URI, TocNode, nest_toc, prune_advice, site_navigation
 from ..build.notebooks import NotebookOptions, RenderedNotebook
 from ..build.project import REQUIRED_EXTENSIONS
@@ -27,6 +27,7 @@ from ..build.render import (
     NOTEBOOK_MARKER,
     STYLESHEET_PATH,
     STYLESHEET_URI,
+    _environment,
     experiment_id_of,
 )
 from ..build.site import (
@@ -41,7 +42,6 @@ from ..core.checks import (
     NOTEBOOK_DIR,
     PAPER_DIR,
     CheckOptions,
-    check_file,
     publishable,
     resolve_inside,
 )
@@ -82,6 +82,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self._files: Files | None = None
         self._fingerprint = ""
         self._theme_env: tuple[str, Environment] | None = None
+        self._check_memo: incremental.CheckMemo | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
@@ -102,17 +103,24 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             )
         if STYLESHEET_URI not in config.extra_css:
             config.extra_css.append(STYLESHEET_URI)
+        # Beside mkdocs.yml, never in the archive folder, which may be read-only or not ours.
+        # Made first: it knows the library versions every cache key (and the check's) has.
+        cache = Cache(Path(self.config.cache_dir)) if self.config.cache else None
         # Files are opened by the rendering in on_files (or answered by the cache), which
         # reports one that cannot be read; the check need not open them all again.
-        self.checked = check_file(self.catalogue_path, self.root, CheckOptions(
-            max_file_size_mb=self.config.max_file_size_mb, read_contents=False))
+        # Remembered while the catalogue, the archive's files and our code are unchanged:
+        # a save of a notebook under `mkdocs serve` need not check the catalogue again.
+        self.checked, self._check_memo = incremental.remembered_check(
+            self.catalogue_path, self.root, CheckOptions(
+                max_file_size_mb=self.config.max_file_size_mb, read_contents=False),
+            self._check_memo,
+            incremental.check_memo_path(Path(self.config.cache_dir), self.catalogue_path)
+            if self.config.cache else None)
         if self.checked.catalogue is not None:
             _fill_site_settings(config, self.checked.catalogue.site)
         if self.checked.text is not None and CJK_TEXT.search(self.checked.text):
             _search_separator_for_cjk(config)
         self.build_started = time.time()
-        # Beside mkdocs.yml, never in the archive folder, which may be read-only or not ours.
-        cache = Cache(Path(self.config.cache_dir)) if self.config.cache else None
         self.batch = BatchRenderer(
             NotebookOptions(trust_outputs=self.config.trust_notebook_outputs,
                             allow_remote_images=self.config.allow_remote_images,
@@ -129,6 +137,13 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                      else Catalogue(SiteInfo("NeuroVerse"), path=self.catalogue_path.name))
         assert self.batch is not None
         templates = self.config.templates_dir
+        # Our pages' environment is one per process (see render._environment); its compiled
+        # templates are kept between processes too. Its settings are our code's, which the
+        # environment fingerprint covers with Jinja's version.
+        _environment(str(Path(templates)) if templates else None).bytecode_cache = (
+            incremental.template_cache(Path(self.config.cache_dir), "pages",
+                                       environment_fingerprint())
+            if self.config.cache else None)
         self.content = build_site_content(
             catalogue, self.root, self.batch,
             use_directory_urls=config.use_directory_urls,
@@ -248,6 +263,10 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         compiling Material's templates again was most of what a one-page rebuild cost."""
         if self._theme_env is not None and self._theme_env[0] == self._fingerprint:
             return self._theme_env[1]
+        if self.config.cache and self._fingerprint:
+            # The fingerprint covers the theme, its settings and every installed version.
+            env.bytecode_cache = incremental.template_cache(
+                Path(self.config.cache_dir), "theme", self._fingerprint)
         self._theme_env = (self._fingerprint, env) if self._fingerprint else None
         return env
 
