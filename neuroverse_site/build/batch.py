@@ -7,8 +7,10 @@ build's output never depends on timing.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -252,7 +254,7 @@ _WORKER_CONVERTER: NotebookConverter | None = None
 
 def _start_worker(options: NotebookOptions) -> None:
     global _WORKER_CONVERTER
-    _WORKER_CONVERTER = NotebookConverter(options)
+    _WORKER_CONVERTER = _converter_for(options)  # a forked worker has its parent's
 
 
 def _render_in_worker(kind: Kind, path: Path) -> Rendered:
@@ -261,11 +263,35 @@ def _render_in_worker(kind: Kind, path: Path) -> Rendered:
 
 
 def _worker_pool(workers: int, options: NotebookOptions) -> ProcessPoolExecutor:
-    # Not 'fork': `mkdocs serve` runs threads, and forking a threaded process can deadlock.
-    # 'spawn' starts each worker afresh (it imports what it needs, ~1 s) and leaves no
-    # server process holding memory for the rest of the build.
+    """Workers forked from this process when it runs no other thread (`mkdocs build`):
+    they share the pages of everything it has imported (MkDocs, the theme, our code,
+    nbconvert and the converter it made), so each costs only what its own rendering adds;
+    a spawned worker imports and compiles all of it again (~1 s, tens of megabytes).
+    Objects that exist at the fork are frozen out of the garbage collector's passes,
+    which would otherwise touch (and so copy) every page holding one. With other threads
+    running (`mkdocs serve`), forking could deadlock on a lock one of them holds: then
+    'spawn', which starts each worker afresh."""
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        # Built here first (this process renders too): the workers inherit it, nbconvert
+        # and its compiled templates included, instead of each importing and compiling.
+        _converter_for(options)
+        gc.freeze()
+        try:
+            pool = ProcessPoolExecutor(max_workers=workers,
+                                       mp_context=multiprocessing.get_context("fork"),
+                                       initializer=_start_worker, initargs=(options,))
+            # A forking pool starts every worker at its first submit: now, while the
+            # objects are frozen.
+            pool.submit(_started)
+        finally:
+            gc.unfreeze()
+        return pool
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_start_worker, initargs=(options,))
+
+
+def _started() -> bool:
+    return True
 
 
 def _available_cpus() -> int:
