@@ -203,3 +203,23 @@ def test_an_edited_template_is_compiled_again_from_a_warm_template_cache(
     # A new environment, as a new process makes: the cache holds the old compile.
     assert Environment(loader=FileSystemLoader(folder),
                        bytecode_cache=cache).get_template("page.j2").render() == "new"
+
+
+def test_the_state_this_process_wrote_is_reread_when_another_process_replaced_it(
+        tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    mine = incremental.SiteState("site", {"a.md": incremental.PageState("d1", "A", [])},
+                                 ["a/index.html"], "f")
+    incremental.write_state(path, mine)
+    assert incremental.read_state(path, "site").pages["a.md"].digest == "d1"
+    # Another build (another process) writes the same file: its record is the one read.
+    theirs = incremental.SiteState("site", {"a.md": incremental.PageState("d2", "A", [])},
+                                   ["a/index.html"], "f")
+    other = tmp_path / "other.json"
+    other.write_text(theirs.to_json(), encoding="utf-8")
+    os.replace(other, path)
+    assert incremental.read_state(path, "site").pages["a.md"].digest == "d2"
+    # What a caller does with the record it was given does not change the next one.
+    incremental.write_state(path, mine)
+    incremental.read_state(path, "site").pages.clear()
+    assert incremental.read_state(path, "site").pages["a.md"].digest == "d1"

@@ -57,6 +57,8 @@ log = get_plugin_logger(__name__)
 
 # Seconds before a build's start during which cache entries count as in use by another build.
 EVICTION_MARGIN = 5.0
+# Seconds between two evictions by the dirty builds of one process (`mkdocs serve --dirty`).
+EVICTION_INTERVAL = 600.0
 
 
 class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped-call,unused-ignore]
@@ -83,6 +85,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self._fingerprint = ""
         self._theme_env: tuple[str, Environment] | None = None
         self._check_memo: incremental.CheckMemo | None = None
+        self._evicted_at = -EVICTION_INTERVAL  # the first build evicts
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
@@ -211,7 +214,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         readable = search is None or incremental.search_entries_of(search) is not None
         fingerprint = incremental.build_fingerprint(
             config, Path(self.config.templates_dir) if self.config.templates_dir else None)
-        previous = (SiteState.read(state_file, config.site_dir) if state_file is not None
+        previous = (incremental.read_state(state_file, config.site_dir) if state_file is not None
                     else SiteState(config.site_dir))
         if self.dirty and previous.fingerprint != fingerprint:
             # Another theme, configuration or version: nothing of the old site can stay.
@@ -385,10 +388,16 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._record_build(config)
         # Only a complete build knows every entry still in use. The margin keeps what a
-        # build running alongside touched just before this one started.
-        if self.batch is not None and self.batch.cache is not None and self.content is not None:
+        # build running alongside touched just before this one started. A serve session's
+        # rebuilds evict at most every EVICTION_INTERVAL: reading every entry's list of
+        # images each time a notebook is saved costs more than the few entries it frees.
+        now = time.monotonic()
+        due = not self.dirty or now - self._evicted_at >= EVICTION_INTERVAL
+        if (due and self.batch is not None and self.batch.cache is not None
+                and self.content is not None):
             self.batch.cache.evict(self.content.cache_keys,
                                    older_than=self.build_started - EVICTION_MARGIN)
+            self._evicted_at = now
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer:

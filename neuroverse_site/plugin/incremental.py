@@ -216,11 +216,38 @@ def state_path(cache_dir: Path, site_dir: str) -> Path:
     return cache_dir / "incremental" / f"{digest(site_dir)[:20]}.json"
 
 
+# The record this process last wrote to each state file, with the file's identity then:
+# the next build of a serve session reads it from here, not from its JSON, while the file
+# is still the one written (another process writing it changes its inode and times).
+_WRITTEN: dict[Path, tuple[tuple[int, int, int, int], SiteState]] = {}
+
+
+def _identity(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+
+
+def read_state(path: Path, site_dir: str) -> SiteState:
+    known = _WRITTEN.get(path)
+    if known is not None and known[0] == _identity(path) and known[1].site_dir == site_dir:
+        state = known[1]
+        return SiteState(state.site_dir, dict(state.pages), list(state.outputs),
+                         state.fingerprint)
+    return SiteState.read(path, site_dir)
+
+
 def write_state(path: Path, state: SiteState) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
     temp.write_text(state.to_json(), encoding="utf-8")
     os.replace(temp, path)
+    identity = _identity(path)
+    if identity is not None:
+        _WRITTEN[path] = (identity, SiteState(state.site_dir, dict(state.pages),
+                                              list(state.outputs), state.fingerprint))
 
 
 def search_entries_of(plugin: Any) -> list[Any] | None:
