@@ -312,11 +312,12 @@ def _archive_listing(root: Path) -> list[str] | None:
     found: list[str] = []
     for folder, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
+        base = os.path.relpath(folder, root)
         for name in [*dirs, *sorted(n for n in names if not n.startswith("."))]:
             kind = _kind(Path(folder, name))
             if kind is None:
                 return None
-            found.append(f"{os.path.relpath(folder, root)}/{name} {kind}")
+            found.append(f"{base}/{name} {kind}")
     return found
 
 
