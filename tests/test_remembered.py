@@ -223,3 +223,40 @@ def test_the_state_this_process_wrote_is_reread_when_another_process_replaced_it
     incremental.write_state(path, mine)
     incremental.read_state(path, "site").pages.clear()
     assert incremental.read_state(path, "site").pages["a.md"].digest == "d1"
+
+
+@pytest.mark.parametrize("damage", ["entry", "blob", "local file", "none"])
+def test_a_serve_session_reuses_loaded_entries_only_while_their_files_are_unchanged(
+        tmp_path: Path, damage: str) -> None:
+    import time
+
+    from archive_factory import png_bytes
+    from neuroverse_site.build.cache import Cache, cache_key
+    from neuroverse_site.build.notebooks import NotebookConverter, NotebookOptions
+
+    figure = tmp_path / "figure.png"
+    figure.write_bytes(png_bytes("#112233"))
+    path = write_notebook(tmp_path / "nb.ipynb", "Filters",
+                          markdown="![A figure](figure.png)")
+    data = path.read_bytes()
+    rendered = NotebookConverter(NotebookOptions()).convert(path, data)
+    assert rendered.assets
+    key = cache_key("notebook", data)
+    Cache(tmp_path / "cache").store_notebook(key, rendered)
+    assert Cache(tmp_path / "cache", remember=True).load_notebook(key) == rendered
+    time.sleep(0.05)  # past the file system's clock tick: an edit gets a new time
+    if damage == "entry":  # same size, same inode: edited in place
+        entry = next((tmp_path / "cache").rglob("entries/*/*.json"))
+        content = bytearray(entry.read_bytes())
+        content[len(content) // 2] ^= 0x01
+        entry.write_bytes(bytes(content))
+    elif damage == "blob":  # as an edit of the site's hard-linked image would
+        blob = next(p for p in (tmp_path / "cache").rglob("blobs/*")
+                    if not p.name.startswith(".tmp"))
+        content = bytearray(blob.read_bytes())
+        content[-1] ^= 0x01
+        blob.write_bytes(bytes(content))
+    elif damage == "local file":
+        figure.write_bytes(png_bytes("#445566"))
+    again = Cache(tmp_path / "cache", remember=True).load_notebook(key)
+    assert again == (rendered if damage == "none" else None)

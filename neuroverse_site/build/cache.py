@@ -191,8 +191,11 @@ class Dependency:
 class Cache:
     """Rendered notebooks and PDF facts on disk, keyed by `cache_key`."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, remember: bool = False) -> None:
+        """`remember`: keep what is loaded in memory for the next Cache of the same folder
+        in this process (a serve session's next build), see `_Remembered`."""
         self.directory = directory
+        self.remember = remember
         self._entries = directory / f"v{FORMAT_VERSION}" / "entries"
         self._blobs = directory / f"v{FORMAT_VERSION}" / "blobs"
         self._digests_path = directory / f"v{FORMAT_VERSION}" / "input-digests.json"
@@ -323,6 +326,19 @@ class Cache:
     def _load(self, key: str, kind: str
               ) -> tuple[Mapping[str, Any], dict[str, bytes], list[Dependency]] | None:
         path = self._entry_path(key)
+        remembered = _REMEMBERED.get((str(self.directory), key)) if self.remember else None
+        if remembered is not None and remembered.kind == kind:
+            entry = remembered.current(path, self._blobs)
+            if entry is not None:
+                return entry
+        entry = self._read_entry(path, key, kind)
+        if self.remember and entry is not None:
+            _REMEMBERED[(str(self.directory), key)] = _Remembered.of(
+                kind, path, self._blobs, entry)
+        return entry
+
+    def _read_entry(self, path: Path, key: str, kind: str
+                    ) -> tuple[Mapping[str, Any], dict[str, bytes], list[Dependency]] | None:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
@@ -377,6 +393,57 @@ class Cache:
                 + json.dumps(payload, ensure_ascii=False))
         header = _HEADER_PREFIX + hashlib.sha256(body.encode()).hexdigest()
         _write_atomically(self._entry_path(key), (header + "\n" + body).encode())
+
+
+Entry = tuple[Mapping[str, Any], dict[str, bytes], list[Dependency]]
+_Identity = tuple[int, int, int]
+
+
+def _identity(path: Path) -> _Identity | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
+@dataclass
+class _Remembered:
+    """An entry a serve session loaded, with the identity (inode, size, modification time)
+    of its file and of its blobs as they were after it was checked and touched. Used
+    again while every one of those files is still that file, as git's index trusts a
+    file whose stat is unchanged: an entry or blob is only ever replaced whole (a new
+    inode), and an edit in place (through a hard link in the site) changes its time.
+    Each use touches the files again, as a read would, and the local files the notebook
+    reads are checked each time, as on a read."""
+
+    kind: str
+    entry: Entry
+    files: dict[Path, _Identity]
+
+    @classmethod
+    def of(cls, kind: str, path: Path, blobs: Path, entry: Entry) -> _Remembered:
+        files = {p: i for p in [path, *(blobs / name for name in entry[1])]
+                 if (i := _identity(p)) is not None}
+        return cls(kind, entry, files)
+
+    def current(self, path: Path, blobs: Path) -> Entry | None:
+        expected = [path, *(blobs / name for name in self.entry[1])]
+        if any(_identity(p) != self.files.get(p) for p in expected):
+            return None
+        if not all(dependency.unchanged() for dependency in self.entry[2]):
+            return None
+        _touch(*expected)
+        for p in expected:
+            identity = _identity(p)
+            if identity is None:
+                return None
+            self.files[p] = identity
+        return self.entry
+
+
+# Cache folder and key -> what was loaded; filled only by caches made with remember=True.
+_REMEMBERED: dict[tuple[str, str], _Remembered] = {}
 
 
 def _write_atomically(target: Path, data: bytes) -> None:

@@ -76,6 +76,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self._swaps: dict[str, tuple[str, str]] = {}  # page -> (lean notebook, full notebook)
         self._generated: set[str] = set()  # src_uri of every page made from the catalogue
         self.dirty = False  # MkDocs' dirty mode: unmodified pages are not built
+        self.serving = False
         self._inputs: dict[str, str] = {}  # page -> digest of its own inputs
         self._digests: dict[str, str] = {}  # page -> digest of everything its HTML reads
         self._previous = SiteState("")  # what the last build into this site folder wrote
@@ -89,6 +90,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
+        # A serve session keeps the cache entries it loaded for its next build.
+        self.serving = command == "serve"
 
     # Before the search plugin's own on_config, which fills in the language's default
     # separator when none is set (see _search_separator_for_cjk).
@@ -108,7 +111,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             config.extra_css.append(STYLESHEET_URI)
         # Beside mkdocs.yml, never in the archive folder, which may be read-only or not ours.
         # Made first: it knows the library versions every cache key (and the check's) has.
-        cache = Cache(Path(self.config.cache_dir)) if self.config.cache else None
+        cache = (Cache(Path(self.config.cache_dir), remember=self.serving)
+                 if self.config.cache else None)
         # Files are opened by the rendering in on_files (or answered by the cache), which
         # reports one that cannot be read; the check need not open them all again.
         # Remembered while the catalogue, the archive's files and our code are unchanged:
