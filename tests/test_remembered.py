@@ -260,3 +260,24 @@ def test_a_serve_session_reuses_loaded_entries_only_while_their_files_are_unchan
         figure.write_bytes(png_bytes("#445566"))
     again = Cache(tmp_path / "cache", remember=True).load_notebook(key)
     assert again == (rendered if damage == "none" else None)
+
+
+def test_a_renderer_that_does_not_hold_images_still_knows_their_sizes_and_caches_them(
+        tmp_path: Path) -> None:
+    from neuroverse_site.build.batch import BatchRenderer, Job
+    from neuroverse_site.build.cache import Cache
+    from neuroverse_site.build.notebooks import RenderedNotebook
+
+    path = write_notebook(tmp_path / "nb.ipynb", "Filters")
+    held = BatchRenderer(cache=None, workers=1).run([Job("notebook", path)]).outcomes[0]
+    assert isinstance(held, RenderedNotebook) and held.assets
+    for attempt in ("rendered", "from the cache"):
+        batch = BatchRenderer(cache=Cache(tmp_path / "cache"), workers=1, hold_images=False)
+        light = batch.run([Job("notebook", path)]).outcomes[0]
+        assert isinstance(light, RenderedNotebook), attempt
+        assert [a.name for a in light.assets] == [a.name for a in held.assets]
+        assert all(a.data == b"" for a in light.assets)
+        assert [batch.image_size(a) for a in light.assets] == [len(a.data) for a in held.assets]
+        # The site links the cache's files: they hold the real bytes.
+        assert [Cache(tmp_path / "cache").blob_path(a.name).read_bytes()
+                for a in light.assets] == [a.data for a in held.assets]

@@ -7,6 +7,7 @@ build's output never depends on timing.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import multiprocessing
 import os
@@ -20,7 +21,14 @@ from typing import Literal
 
 from ..core.probes import PdfProblem
 from .cache import Cache, cache_key, key_from_digest
-from .notebooks import NotebookConverter, NotebookOptions, NotebookProblem, RenderedNotebook, render_script
+from .notebooks import (
+    NotebookAsset,
+    NotebookConverter,
+    NotebookOptions,
+    NotebookProblem,
+    RenderedNotebook,
+    render_script,
+)
 from .pdfs import PdfFacts, read_pdf
 
 Kind = Literal["notebook", "script", "pdf"]
@@ -120,9 +128,17 @@ class BatchRenderer:
     """Renders jobs with one converter per process, the cache in front of it."""
 
     def __init__(self, options: NotebookOptions | None = None, cache: Cache | None = None, *,
-                 workers: int | None = None, min_parallel: int = MIN_PARALLEL) -> None:
+                 workers: int | None = None, min_parallel: int = MIN_PARALLEL,
+                 hold_images: bool = True) -> None:
+        """`hold_images=False`: a notebook's images, once in the cache (whose blob files
+        the site links), are not kept in memory: their bytes are dropped from the outcome
+        (`image_size` still knows their sizes). For a caller that publishes images from
+        the cache's files, never from the outcome's bytes (the plugin; not the export,
+        which inlines them). Rendered images were a fifth of a large build's memory."""
         self.options = options or NotebookOptions()
         self.cache = cache
+        self.hold_images = hold_images
+        self._image_sizes: dict[str, int] = {}
         self.workers = workers if workers is not None else _available_cpus()
         self.min_parallel = min_parallel
         self._converter: NotebookConverter | None = None
@@ -142,10 +158,13 @@ class BatchRenderer:
 
         def finished(index: int, rendered: Rendered, *, cached: bool) -> None:
             outcome, keys[index] = rendered
-            outcomes[index] = outcome
             progress.count(jobs[index].kind, cached=cached)
             if not cached and self.cache is not None and not isinstance(outcome, Failure):
                 self._store(keys[index], outcome)
+            if (not self.hold_images and self.cache is not None
+                    and isinstance(outcome, RenderedNotebook) and outcome.assets):
+                outcome = self._without_image_bytes(outcome)
+            outcomes[index] = outcome
             if report is not None and throttle.due(progress.done):
                 report(progress)
 
@@ -193,6 +212,16 @@ class BatchRenderer:
         assert all(outcome is not None for outcome in outcomes)
         return BatchResult([o for o in outcomes if o is not None], progress,
                            {key for key in keys if key})
+
+    def _without_image_bytes(self, notebook: RenderedNotebook) -> RenderedNotebook:
+        for asset in notebook.assets:
+            self._image_sizes[asset.name] = len(asset.data)
+        return dataclasses.replace(notebook, assets=tuple(
+            NotebookAsset(asset.name, b"") for asset in notebook.assets))
+
+    def image_size(self, asset: NotebookAsset) -> int:
+        """The size of a rendered image, its bytes held or not (see `hold_images`)."""
+        return self._image_sizes.get(asset.name, len(asset.data))
 
     def _render_here(self, job: Job) -> Rendered:
         if self._converter is None:

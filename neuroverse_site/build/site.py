@@ -182,7 +182,7 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
         if body is not None:
             bodies[experiment_id] = body
             file_problems.extend(cell_diagnostics(found.uri, body.notes))
-            file_problems += _weight_warnings(found, body)
+            file_problems += _weight_warnings(found, body, batch)
         for asset in body_assets:
             add_asset(asset)
         if problem is not None:
@@ -234,11 +234,12 @@ def _experiment_result(source: _Source, outcome: Outcome, batch: BatchRenderer
     return ExperimentFacts(has_body=True, size_bytes=size), outcome, assets, None
 
 
-def _weight_warnings(source: _Source, body: RenderedNotebook) -> list[Diagnostic]:
+def _weight_warnings(source: _Source, body: RenderedNotebook,
+                     batch: BatchRenderer) -> list[Diagnostic]:
     """NV307 when the rendered notebook makes a page too big to use: the page's weight
     (its HTML and images) stands for the size of the outputs `neuroverse check` counts."""
     experiment = source.experiment
-    weight = len(body.html.encode("utf-8")) + sum(len(a.data) for a in body.assets)
+    weight = len(body.html.encode("utf-8")) + sum(batch.image_size(a) for a in body.assets)
     heavy = notebook_weight_problem(body.cells, weight)
     if heavy is None or not experiment.notebook:
         return []

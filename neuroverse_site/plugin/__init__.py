@@ -132,7 +132,9 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             NotebookOptions(trust_outputs=self.config.trust_notebook_outputs,
                             allow_remote_images=self.config.allow_remote_images,
                             archive_root=str(self.root)), cache,
-            workers=self.config.workers)
+            workers=self.config.workers,
+            # Images are published from the cache's files (files.LinkedFile).
+            hold_images=False)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
