@@ -7,10 +7,13 @@ build's output never depends on timing.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import dataclasses
 import gc
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -226,7 +229,9 @@ class BatchRenderer:
     def _render_here(self, job: Job) -> Rendered:
         if self._converter is None:
             self._converter = _converter_for(self.options)
-        return render_file(job.kind, job.path, self._converter)
+        rendered = render_file(job.kind, job.path, self._converter)
+        _release_freed_memory()
+        return rendered
 
     def _load(self, kind: Kind, key: str) -> Outcome | None:
         if self.cache is None:
@@ -288,7 +293,29 @@ def _start_worker(options: NotebookOptions) -> None:
 
 def _render_in_worker(kind: Kind, path: Path) -> Rendered:
     assert _WORKER_CONVERTER is not None, "worker started without _start_worker"
-    return render_file(kind, path, _WORKER_CONVERTER)
+    rendered = render_file(kind, path, _WORKER_CONVERTER)
+    _release_freed_memory()
+    return rendered
+
+
+def _libc_trim() -> Callable[[int], int] | None:
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(
+            ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        return trim
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        return None
+
+
+_TRIM = _libc_trim() if sys.platform.startswith("linux") else None
+
+
+def _release_freed_memory() -> None:
+    """Give the memory a rendering freed back to the system: converting a notebook makes
+    megabytes of short-lived strings, and glibc keeps the freed pages of its heap (between
+    live ones) counted in the process's size until told to trim."""
+    if _TRIM is not None:
+        _TRIM(0)
 
 
 def _worker_pool(workers: int, options: NotebookOptions) -> ProcessPoolExecutor:
