@@ -22,7 +22,6 @@ matter more than the seconds; the unprofiled times are printed beside them.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import os
 import pstats
 import resource

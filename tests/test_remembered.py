@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from archive_factory import write_notebook, write_pdf
 from neuroverse_site.build import cache as cache_module
 from neuroverse_site.core.checks import CheckOptions, check_file
+from neuroverse_site.core.loader import LoadResult
 from neuroverse_site.plugin import incremental
 from neuroverse_site.plugin.incremental import CheckMemo, remembered_check
+
+from archive_factory import write_notebook, write_pdf
 
 CATALOGUE = """\
 site:
@@ -56,8 +58,8 @@ def archive(tmp_path: Path) -> Path:
     return root
 
 
-def messages(result: object) -> list[str]:
-    return [d.format() for d in getattr(result, "diagnostics")]
+def messages(result: LoadResult) -> list[str]:
+    return [d.format() for d in result.diagnostics]
 
 
 def check_twice(root: Path, change: Callable[[], object], memo_file: Path | None = None
@@ -75,14 +77,14 @@ def check_twice(root: Path, change: Callable[[], object], memo_file: Path | None
 
 
 def test_an_unchanged_archive_is_not_checked_again(archive: Path) -> None:
-    said, memo, again = check_twice(archive, lambda: None)
+    _, memo, again = check_twice(archive, lambda: None)
     assert again is memo  # used as it was
 
 
 def test_an_edited_notebook_of_the_same_kind_and_size_class_keeps_the_memo(
         archive: Path) -> None:
     # What a save under `mkdocs serve` does: the check reads nothing that changed.
-    said, memo, again = check_twice(archive, lambda: write_notebook(
+    _, memo, again = check_twice(archive, lambda: write_notebook(
         archive / "notebooks" / "filters.ipynb", "Digit filters", markdown="Edited."))
     assert again is memo
 
@@ -110,7 +112,7 @@ def test_a_folder_made_unreadable_on_the_way_to_a_named_file_is_seen(archive: Pa
         pytest.skip("root reads every folder")
     folder = archive / "notebooks"
     try:
-        said, memo, again = check_twice(archive, lambda: folder.chmod(0o000))
+        _, memo, again = check_twice(archive, lambda: folder.chmod(0o000))
     finally:
         folder.chmod(0o755)
     assert again is not memo
@@ -165,8 +167,9 @@ def test_remembered_library_versions_are_used_only_under_their_stamp(tmp_path: P
     remembered = tmp_path / "libraries.json"
     real = cache_module.library_versions()
     assert cache_module._remembered_versions(remembered) == real  # found and written
-    remembered.write_text('{"stamp": "%s", "libraries": {"jinja2": "0.0"}}'
-                          % cache_module.installed_stamp(), encoding="utf-8")
+    stamp = cache_module.installed_stamp()
+    remembered.write_text(f'{{"stamp": "{stamp}", "libraries": {{"jinja2": "0.0"}}}}',
+                          encoding="utf-8")
     assert cache_module._remembered_versions(remembered) == {"jinja2": "0.0"}
     remembered.write_text('{"stamp": "another", "libraries": {"jinja2": "0.0"}}',
                           encoding="utf-8")
@@ -230,9 +233,10 @@ def test_a_serve_session_reuses_loaded_entries_only_while_their_files_are_unchan
         tmp_path: Path, damage: str) -> None:
     import time
 
-    from archive_factory import png_bytes
     from neuroverse_site.build.cache import Cache, cache_key
     from neuroverse_site.build.notebooks import NotebookConverter, NotebookOptions
+
+    from archive_factory import png_bytes
 
     figure = tmp_path / "figure.png"
     figure.write_bytes(png_bytes("#112233"))
