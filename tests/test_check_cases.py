@@ -45,7 +45,7 @@ def catalogue_bytes(case: dict[str, Any]) -> bytes:
 
 def make_file(target: Path, spec: str) -> None:
     """Create one archive file from a short spec: notebook, pdf, pdf-encrypted,
-    pdf-truncated, empty, bytes:N, `text: ...`, or `symlink: target`."""
+    pdf-truncated, empty, bytes:N, `text: ...`, `latin1: ...`, or `symlink: target`."""
     target.parent.mkdir(parents=True, exist_ok=True)
     kind, _, argument = spec.partition(":")
     argument = argument.strip()
@@ -63,6 +63,8 @@ def make_file(target: Path, spec: str) -> None:
         target.write_bytes(b"x" * int(argument))
     elif kind == "text":
         target.write_text(argument, encoding="utf-8")
+    elif kind == "latin1":
+        target.write_bytes(argument.encode("latin-1"))
     elif kind == "symlink":
         outside = (target.parent / argument).resolve()
         if not outside.exists():

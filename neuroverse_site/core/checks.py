@@ -21,7 +21,7 @@ from .diagnostics import Diagnostic, sorted_diagnostics
 from .ids import RESERVED_IDS
 from .loader import LoadResult, load_catalogue_file
 from .model import Article, Catalogue, Experiment, Location, Section
-from .probes import notebook_format_problem, pdf_problem
+from .probes import note_problem, notebook_format_problem, pdf_problem
 
 NOTEBOOK_DIR = "notebooks"
 PAPER_DIR = "papers"
@@ -258,9 +258,11 @@ def _named_files(catalogue: Catalogue) -> Iterator[tuple[str, str, str, Location
                 yield (value, f"{experiment.key_path}.{key}", key,
                        experiment.fields.get(key, experiment.location))
     for article in catalogue.articles:
-        if article.pdf:
-            yield (article.pdf, f"{article.key_path}.pdf", "pdf",
-                   article.fields.get("pdf", article.location))
+        for key in ("pdf", "note"):
+            value = getattr(article, key)
+            if value:
+                yield (value, f"{article.key_path}.{key}", key,
+                       article.fields.get(key, article.location))
 
 
 def _files(catalogue: Catalogue, archive: _Archive,
@@ -284,8 +286,8 @@ def _files(catalogue: Catalogue, archive: _Archive,
                              hint=archive.nearest(relative))
             continue
         if options.read_contents:
-            problem = notebook_problem(path) if key == "notebook" else (
-                pdf_problem(path) if key == "pdf" else None)
+            problem = {"notebook": notebook_problem, "pdf": pdf_problem,
+                       "note": note_problem}.get(key, _nothing)(path)
             if problem:
                 yield unreadable_file(key, relative, problem, location, key_path)
         size = path.stat().st_size
@@ -300,10 +302,15 @@ def _files(catalogue: Catalogue, archive: _Archive,
 
 def unreadable_file(key: str, relative: str, problem: str, location: Location | None,
                     key_path: str) -> Diagnostic:
-    """The diagnostic for a notebook (`key` "notebook") or PDF that cannot be read."""
+    """The diagnostic for a notebook, PDF or Markdown note (`key` as the catalogue field)
+    that cannot be read."""
     if key == "notebook":
         return Diagnostic("NV303", f"'{relative}' {problem}", location, key_path,
                           hint="open and save it again in Jupyter, or fix the JSON")
+    if key == "note":
+        return Diagnostic("NV340", f"'{relative}' {problem}", location, key_path,
+                          hint="save the note as UTF-8 text (most editors offer it under "
+                          "'Save with encoding')")
     return Diagnostic("NV304", f"'{relative}' {problem}", location, key_path,
                       hint="export or download the PDF again")
 
@@ -319,6 +326,10 @@ def _megabytes(size: int, above: float) -> str:
         if float(shown) > above:
             break
     return f"{shown} MB"
+
+
+def _nothing(path: Path) -> str | None:
+    return None
 
 
 def notebook_problem(path: Path) -> str | None:

@@ -54,7 +54,8 @@ CODES: dict[str, Code] = _codes(
     Code("NV303", _E, "a notebook cannot be read"),
     Code("NV304", _E, "a PDF cannot be read (empty, truncated, encrypted, not a PDF)"),
     Code("NV305", _W, "a file is larger than the size limit"),
-    Code("NV310", _W, "a file in notebooks/ or papers/ is not in the catalogue"),
+    Code("NV310", _W, "a notebook, PDF or Markdown note in the archive is not in the catalogue"),
+    Code("NV340", _E, "a Markdown note cannot be read (not UTF-8 text)"),
 )
 
 
