@@ -153,7 +153,13 @@ def import_archive(root: Path, readmes: list[Path]) -> ImportResult:
         for found, section in reading.sub_readmes:
             queue.append(sub_readme(found, section, index, root, result))
     result.title = result.title or readable_filename(root.name) or "Archive"
-    result.files = [f for f in index.files if f.lower().endswith(TREE_SUFFIXES)]
+    result.files = [f for f in index.files if f.endswith(TREE_SUFFIXES)]
+    for odd in (f for f in index.files if f.lower().endswith(TREE_SUFFIXES) and
+                not f.endswith(TREE_SUFFIXES)):
+        suffix = PurePosixPath(odd).suffix
+        result.notes.append(Note(odd, 1, 1, "warning", f"not imported: the site takes "
+                                 f"'{suffix.lower()}' files, this one ends in '{suffix}'",
+                                 hint=f"rename it to end in {suffix.lower()}"))
     merge_entries(result)
     add_tree_files(result, index)
     name_entries(result)
@@ -272,7 +278,8 @@ def name_entries(result: ImportResult) -> None:
                 title = notebook_title(full) or ""
             elif path.lower().endswith(".pdf"):
                 title = pdf_title(full) or ""
-            if len(title) > _MAX_FILE_TITLE or len(re.sub(r"\W", "", title)) < 3:
+            if len(title) > _MAX_FILE_TITLE or len(re.sub(r"\W", "", title)) < 3 or \
+                    looks_like_file_name(title, path):
                 title = ""
             if title.isupper() and len(title) > 12:  # a PDF title set in capitals
                 title = " ".join(w if w.lower() in ACRONYMS else w.capitalize()
@@ -280,6 +287,13 @@ def name_entries(result: ImportResult) -> None:
             title = title or readable_filename(path)
         entry.title = title or entry.title or readable_filename(
             entry.target.href if entry.target else "") or "Untitled"
+
+
+def looks_like_file_name(title: str, path: str) -> bool:
+    """PDF tools often store the file's own name as its title: not a title at all."""
+    stem = PurePosixPath(path).name.lower()
+    return title.lower() in (stem, stem.split(".")[0]) or bool(
+        re.fullmatch(r"\S+\.(pdf|docx?|pptx?|tex|odt|key|pages)", title, re.IGNORECASE))
 
 
 # ---------------------------------------------------------------------------------------
@@ -318,10 +332,10 @@ def catalogue_text(result: ImportResult, today: dt.date | None = None) -> str:
             "planned": list(dict.fromkeys(section.planned)),
         }, DEFAULT_LAYOUT)
     entry_ids: dict[int, str] = {}
-    used: set[str] = set(taken)
+    used: dict[str, set[str]] = {"experiment": set(), "article": set()}  # ids are per kind
     for entry in result.entries:
-        eid = entry_id(entry.title, used, fallback=entry.kind)
-        used.add(eid)
+        eid = entry_id(entry.title, used[entry.kind], fallback=entry.kind)
+        used[entry.kind].add(eid)
         entry_ids[id(entry)] = eid
     for key, kind in (("experiments", "experiment"), ("articles", "article")):
         entries = [e for e in result.entries if e.kind == kind]

@@ -17,14 +17,11 @@ STOP_WORDS = frozenset({
     "chapter", "lesson", "unit", "section", "day", "week", "step", "experiment", "exp",
     "notebook", "lab", "intro", "introduction", "based",
 })
-# Words too broad to name a section of a deep-learning archive on their own.
-GENERIC_SECTION_WORDS = frozenset({"neural", "network", "networks", "deep", "learning",
-                                   "models", "model", "nn"})
 ACRONYMS = frozenset({
     "ai", "ml", "dl", "rl", "nlp", "cv", "nn", "ann", "cnn", "cnns", "rnn", "rnns", "lstm",
     "lstms", "gru", "gan", "gans", "vae", "vaes", "mlp", "mnist", "cifar", "bert", "gpt",
     "llm", "llms", "svm", "pca", "knn", "sgd", "adam", "bptt", "yolo", "vgg", "tf", "gpu",
-    "cpu", "api", "csv", "json", "pdf", "ocr", "rag", "dqn", "ppo", "ssd", "fcn", "mse", "mae",
+    "cpu", "api", "csv", "json", "pdf", "ocr", "rag", "dqn", "dcgan", "wgan", "ppo", "ssd", "fcn", "mse", "mae",
     "roc", "auc", "eda", "imdb", "nlu", "nlg", "tts", "asr", "qa", "ner", "pos", "bow",
     "tfidf", "kmeans",
 })
@@ -58,16 +55,16 @@ def entry_id(title: str, taken: set[str], fallback: str = "entry") -> str:
     """An id for an experiment or article, unique against `taken`. A clash takes in more of
     the title's words before it falls back to a counter, so two 'Image ...' titles do not
     become `image` and `image-2`."""
-    words = meaningful_words(title)
-    if not words:
-        words = [fallback]
-    for extra in range(0, max(1, len(words) - MAX_ID_WORDS) + 1):
-        candidate = _join(words, MAX_ID_WORDS + extra) if extra else _join(words)
+    words = meaningful_words(title) or [fallback]
+    every = [w for w in slugify(re.sub(r"[\u2010-\u2015/_.:&+]", " ", title),
+                                max_length=400).split("-") if w]
+    candidates = [_join(words), _join(words, len(words)), _join(every, len(every))]
+    for candidate in candidates:
         if candidate and candidate not in taken and candidate not in RESERVED_IDS:
             return candidate
     base = _join(words) or fallback
     number = 2
-    while f"{base}-{number}" in taken:
+    while f"{base}-{number}" in taken or f"{base}-{number}" in RESERVED_IDS:
         number += 1
     return f"{base}-{number}"
 
@@ -82,8 +79,11 @@ def section_id(title: str, taken: set[str]) -> str:
             acronym.group(1)[:-1].upper() and len(base) > 2 else base
     else:
         outside = re.sub(r"\([^)]*\)", " ", title)
-        words = [w for w in meaningful_words(outside or title)
-                 if w not in GENERIC_SECTION_WORDS] or meaningful_words(title)
+        # "Neural Network Fundamentals" -> fundamentals; "Machine Learning" stays.
+        phrase = re.sub(r"\b(neural\s+networks?|deep\s+learning|models?)\b", " ", outside,
+                        flags=re.IGNORECASE)
+        words = meaningful_words(phrase) or meaningful_words(outside or title) or \
+            meaningful_words(title)
         base = _join(words, 3)
     if not base:
         base = "section"
@@ -105,8 +105,9 @@ def readable_filename(relative: str) -> str:
     raw = [w for w in re.split(r"[\s_\-.]+", name) if w]
     words: list[str] = []
     for word in raw:
-        for part in _CAMEL.sub(" ", word).split():
-            words += _split_acronym(part)
+        for glued in _split_acronym(word):  # before camel case: 'CNNimportance'
+            for part in _CAMEL.sub(" ", glued).split():
+                words += _split_acronym(part)
     out: list[str] = []
     for position, word in enumerate(words):
         if word.lower() in ACRONYMS:

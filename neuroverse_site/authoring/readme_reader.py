@@ -220,14 +220,14 @@ def plain(text: str) -> str:
 
 _STATUS_WORDS: list[tuple[re.Pattern[str], Status]] = [
     (re.compile(r"\b(completed?|done|finished|100 ?%)\b|\u2705|\u2714|\u2611"), Status.COMPLETED),
+    (re.compile(r"\b(planned|todo|to do|not (yet )?started|pending|tbd|0 ?%)\b|\U0001F4DD|\u2b1c|"
+                r"\u274c"), Status.PLANNED),
     (re.compile(r"\b(in[ -]?progress|wip|ongoing|started|doing|partial|\d{1,2} ?%)\b|"
                 r"\U0001F7E1|\U0001F6A7|\u23f3|\U0001F504"), Status.IN_PROGRESS),
     (re.compile(r"\b(active|live|current)\b|\U0001F7E2"), Status.ACTIVE),
     (re.compile(r"\b(updating|updated|continuous)\b|\U0001F9FE"), Status.UPDATING),
     (re.compile(r"\b(upcoming|coming soon|next|soon)\b|\U0001F51C"), Status.UPCOMING),
     (re.compile(r"\b(paused|on hold|blocked|stalled)\b|\u23f8"), Status.PAUSED),
-    (re.compile(r"\b(planned|todo|to do|not started|pending|tbd|0 ?%)\b|\U0001F4DD|\u2b1c|"
-                r"\u274c"), Status.PLANNED),
 ]
 
 
@@ -350,7 +350,7 @@ _GENERIC_LINK = re.compile(
     r"jupyter notebook|python|file|details|more)( (the )?(pdf|notes?|notebook|code|here|"
     r"file|paper|on github|in colab))?( \(pdf\))?$", re.IGNORECASE)
 _NUMBER_PREFIX = re.compile(
-    r"^\s*(?:\*\*)?\s*(?:#?\d{1,3}(?:\.\d+)*\s*[:.)\-\u2013\u2014]|"
+    r"^\s*(?:\*\*)?\s*(?:#?\d{1,3}(?:\.\d+)+\s|#?\d{1,3}(?:\.\d+)*\s*[:.)\-\u2013\u2014]|"
     r"(?:experiment|exp|lab|project|exercise|day|week|step|part|module|lesson)\s*#?\s*\d+"
     r"\s*[:.)\-\u2013\u2014]?)\s*(?:\*\*)?\s*[:.]?\s*", re.IGNORECASE)
 _ROLE_PREFIX = re.compile(r"^(notebook|article|notes?|paper|pdf|code|script|goal|summary|"
@@ -376,9 +376,15 @@ def generic_link_text(text: str, target: Target) -> bool:
 
 
 def quoted_title(text: str) -> str:
-    """A title written in quotes in a line: 'and 🧾 *“Padding: Why It Matters”*'."""
+    """A title written in quotes in a line: '**01:** 🧾 *“Padding: Why It Matters”*'; not
+    a quoted word inside a title ('U-Net on “custom” images')."""
     match = re.search(r"[\u201c\"\u00ab]([^\u201d\"\u00bb]{3,})[\u201d\"\u00bb]", text)
-    return " ".join(match.group(1).split()).strip() if match else ""
+    if match is None:
+        return ""
+    outside = clean_title(text[:match.start()] + " " + text[match.end():])
+    if len(outside.split()) > 2:
+        return ""
+    return " ".join(match.group(1).split()).strip()
 
 
 def clean_title(text: str) -> str:
@@ -482,6 +488,7 @@ class _Context:
     group: EntryDraft | None = None  # an "Experiment N" heading's experiment
     group_level: int = 0
     last_entry: EntryDraft | None = None
+    subheading: str = ""  # a sub-heading that may name the entry below it
 
 
 class DocumentReader:
@@ -549,6 +556,7 @@ class DocumentReader:
             relative = path.lstrip("/") if path.startswith("/") else posix_join(self.folder, path)
             if relative is None:  # leaves the archive
                 return found
+        written_as_folder = relative.endswith("/")
         relative = relative.rstrip("/")
         found.path = relative
         if relative == "" or relative in self.files.folders:
@@ -556,6 +564,12 @@ class DocumentReader:
             found.exists = True
         else:
             found.exists = relative in self.files
+            found.is_dir = written_as_folder
+            if not found.exists and found.role == "readme":
+                # Structure only: a README linked in another case is still the one meant.
+                same = self.files.lowered.get(relative.lower())
+                if same is not None:
+                    found.path, found.exists = same, True
         return found
 
     def targets(self, inline: Inline, line: int) -> list[Target]:
@@ -633,9 +647,9 @@ class DocumentReader:
         table = self.contents_table(nodes)
         if table is not None:
             self.read_contents_table(table)
-        if self.section_level is None and not self.reading.sections:
-            if not self.sections_from_nested_list(nodes):
-                self.sections_from_linking_headings()
+        if self.section_level is None and not self.reading.sections and \
+                not self.sections_from_nested_list(nodes):
+            self.sections_from_linking_headings()
 
     def add_section_heading(self, node: SyntaxTreeNode, title: str, number: int | None,
                             raw: str) -> None:
@@ -688,7 +702,7 @@ class DocumentReader:
             if node.type != "table" or (node.map or (0, 0))[0] + 1 > first_section:
                 continue
             header, rows = table_cells(node)
-            roles = column_roles(header)
+            roles = column_roles(header, rows)
             if "title" not in roles.values() or not rows:
                 continue
             if any(self.target(t, h, 1).role not in (None, "readme")
@@ -708,7 +722,7 @@ class DocumentReader:
                 children[position - 1] is not self.title_node:
             self.used_nodes.add(id(children[position - 1]))  # "## Table of Contents"
         header, rows = table_cells(node)
-        roles = column_roles(header)
+        roles = column_roles(header, rows)
         row_nodes = table_rows(node)
         for position, (row, row_node) in enumerate(zip(rows, row_nodes, strict=False)):
             line = (row_node.map or (0, 0))[0] + 1
@@ -738,6 +752,8 @@ class DocumentReader:
                     found = self.target(text, href, line)
                     if found.role == "readme" and found.exists:
                         self.reading.sub_readmes.append((found, section))
+                    elif found.role == "readme":
+                        self.missing(found)
 
     def match_section(self, number: int | None, title: str) -> SectionDraft | None:
         if number is not None and number in self.by_number:
@@ -859,6 +875,7 @@ class DocumentReader:
         if context.section is not None:
             context.section.description.append(f"**{plain(text)}**")
             context.kind = None
+            context.subheading = clean_title(text)
             return
         self.left_out(node)
 
@@ -977,17 +994,20 @@ class DocumentReader:
         if checkbox:
             checked = Status.PLANNED if checkbox.group(1) == " " else Status.COMPLETED
             text = _CHECKBOX.sub("", text)
+        badge_placed = False
         for alt, src in inline.images:
             status = status_from_badge(alt, src)
             if status is not None:
                 if context.last_entry is not None and context.group is context.last_entry:
                     context.last_entry.status = status
+                    badge_placed = True
                 elif context.section is not None:
                     context.section.status = status
+                    badge_placed = True
         targets = self.targets(inline, line)
         words = inline_words(Inline(text, inline.links, inline.images, inline.markdown))
         if not words and not targets:
-            if inline.images and not any(status_from_badge(a, s) for a, s in inline.images):
+            if inline.images and not badge_placed:
                 self.left_out(node, " (images)")
             return  # an empty bullet or spacing
         if is_placeholder(text, *(t.text for t in targets), *(t.href for t in targets)) and \
@@ -1075,6 +1095,10 @@ class DocumentReader:
         rest = strip_links(text, targets)
         quoted = quoted_title(rest)
         words = quoted or clean_title(re.sub(r"[\u201c\u201d\"]", "", rest))
+        if not quoted and only_labels(words):
+            words = ""  # 'Notes: [x](x.pdf), code: [y](y.py)': labels, not a title
+        # A sub-heading names the entry below it when nothing on the line does.
+        heading_title, context.subheading = context.subheading, ""
         summary = ""
         if code:
             main = code[0]
@@ -1084,7 +1108,7 @@ class DocumentReader:
                     title = clean_title(main.text)
                     summary = words
                 else:
-                    title = words
+                    title = words or heading_title
             else:
                 title = ""
             goal = split_goal(summary) if summary else None
@@ -1107,7 +1131,7 @@ class DocumentReader:
                 title = clean_title(document.text)
                 summary = words if position == 0 and words != title else ""
             elif position == 0:
-                title = words
+                title = words or heading_title
             entry = EntryDraft("article", title or self.file_title(document, ""),
                                context.section, self.source, line, document, summary=summary,
                                status=checked, titled_by_readme=bool(title))
@@ -1147,6 +1171,11 @@ class DocumentReader:
         if bullet and context.kind == "planned" and words:
             section.planned.append(clean_title(words) or words)
             return
+        announced = re.match(r"^(planned|upcoming|to ?do|next|coming soon|future)( topics)?\s*:"
+                             r"\s*(.+)$", words, re.IGNORECASE)
+        if announced:
+            section.planned += split_topics(announced.group(3))
+            return
         if bullet and checked is not None and words:
             if checked is Status.PLANNED:
                 section.planned.append(clean_title(words))
@@ -1166,7 +1195,7 @@ class DocumentReader:
 
     def table(self, node: SyntaxTreeNode, context: _Context) -> None:
         header, rows = table_cells(node)
-        roles = column_roles(header)
+        roles = column_roles(header, rows)
         row_nodes = table_rows(node)
         with_files = [any(self.target(t, h, 1).role not in (None, "readme")
                           for cell in row for t, h in cell.links) for row in rows]
@@ -1318,14 +1347,27 @@ _COLUMN_ROLES: list[tuple[str, re.Pattern[str]]] = [
 _GROUP_HEADERS = re.compile(r"^(section|module|chapter|part|unit|week|category|area)s?$")
 
 
-def column_roles(header: list[Cell]) -> dict[int, str]:
+def column_roles(header: list[Cell], rows: list[list[Cell]] | None = None) -> dict[int, str]:
     roles: dict[int, str] = {}
     names = [plain(c.text).lower() for c in header]
+    rows = rows or []
     for index, name in enumerate(names):
         for role, pattern in _COLUMN_ROLES:
             if pattern.search(name) and role not in roles.values():
                 roles[index] = role
                 break
+    # A column whose cells are all numbers is the numbering, whatever its header says.
+    for index in range(len(header)):
+        values = [plain(_unkeycap(row[index].text)).rstrip(".") for row in rows
+                  if index < len(row) and plain(row[index].text)]
+        if values and all(v.isdigit() or roman_value(v) for v in values) and \
+                "number" not in roles.values():
+            roles[index] = "number"
+    if "title" not in roles.values():
+        free = [i for i, n in enumerate(names) if i not in roles and
+                re.search(r"\b(title|name|section|module|topic|chapter|part|unit)s?\b", n)]
+        if free:
+            roles[free[0]] = "title"
     titled = [i for i, r in roles.items() if r == "title"]
     if titled:
         # A "Module" column beside an "Experiment" one groups rows rather than naming them.
@@ -1339,6 +1381,13 @@ def column_roles(header: list[Cell]) -> dict[int, str]:
         if free:
             roles[free[0]] = "title"
     return roles
+
+
+def only_labels(words: str) -> bool:
+    """'Notes , code' or 'PDF': words that only say what kind of link follows."""
+    parts = [p for p in re.split(r"[\s,;:/&|]+", words.lower()) if p]
+    return bool(parts) and all(_GENERIC_LINK.match(p) or p in ("and", "or", "the")
+                               for p in parts)
 
 
 def split_topics(text: str) -> list[str]:
