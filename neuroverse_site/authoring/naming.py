@@ -20,10 +20,10 @@ STOP_WORDS = frozenset({
 ACRONYMS = frozenset({
     "ai", "ml", "dl", "rl", "nlp", "cv", "nn", "ann", "cnn", "cnns", "rnn", "rnns", "lstm",
     "lstms", "gru", "gan", "gans", "vae", "vaes", "mlp", "mnist", "cifar", "bert", "gpt",
-    "llm", "llms", "svm", "pca", "knn", "sgd", "adam", "bptt", "yolo", "vgg", "tf", "gpu",
-    "cpu", "api", "csv", "json", "pdf", "ocr", "rag", "dqn", "dcgan", "wgan", "ppo", "ssd", "fcn", "mse", "mae",
-    "roc", "auc", "eda", "imdb", "nlu", "nlg", "tts", "asr", "qa", "ner", "pos", "bow",
-    "tfidf", "kmeans",
+    "llm", "llms", "svm", "pca", "knn", "sgd", "bptt", "yolo", "vgg", "tf", "gpu", "cpu",
+    "api", "csv", "json", "pdf", "ocr", "rag", "dqn", "dcgan", "wgan", "ppo", "ssd", "fcn",
+    "mse", "mae", "roc", "auc", "eda", "imdb", "nlu", "nlg", "tts", "asr", "qa", "ner", "pos",
+    "bow", "tfidf",
 })
 MAX_ID_LENGTH = 40
 MAX_ID_WORDS = 5
@@ -106,7 +106,9 @@ def readable_filename(relative: str) -> str:
     words: list[str] = []
     for word in raw:
         for glued in _split_acronym(word):  # before camel case: 'CNNimportance'
-            for part in _CAMEL.sub(" ", glued).split():
+            # camelCase names ('imageSegmentation') part; proper names ('TensorFlow') stay.
+            parts = _CAMEL.sub(" ", glued).split() if glued[:1].islower() else [glued]
+            for part in parts:
                 words += _split_acronym(part)
     out: list[str] = []
     for position, word in enumerate(words):
