@@ -254,7 +254,7 @@ _REPOSITORY_FILES = frozenset({
     "readme", "changelog", "changes", "history", "news", "license", "licence", "copying",
     "contributing", "code_of_conduct", "code-of-conduct", "security", "authors",
     "contributors", "notice", "support", "citation", "maintainers", "governance",
-    "funding", "pull_request_template", "issue_template",
+    "funding", "pull_request_template", "issue_template", "todo",
 })
 # A Markdown file linking this many of the archive's notebooks, PDFs, notes or scripts
 # is an index of the archive (a learning log, a table of contents), not a note.

@@ -51,6 +51,8 @@ class CheckOptions:
     # Folders that are not the archive's content: MkDocs' docs_dir (hand-written pages)
     # and site_dir, the build cache. None: those an mkdocs.yml beside the catalogue names.
     excluded_dirs: tuple[Path, ...] | None = None
+    # Files and folders looked at, at most, for files missing from the catalogue (NV341).
+    listing_limit: int = MAX_ENTRIES
 
 
 def check_file(path: Path, root: Path | None = None,
@@ -77,7 +79,7 @@ def check_catalogue(catalogue: Catalogue, root: Path,
                     options: CheckOptions = CheckOptions()) -> list[Diagnostic]:
     excluded = (options.excluded_dirs if options.excluded_dirs is not None
                 else mkdocs_folders(root / "mkdocs.yml"))
-    archive = _Archive(root, excluded, catalogue.ignore)
+    archive = _Archive(root, excluded, catalogue.ignore, options.listing_limit)
     found: list[Diagnostic] = []
     found += _duplicate_ids(catalogue)
     found += _reserved_ids(catalogue)
@@ -224,15 +226,17 @@ class _Archive:
     """The archive folder, listed at most once per check however many files are missing."""
 
     def __init__(self, root: Path, excluded: Sequence[Path] = (),
-                 ignore: Sequence[str] = ()) -> None:
+                 ignore: Sequence[str] = (), limit: int = MAX_ENTRIES) -> None:
         self.root = root
         self.excluded = excluded
         self.ignore = ignore
+        self.limit = limit
         self._listing: ArchiveListing | None = None
 
     def listing(self) -> ArchiveListing:
         if self._listing is None:
-            self._listing = archive_files(self.root, excluded=self.excluded, ignore=self.ignore)
+            self._listing = archive_files(self.root, excluded=self.excluded,
+                                          ignore=self.ignore, limit=self.limit)
         return self._listing
 
     def files(self) -> tuple[str, ...]:
@@ -357,16 +361,33 @@ _ORPHAN_KINDS = {".ipynb": "experiment", ".pdf": "article", ".md": "article",
                  ".markdown": "article"}
 
 
-def _orphans(catalogue: Catalogue, archive: _Archive) -> Iterator[Diagnostic]:
-    """Notebooks, PDFs and Markdown notes anywhere in the archive that no entry names
-    (see core.archive_files for what is not looked at, and which Markdown is a note)."""
+@dataclass(frozen=True)
+class Unlisted:
+    """Archive files no entry names (see `unlisted_files`)."""
+
+    files: tuple[tuple[str, str], ...]  # (root-relative path, "experiment" or "article")
+    truncated: bool = False  # the archive was too large to list whole
+
+
+def unlisted_files(catalogue: Catalogue, root: Path,
+                   excluded_dirs: Sequence[Path] | None = None) -> Unlisted:
+    """Exactly the files `check` reports as NV310: notebooks, PDFs and Markdown notes
+    anywhere in the archive that no entry names, except what the catalogue's `ignore:`
+    patterns match. `excluded_dirs` as in CheckOptions. `import` calls this to leave
+    nothing that the strict build would then warn about."""
+    excluded = excluded_dirs if excluded_dirs is not None else mkdocs_folders(
+        root / "mkdocs.yml")
+    return _unlisted(catalogue, _Archive(root, excluded, catalogue.ignore))
+
+
+def _unlisted(catalogue: Catalogue, archive: _Archive) -> Unlisted:
     root = archive.root
     named = [relative for relative, *_ in _named_files(catalogue)]
     referenced = {resolve_inside(root, relative) for relative in named}
     # As written, too: a named link that leads outside is NV302's, not an orphan as well.
     written = {posixpath.normpath(relative) for relative in named}
     listing = archive.listing()
-    sections = _SectionGuess(catalogue)
+    found: list[tuple[str, str]] = []
     for relative in listing.files:
         kind = _ORPHAN_KINDS.get(PurePosixPath(relative).suffix.lower())
         if kind is None or relative in written:
@@ -375,7 +396,17 @@ def _orphans(catalogue: Catalogue, archive: _Archive) -> Iterator[Diagnostic]:
             continue
         if is_markdown(relative) and not is_note_candidate(root, relative):
             continue
-        section = sections.for_file(relative, kind)
+        found.append((relative, kind))
+    return Unlisted(tuple(found), listing.truncated)
+
+
+def _orphans(catalogue: Catalogue, archive: _Archive) -> Iterator[Diagnostic]:
+    """Notebooks, PDFs and Markdown notes anywhere in the archive that no entry names
+    (see core.archive_files for what is not looked at, and which Markdown is a note)."""
+    unlisted = _unlisted(catalogue, archive)
+    sections = _SectionGuess(catalogue)
+    for relative, kind in unlisted.files:
+        section = sections.for_file(relative)
         command = (f"neuroverse add {kind} {shlex.quote(relative)} --section "
                    f"{section or 'ID'}" + (' --summary "..."' if kind == "article" else ""))
         yield Diagnostic(
@@ -384,9 +415,9 @@ def _orphans(catalogue: Catalogue, archive: _Archive) -> Iterator[Diagnostic]:
             hint=f"add it with `{command}`, or list it under `ignore:` in the catalogue "
             "to leave it out on purpose",
         )
-    if listing.truncated:
+    if unlisted.truncated:
         yield Diagnostic(
-            "NV341", f"the archive holds more than {MAX_ENTRIES:,} files and folders; only "
+            "NV341", f"the archive holds more than {archive.limit:,} files and folders; only "
             "the first were looked at for files missing from the catalogue",
             Location(catalogue.path, 1, 1),
             hint="list folders that are not the archive's content (data sets, outputs) "
@@ -412,7 +443,7 @@ class _SectionGuess:
                     for folder in _folders(source):
                         self.by_folder.setdefault(folder, []).append(section_id)
 
-    def for_file(self, relative: str, kind: str) -> str | None:
+    def for_file(self, relative: str) -> str | None:
         for folder in _folders(relative):
             votes = self.by_folder.get(folder)
             if votes:
