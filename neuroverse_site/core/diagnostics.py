@@ -56,6 +56,7 @@ CODES: dict[str, Code] = _codes(
     Code("NV305", _W, "a file is larger than the size limit"),
     Code("NV310", _W, "a notebook, PDF or Markdown note in the archive is not in the catalogue"),
     Code("NV340", _E, "a Markdown note cannot be read (not UTF-8 text)"),
+    Code("NV341", _W, "the archive is too large to look through whole for unlisted files"),
 )
 
 

@@ -603,6 +603,7 @@ class _Builder:
             experiments=tuple(self.experiments()),
             articles=tuple(self.articles()),
             resources=tuple(self.resources()),
+            ignore=_words(self.document.get("ignore")),
             path=self.path,
         )
 

@@ -176,6 +176,8 @@ class Catalogue:
     experiments: tuple[Experiment, ...] = ()
     articles: tuple[Article, ...] = ()
     resources: tuple[Resource, ...] = ()
+    # Patterns of archive files left off the site on purpose (see core.archive_files).
+    ignore: tuple[str, ...] = ()
     path: str = "catalogue.yml"
     _sections_by_id: Mapping[str, Section] = field(default_factory=dict, repr=False)
 

@@ -117,8 +117,13 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             config.extra_css.append(STYLESHEET_URI)
         # Files are opened by the rendering in on_files (or answered by the cache), which
         # reports one that cannot be read; the check need not open them all again.
+        # Hand-written pages, the built site and the cache are not archive content: a
+        # Markdown page in docs_dir is not an orphan note (NV310).
+        excluded = (Path(config.docs_dir), Path(config.site_dir),
+                    config_dir / self.config.cache_dir)
         self.checked = check_file(self.catalogue_path, self.root, CheckOptions(
-            max_file_size_mb=self.config.max_file_size_mb, read_contents=False))
+            max_file_size_mb=self.config.max_file_size_mb, read_contents=False,
+            excluded_dirs=excluded))
         if self.checked.catalogue is not None:
             _fill_site_settings(config, self.checked.catalogue.site)
         self.build_started = time.time()
