@@ -79,3 +79,27 @@ def imported(root: Path, name: str = "catalogue.yml") -> Catalogue:
     loaded = load_catalogue_file(root / name)
     assert loaded.catalogue is not None, [d.format() for d in loaded.diagnostics]
     return loaded.catalogue
+
+
+def build_strict(root: Path) -> list[str]:
+    """Build the site with the mkdocs.yml import wrote, as `mkdocs build --strict` does;
+    the warnings and errors it logged (empty when the build passed)."""
+    import logging
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, PluginError
+
+    from conftest import _ListHandler
+
+    log: list[str] = []
+    handler = _ListHandler(log)
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        build(load_config(str(root / "mkdocs.yml"), strict=True))
+    except (Abort, PluginError) as exc:
+        log.append(f"ERROR: {exc}")
+    finally:
+        logger.removeHandler(handler)
+    return [line for line in log if line.startswith(("WARNING", "ERROR"))]

@@ -10,13 +10,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from import_helpers import imported, run_import, write_archive
 
 from neuroverse_site.authoring.naming import entry_id, readable_filename, section_id
 from neuroverse_site.authoring.readme_reader import numbered, status_from_badge, status_from_text
 from neuroverse_site.cli import main
 from neuroverse_site.core.model import Status
-
-from import_helpers import imported, run_import, write_archive
 
 SMALL = {
     "README.md": "# Tiny Verse\n\nNeural networks, one notebook at a time.\n\n"
@@ -134,7 +133,7 @@ def test_an_unreadable_readme_is_reported_not_a_traceback(
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-def test_a_git_checkout_imports_tracked_files_and_maps_its_own_urls(
+def test_a_git_checkout_imports_its_files_but_not_ignored_ones_and_maps_its_own_urls(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "repo"
     root.mkdir()
@@ -144,6 +143,7 @@ def test_a_git_checkout_imports_tracked_files_and_maps_its_own_urls(
         "nb/tensors.ipynb": "Tensors",
         "nb/tracked.ipynb": "Tracked",
         "nb/scratch.ipynb": "Scratch",
+        ".gitignore": "scratch.ipynb\n",
     })
 
     def git(*args: str) -> None:
@@ -200,7 +200,7 @@ def test_ids_are_the_meaningful_words_never_a_bad_cut() -> None:
         taken.add(ids[-1])
     assert ids == ["image-classification-cnns", "image-segmentation-u-net", "image-captioning",
                    "fine-tuning-bert", "parameter-efficient-fine-tuning"]
-    assert entry_id("Mask R-CNN–Based Instance Segmentation and Object Detection on a "
+    assert entry_id("Mask R-CNN\u2013Based Instance Segmentation and Object Detection on a "
                     "Static Image", set()) == "mask-r-cnn-instance-segmentation"
     assert entry_id("Experiment 3: The End", set()) == "end"
     assert entry_id("Callbacks", {"callbacks"}) == "callbacks-2"

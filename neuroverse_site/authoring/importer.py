@@ -27,12 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..core.checks import CheckOptions, check_catalogue
+from ..core.archive_files import is_markdown, is_note_candidate
+from ..core.checks import CheckOptions, check_catalogue, unlisted_files
 from ..core.diagnostics import Severity
 from ..core.loader import load_catalogue
 from ..core.model import Status
 from .add import notebook_title, pdf_title
-from .archive_tree import FileIndex, archive_files, git_remote_url
+from .archive_tree import FileIndex, git_remote_url, listed_files
 from .naming import ACRONYMS, entry_id, readable_filename, section_id
 from .readme_reader import (
     README_NAMES,
@@ -43,6 +44,7 @@ from .readme_reader import (
     ResourceDraft,
     SectionDraft,
     Target,
+    clean_heading,
     repository_from_links,
     repository_from_url,
     status_from_text,
@@ -73,6 +75,8 @@ class ImportResult:
     notes: list[Note] = field(default_factory=list)
     readmes: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # the notebooks and PDFs in the tree
+    notes_in_tree: list[str] = field(default_factory=list)  # Markdown that reads as notes
+    ignored: dict[str, str] = field(default_factory=dict)  # path -> why it is left out
 
     @property
     def experiments(self) -> list[EntryDraft]:
@@ -100,11 +104,13 @@ def posix(folder: str, name: str) -> str:
     return f"{folder}/{name}" if folder else name
 
 
-def import_archive(root: Path, readmes: list[Path]) -> ImportResult:
-    """Read the archive at `root`: its files, then the READMEs (given, else its own)."""
+def import_archive(root: Path, readmes: list[Path],
+                   site_folders: tuple[Path, ...] = ()) -> ImportResult:
+    """Read the archive at `root`: its files, then the READMEs (given, else its own).
+    `site_folders`: the docs_dir and site_dir of the site import is about to write."""
     root = root.resolve()
     result = ImportResult(root)
-    index = FileIndex(archive_files(root))
+    index = FileIndex(listed_files(root, site_folders))
     remote = git_remote_url(root)
     result.repository_url = remote
     queue: list[tuple[str, SectionDraft | None, bool]] = []
@@ -159,7 +165,17 @@ def import_archive(root: Path, readmes: list[Path]) -> ImportResult:
         suffix = PurePosixPath(odd).suffix
         result.notes.append(Note(odd, 1, 1, "warning", f"not imported: the site takes "
                                  f"'{suffix.lower()}' files, this one ends in '{suffix}'",
-                                 hint=f"rename it to end in {suffix.lower()}"))
+                                 hint=f"rename it to end in {suffix.lower()}, then "
+                                 "`neuroverse add`"))
+        result.ignored[odd] = f"ends in {suffix}, not {suffix.lower()}"
+    read = {r.lower() for r in result.readmes}
+    for relative in index.files:
+        if not is_markdown(relative) or not is_note_candidate(root, relative):
+            continue
+        if relative.lower() in read:
+            result.ignored[relative] = "read as a README by import"
+        else:
+            result.notes_in_tree.append(relative)
     merge_entries(result)
     add_tree_files(result, index)
     name_entries(result)
@@ -242,7 +258,7 @@ def add_tree_files(result: ImportResult, index: FileIndex) -> None:
         if entry.section is None:
             entry.section = folder_section(entry.path or (entry.target.path if entry.target
                                                           else None), result, folders)
-    for relative in result.files:
+    for relative in [*result.files, *result.notes_in_tree]:
         if relative in placed:
             continue
         kind = "experiment" if relative.lower().endswith(".ipynb") else "article"
@@ -278,6 +294,8 @@ def name_entries(result: ImportResult) -> None:
                 title = notebook_title(full) or ""
             elif path.lower().endswith(".pdf"):
                 title = pdf_title(full) or ""
+            elif is_markdown(path):
+                title = markdown_title(full)
             if len(title) > _MAX_FILE_TITLE or len(re.sub(r"\W", "", title)) < 3 or \
                     looks_like_file_name(title, path):
                 title = ""
@@ -287,6 +305,19 @@ def name_entries(result: ImportResult) -> None:
             title = title or readable_filename(path)
         entry.title = title or entry.title or readable_filename(
             entry.target.href if entry.target else "") or "Untitled"
+
+
+def markdown_title(path: Path) -> str:
+    """The first `# ` heading of a Markdown note, without emoji and emphasis."""
+    try:
+        with path.open(encoding="utf-8") as stream:
+            for line in stream:
+                match = re.match(r"^#\s+(.+?)\s*#*\s*$", line)
+                if match:
+                    return clean_heading(match.group(1))
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return ""
 
 
 def looks_like_file_name(title: str, path: str) -> bool:
@@ -348,6 +379,11 @@ def catalogue_text(result: ImportResult, today: dt.date | None = None) -> str:
             fields, comments = entry_fields(entry, entry_ids, section_ids)
             out += [f"  # {comment}\n" for comment in comments]
             out += format_entry(fields, DEFAULT_LAYOUT)
+    if result.ignored:
+        out += ["\n", "# Files import leaves out, so `neuroverse check` does not report them.\n",
+                "ignore:\n"]
+        for relative, why in sorted(result.ignored.items()):
+            out.append(f"  - {yaml_scalar('/' + glob_escape(relative))}  # {why}\n")
     if result.resources:
         out += ["\n", "resources:\n"]
         for position, resource in enumerate(result.resources):
@@ -357,6 +393,16 @@ def catalogue_text(result: ImportResult, today: dt.date | None = None) -> str:
                                  "url": resource.url, "type": resource.kind.value,
                                  "note": resource.note}, DEFAULT_LAYOUT)
     return "".join(out)
+
+
+def glob_escape(relative: str) -> str:
+    """A path as an `ignore:` pattern that matches only itself."""
+    return re.sub(r"([\[\]*?])", r"[\1]", relative)
+
+
+def yaml_scalar(text: str) -> str:
+    return text if re.fullmatch(r"[\w./\-\[\]*?]+", text) and not text.startswith("[") \
+        else "'" + text.replace("'", "''") + "'"
 
 
 def section_used(section: SectionDraft, result: ImportResult) -> bool:
@@ -428,16 +474,26 @@ def run_import(readmes: list[Path], output: Path | None, *, to_stdout: bool = Fa
         print(f"error: {outside[0]} is outside the archive at {root}; run import at the "
               "archive's root", file=sys.stderr)
         return EXIT_PROBLEMS
+    folders = site_folders(root)
     try:
-        result = import_archive(root, readmes)
+        result = import_archive(root, readmes, folders)
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         print(f"error: cannot read the archive: {reason}", file=sys.stderr)
         return EXIT_PROBLEMS
     text = catalogue_text(result)
+    loaded = load_catalogue(text, catalogue_path.name)
+    if loaded.catalogue is not None:
+        # What the check would still call an orphan (it lists files the same way) is left
+        # out explicitly, so that the strict build passes on what import wrote.
+        leftover = unlisted_files(loaded.catalogue, root, folders or None).files
+        if leftover:
+            for relative, _kind in leftover:
+                result.ignored.setdefault(relative, "not placed by import")
+            text = catalogue_text(result)
+            loaded = load_catalogue(text, catalogue_path.name)
     for note in sorted(result.notes, key=note_order(result)):
         print(note.format(), file=sys.stderr)
-    loaded = load_catalogue(text, catalogue_path.name)
     problems = list(loaded.diagnostics)
     if loaded.catalogue is not None:
         problems += check_catalogue(loaded.catalogue, root, CheckOptions(report_orphans=False))
@@ -455,7 +511,7 @@ def run_import(readmes: list[Path], output: Path | None, *, to_stdout: bool = Fa
         return EXIT_OK
     if catalogue_path.exists():
         return report_existing(catalogue_path, text, result)
-    site = plan_site_files(root, result, catalogue_path.name)
+    site = plan_site_files(root, result, catalogue_path.name, folders)
     try:
         replace_file(None, catalogue_path, text.encode("utf-8"))
     except (FileChangedError, OSError) as exc:
@@ -468,6 +524,16 @@ def run_import(readmes: list[Path], output: Path | None, *, to_stdout: bool = Fa
     print("Next: `neuroverse check`, then `mkdocs serve` to see the site"
           if written or site.kept else "Next: `neuroverse check`", file=sys.stderr)
     return EXIT_OK
+
+
+def site_folders(root: Path) -> tuple[Path, ...]:
+    """The docs_dir and site_dir of the site import will write (none when the archive
+    has a mkdocs.yml: the listing then reads that file's folders)."""
+    from .sitefiles import DOCS_CANDIDATES, SITE_CANDIDATES, free_name
+
+    if (root / "mkdocs.yml").exists() or (root / "mkdocs.yaml").exists():
+        return ()
+    return (root / free_name(root, DOCS_CANDIDATES), root / free_name(root, SITE_CANDIDATES))
 
 
 def write_site(site: Any, root: Path) -> list[str]:

@@ -36,7 +36,8 @@ def free_name(root: Path, candidates: tuple[str, ...]) -> str:
     return f"{candidates[-1]}-{number}"
 
 
-def plan_site_files(root: Path, result: object, catalogue_name: str) -> SiteFiles:
+def plan_site_files(root: Path, result: object, catalogue_name: str,
+                    folders: tuple[Path, ...] = ()) -> SiteFiles:
     """mkdocs.yml and the home page, unless the archive has a mkdocs.yml already (then it
     has a site of its own and only the catalogue is new)."""
     title = str(getattr(result, "title", "") or root.name)
@@ -45,8 +46,8 @@ def plan_site_files(root: Path, result: object, catalogue_name: str) -> SiteFile
     if existing:
         planned.kept = [p.name for p in existing]
         return planned
-    docs_dir = free_name(root, DOCS_CANDIDATES)
-    site_dir = free_name(root, SITE_CANDIDATES)
+    docs_dir, site_dir = (folders[0].name, folders[1].name) if len(folders) == 2 else (
+        free_name(root, DOCS_CANDIDATES), free_name(root, SITE_CANDIDATES))
     context = {**SITE_DEFAULTS, "title": title,
                "description": str(getattr(result, "tagline", "") or ""),
                "repo_url": getattr(result, "repository_url", None),
