@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from import_helpers import imported, run_import, write_archive
 
 from neuroverse_site.authoring.naming import entry_id, readable_filename, section_id
 from neuroverse_site.authoring.readme_reader import numbered, status_from_badge, status_from_text
 from neuroverse_site.cli import main
 from neuroverse_site.core.model import Status
+
+from import_helpers import imported, run_import, write_archive
 
 SMALL = {
     "README.md": "# Tiny Verse\n\nNeural networks, one notebook at a time.\n\n"

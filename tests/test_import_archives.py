@@ -21,7 +21,6 @@ from conftest import SHARED_ARCHIVE
 from import_helpers import build_strict, imported, notes_of, run_import, write_archive
 
 
-
 def shared_archives() -> Path:
     """../shared/archives beside the repository; from a git worktree, beside the main
     checkout the worktree belongs to."""
@@ -217,11 +216,11 @@ READING_GROUP: dict[str, Any] = {
     "README.md": """\
 # Paper Reading Group
 
-| Date | Paper | Presenter | Notes | Code | Status |
-|------|-------|-----------|-------|------|--------|
-| 2024-01-10 | Attention Is All You Need | Ana | [notes](notes/attention.pdf) | [colab](code/attention.ipynb) | ✅ |
-| 2024-01-24 | BERT | Ben | [notes](notes/BERT.pdf) | — | ✅ |
-| 2024-02-07 | GPT-3 | Cy | — | — | 🔜 |
+| Date | Paper | Notes | Code | Status |
+|------|-------|-------|------|--------|
+| 01-10 | Attention Is All You Need | [notes](notes/attention.pdf) | [colab](code/attention.ipynb) | ✅ |
+| 01-24 | BERT | [notes](notes/BERT.pdf) | — | ✅ |
+| 02-07 | GPT-3 | — | — | 🔜 |
 """,
     "notes/attention.pdf": "",
     "notes/bert.pdf": "",

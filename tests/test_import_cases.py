@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 import yaml
-from import_helpers import build_strict, imported, notes_of, run_import, summary, write_archive
 
 from neuroverse_site.core.checks import check_file
 from neuroverse_site.core.diagnostics import Severity
+
+from import_helpers import build_strict, imported, notes_of, run_import, summary, write_archive
 
 CASES_DIR = Path(__file__).parent / "cases" / "import"
 CASES = sorted(CASES_DIR.glob("*.yml"))
