@@ -77,6 +77,8 @@ class ImportResult:
     files: list[str] = field(default_factory=list)  # the notebooks and PDFs in the tree
     notes_in_tree: list[str] = field(default_factory=list)  # Markdown that reads as notes
     ignored: dict[str, str] = field(default_factory=dict)  # path -> why it is left out
+    # A linked folder without a README: its files belong to the section that linked it.
+    folder_sections: dict[str, SectionDraft] = field(default_factory=dict)
 
     @property
     def experiments(self) -> list[EntryDraft]:
@@ -126,7 +128,7 @@ def import_archive(root: Path, readmes: list[Path],
     for relative, _, _ in queue:
         texts[relative] = (root / relative).read_text(encoding="utf-8-sig")
     repository: Repository | None = repository_from_url(remote) or next(
-        (r for r in (repository_from_links(t) for t in texts.values()) if r), None)
+        (r for r in (repository_from_links(t, index) for t in texts.values()) if r), None)
     if result.repository_url is None and repository is not None:
         result.repository_url = f"https://{repository.host}/{repository.slug}"
     seen: set[str] = set()
@@ -199,9 +201,13 @@ def sub_readme(found: Target, section: SectionDraft | None, index: FileIndex, ro
     if found.is_dir:
         readme = find_readme(root, index, path)
         if readme is None:
-            result.notes.append(Note(found.href, found.line, found.column, "note",
-                                     f"the folder '{path or '.'}' has no README; its files are "
-                                     "imported by folder"))
+            if section is not None and path:
+                result.folder_sections.setdefault(path, section)
+                message = f"the folder '{path}' has no README; its files go to '{section.title}'"
+            else:
+                message = f"the folder '{path or '.'}' has no README; its files are imported " \
+                    "by folder"
+            result.notes.append(Note(found.source, found.line, found.column, "note", message))
             return ("", section, False)
         path = readme
     return (path, section, False)
@@ -270,6 +276,9 @@ def add_tree_files(result: ImportResult, index: FileIndex) -> None:
 
 def folder_section(relative: str | None, result: ImportResult,
                    folders: dict[str, SectionDraft]) -> SectionDraft:
+    for folder, linked in result.folder_sections.items():
+        if relative and relative.startswith(folder + "/"):
+            return linked
     parts = PurePosixPath(relative or "").parts
     name = parts[0] if len(parts) > 1 else ""
     title = readable_filename(name) if name else result.title
@@ -305,6 +314,21 @@ def name_entries(result: ImportResult) -> None:
             title = title or readable_filename(path)
         entry.title = title or entry.title or readable_filename(
             entry.target.href if entry.target else "") or "Untitled"
+    distinct_titles(result)
+
+
+def distinct_titles(result: ImportResult) -> None:
+    """Two entries of a kind with one title in one section are two cards nobody can tell
+    apart (the check warns, NV204): the later one says which file, or that it is planned."""
+    seen: set[tuple[str, int, str]] = set()
+    for entry in result.entries:
+        sections = [entry.section, *entry.extra_sections]
+        keys = [(entry.kind, id(s), title_key(entry.title)) for s in sections]
+        if any(key in seen for key in keys):
+            which = PurePosixPath(entry.path).name if entry.path else "planned"
+            entry.title = f"{entry.title} ({which})"
+            keys = [(entry.kind, id(s), title_key(entry.title)) for s in sections]
+        seen.update(keys)
 
 
 def markdown_title(path: Path) -> str:

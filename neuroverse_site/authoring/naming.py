@@ -10,7 +10,7 @@ from ..core.ids import RESERVED_IDS, slugify
 
 # Words that carry no meaning in an id.
 STOP_WORDS = frozenset({
-    "a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "without",
+    "a", "an", "the", "i", "me", "we", "of", "and", "or", "in", "on", "at", "to", "for", "with", "without",
     "from", "into", "onto", "by", "via", "using", "use", "vs", "versus", "how", "do", "does",
     "did", "what", "why", "when", "which", "who", "is", "are", "was", "be", "being", "my",
     "our", "your", "their", "its", "this", "that", "these", "those", "part", "module",

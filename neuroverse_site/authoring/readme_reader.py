@@ -69,6 +69,7 @@ class Target:
     path: str | None = None  # archive-relative POSIX path; None for external/anchor links
     exists: bool = False
     is_dir: bool = False
+    source: str = ""  # the README it is written in
 
     @property
     def role(self) -> str | None:
@@ -344,7 +345,8 @@ def label_kind(text: str) -> str | None:
 
 
 _GENERIC_LINK = re.compile(
-    r"^(read|open|view|download|see|run|launch|click|here|link|source|code|notebook|script|"
+    r"^(?:(?:my|the|our|see|here are|here is)\s+)?"
+    r"(read|open|view|download|see|run|launch|click|here|link|source|code|notebook|script|"
     r"pdf|notes?|paper|slides|article|colab|nbviewer|github|python implementation|"
     r"implementation|open in colab|pdf notes|notes \(pdf\)|read pdf|view notebook|"
     r"jupyter notebook|python|file|details|more)( (the )?(pdf|notes?|notebook|code|here|"
@@ -450,19 +452,35 @@ _REPO_LINK = re.compile(r"https?://(?:www\.)?(github\.com|gitlab\.com)/([\w.\-]+
                         r"/(?:-/)?(?:blob|raw|tree)/")
 
 
-def repository_from_links(text: str) -> Repository | None:
-    """The repository a README's own blob/raw links point into most often."""
+_VIEWER_LINK = re.compile(r"https?://(?:nbviewer\.org|nbviewer\.jupyter\.org|"
+                          r"colab\.research\.google\.com)/github/([\w.\-]+)/([\w.\-]+)/")
+_URL = re.compile(r"https?://[^\s)\]>\"']+")
+
+
+def repository_from_links(text: str, files: FileIndex | None = None) -> Repository | None:
+    """The repository a README's own GitHub, raw, nbviewer and Colab links point into:
+    the one whose links lead to files the archive holds most often, else the one linked
+    most often."""
     counts: dict[tuple[str, str], int] = {}
     for match in _REPO_LINK.finditer(text):
         key = (match.group(1), f"{match.group(2)}/{match.group(3).removesuffix('.git')}")
         counts[key] = counts.get(key, 0) + 1
-    raw = re.findall(r"https?://raw\.githubusercontent\.com/([\w.\-]+)/([\w.\-]+)/", text)
-    for owner, name in raw:
-        key = ("github.com", f"{owner}/{name}")
-        counts[key] = counts.get(key, 0) + 1
+    for pattern in (r"https?://raw\.githubusercontent\.com/([\w.\-]+)/([\w.\-]+)/",
+                    _VIEWER_LINK.pattern):
+        for owner, name in re.findall(pattern, text):
+            key = ("github.com", f"{owner}/{name.removesuffix('.git')}")
+            counts[key] = counts.get(key, 0) + 1
     if not counts:
         return None
-    (host, slug), _ = max(counts.items(), key=lambda item: (item[1], item[0]))
+
+    def found_here(key: tuple[str, str]) -> int:
+        if files is None:
+            return 0
+        repository = Repository(*key)
+        paths = (repository.local_path(url) for url in _URL.findall(text))
+        return sum(1 for p in paths if p and (p in files or p in files.folders))
+
+    host, slug = max(counts, key=lambda key: (found_here(key), counts[key], key))
     return Repository(host, slug)
 
 
@@ -539,7 +557,7 @@ class DocumentReader:
     # Links -------------------------------------------------------------------------------
 
     def target(self, text: str, href: str, line: int) -> Target:
-        found = Target(text, href, *self.position_of(line, href))
+        found = Target(text, href, *self.position_of(line, href), source=self.source)
         href = href.strip().strip("<>")
         if not href or href.startswith("#"):
             return found
@@ -958,11 +976,14 @@ class DocumentReader:
             found = numbered(inline.text)
             title = clean_heading(found[1] if found else inline.text)
             folder_links = [t for t in self.targets(inline, line) if t.role == "readme"]
-            if not title and folder_links:
-                title = folder_links[0].text
+            focus = ""
+            if folder_links and clean_heading(folder_links[0].text):
+                # '- [Titanic](titanic/) — my first competition': the link names it.
+                title = clean_heading(folder_links[0].text)
+                focus = plain(strip_links(inline.text, folder_links[:1]))
             section = SectionDraft(title or f"Part {position + 1}", self.source, line,
                                    found[0] if found else None,
-                                   status=status_in_title(inline.text))
+                                   status=status_in_title(inline.text), focus=focus)
             checkbox = _CHECKBOX.match(inline.text)
             if checkbox:
                 section.status = Status.PLANNED if checkbox.group(1) == " " \
@@ -1097,6 +1118,11 @@ class DocumentReader:
         words = quoted or clean_title(re.sub(r"[\u201c\u201d\"]", "", rest))
         if not quoted and only_labels(words):
             words = ""  # 'Notes: [x](x.pdf), code: [y](y.py)': labels, not a title
+        sentence = ""
+        if not quoted and looks_like_sentence(words):
+            sentence, words = words, ""  # 'Today I cleaned a dataset. Code: `x.ipynb`'
+            sentence = re.sub(r"[\s.]*\b(code|notebook|notes?|pdf)\s*$", ".", sentence,
+                              flags=re.IGNORECASE).rstrip(" :")
         # A sub-heading names the entry below it when nothing on the line does.
         heading_title, context.subheading = context.subheading, ""
         summary = ""
@@ -1111,6 +1137,7 @@ class DocumentReader:
                     title = words or heading_title
             else:
                 title = ""
+            summary = summary or sentence
             goal = split_goal(summary) if summary else None
             entry = EntryDraft("experiment", title or self.file_title(main, words),
                                context.section, self.source, line, main,
@@ -1335,8 +1362,10 @@ _COLUMN_ROLES: list[tuple[str, re.Pattern[str]]] = [
     ("number", re.compile(r"^(no\.?|#|nr\.?|num(ber)?|s\.? ?no\.?|sl\.? ?no\.?|sr\.? ?no\.?|"
                           r"id|index|sequence|order)$")),
     ("status", re.compile(r"\b(status|progress|state|done)\b")),
+    ("date", re.compile(r"^(date|when|added|updated|started|finished|day of)$")),
     ("title", re.compile(r"\b(section|module|chapter|part|unit|lesson|title|name|experiment|"
-                         r"project|course|week|day|lecture|session|phase|stage|step)s?\b")),
+                         r"project|course|week|day|lecture|session|phase|stage|step|paper|"
+                         r"topic|subject|task|problem|model|algorithm|concept)s?\b")),
     ("planned", re.compile(r"\b(planned|upcoming|next|todo|to do|roadmap|future)\b")),
     ("focus", re.compile(r"\b(focus|focus area|goal|objective|aim|theme)s?\b")),
     ("description", re.compile(r"\b(description|summary|about|details|overview|what|topic|"
@@ -1381,6 +1410,11 @@ def column_roles(header: list[Cell], rows: list[list[Cell]] | None = None) -> di
         if free:
             roles[free[0]] = "title"
     return roles
+
+
+def looks_like_sentence(words: str) -> bool:
+    """Prose rather than a title: a full stop inside, or many words."""
+    return bool(re.search(r"\w\.\s+\w", words)) or len(words.split()) > 14
 
 
 def only_labels(words: str) -> bool:
