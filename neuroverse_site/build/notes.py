@@ -26,6 +26,7 @@ from urllib.parse import quote, unquote, urlsplit
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from ..core.checks import resolve_inside
+from ..core.probes import strip_front_matter
 from .mathml import mathml_renderer_class
 from .notebooks import TocEntry, heading_toc, sanitize, take_title
 from .render import page_url, repository_file_url
@@ -33,7 +34,6 @@ from .render import page_url, repository_file_url
 NOTE_ASSETS = "assets/neuroverse/files"
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".svg",
                             ".ico"})
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?\r?\n(---|\.\.\.)[ \t]*(\r?\n|\Z)", re.DOTALL)
 _SAFE_SCHEMES = ("http", "https", "mailto")
 
 
@@ -103,11 +103,6 @@ def render_note(text: str, note_path: str, links: NoteLinks) -> RenderedNote:
     body = page.css_first("body > div")
     fragment = (body.inner_html or "") if body is not None else ""
     return RenderedNote(fragment, toc, tuple(sorted(resolver.images.items())), title)
-
-
-def strip_front_matter(text: str) -> str:
-    """The note without a leading YAML front matter block (`---` ... `---`)."""
-    return _FRONT_MATTER.sub("", text.lstrip("\ufeff"), count=1)
 
 
 class _Resolver:
