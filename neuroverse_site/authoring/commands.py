@@ -74,7 +74,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _entry_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--title", help="default: the file's first heading or PDF title")
+    parser.add_argument("--title", help="default: the file's first heading or PDF title, "
+                        "else its name made readable")
     parser.add_argument("--id", help="default: made from the title, unique")
     parser.add_argument("--status", choices=STATUSES, metavar="STATUS",
                         help=f"{', '.join(STATUSES)}; default: completed, or planned when "
@@ -104,8 +105,9 @@ def _register_add(commands: Any) -> None:
                             help="id of a related article")
     _common(experiment)
 
-    article = kinds.add_parser("article", help="a PDF article or note")
-    article.add_argument("file", nargs="?", help="the PDF; omit for a planned article")
+    article = kinds.add_parser("article", help="a PDF or a Markdown note (.md, .markdown)")
+    article.add_argument("file", nargs="?", help="the PDF or Markdown note; omit for a planned "
+                         "article")
     article.add_argument("--section", action="append", default=[], metavar="ID",
                          help="section id, repeat for several; asked for at a terminal")
     article.add_argument("--summary", help="one line shown on the article's card (required)")

@@ -6,16 +6,20 @@ them to is pure. The plugin turns the result into MkDocs files.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.checks import resolve_inside, unreadable_file
 from ..core.diagnostics import Diagnostic, has_errors, sorted_diagnostics
-from ..core.model import Catalogue, Experiment
+from ..core.ids import slugify
+from ..core.model import Article, Catalogue, Experiment
+from ..core.probes import note_text_problem
 from .batch import BatchRenderer, Deferred, Failure, Job, Outcome, Progress
 from .cache import blob_name
 from .notebooks import IMAGE_FOLDER, RenderedNotebook
+from .notes import NoteLinks, RenderedNote, render_note
 from .pdfs import PdfFacts
 from .render import (
     ASSETS_DIR,
@@ -24,6 +28,8 @@ from .render import (
     Facts,
     GeneratedPage,
     Renderer,
+    article_uri,
+    experiment_uri,
     thumbnail_uri,
 )
 
@@ -66,6 +72,7 @@ class SiteContent:
     # Experiments whose notebook is still rendering in a worker (see BatchRenderer.run).
     pending: dict[str, tuple[_Source, Deferred]] = field(default_factory=dict)
     published: set[str] = field(default_factory=set)  # src_uri of every asset handed out
+    notes: dict[str, RenderedNote] = field(default_factory=dict)  # article id -> its note
 
     def settle(self, batch: BatchRenderer, experiment_id: str) -> Settled | None:
         """Wait for the experiment's deferred notebook, if it has one, and say what its
@@ -114,10 +121,14 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
         if source is not None and path is not None and path.is_file():
             experiments.append(_Source(experiment, source, path))
     articles = []
+    notes: list[tuple[Article, str, Path]] = []
     for article in catalogue.articles:
         path = resolve_inside(root, article.pdf) if article.pdf else None
         if article.pdf is not None and path is not None and path.is_file():
             articles.append((article, article.pdf, path))
+        path = resolve_inside(root, article.note) if article.note else None
+        if article.note is not None and path is not None and path.is_file():
+            notes.append((article, article.note, path))
 
     jobs = [Job("notebook" if f.experiment.notebook else "script", f.path) for f in experiments]
     jobs += [Job("pdf", path) for _, _, path in articles]
@@ -164,6 +175,20 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
         article_facts[article.id] = ArticleFacts(
             pages=pdf.pages, size_bytes=pdf.size_bytes, has_thumbnail=True)
 
+    rendered_notes: dict[str, RenderedNote] = {}
+    pages_of_files = _pages_of_files(catalogue)
+    for article, note_uri, path in notes:
+        note_facts, note, problem = _note_result(article, note_uri, path, NoteLinks(
+            root, pages_of_files, article_uri(article), use_directory_urls,
+            catalogue.site.repository_url, frozenset({slugify(article.title, 60)})))
+        article_facts[article.id] = note_facts
+        if problem is not None:
+            file_problems.append(problem)
+        if note is not None:
+            rendered_notes[article.id] = note
+            for image_uri, image_path in note.images:
+                add_asset(GeneratedAsset(image_uri, source_path=image_path))
+
     renderer = Renderer(catalogue, Facts(experiment_facts, article_facts),
                         use_directory_urls=use_directory_urls, templates_dir=templates_dir)
     everything = sorted_diagnostics([*problems, *file_problems])
@@ -171,7 +196,38 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
     if has_errors(everything):
         pages.append(renderer.problems_page(everything))
     return SiteContent(renderer, pages, assets, bodies, result.progress, result.used_keys,
-                       everything, pending, seen_assets)
+                       everything, pending, seen_assets, rendered_notes)
+
+
+def _pages_of_files(catalogue: Catalogue) -> dict[str, str]:
+    """Archive path of each catalogued file -> the page that shows it, for notes' links."""
+    pages: dict[str, str] = {}
+    for experiment in catalogue.experiments:
+        if experiment.source:
+            pages.setdefault(posixpath.normpath(experiment.source), experiment_uri(experiment))
+    for article in catalogue.articles:
+        if article.source:
+            pages.setdefault(posixpath.normpath(article.source), article_uri(article))
+    return pages
+
+
+def _note_result(article: Article, note_uri: str, path: Path, links: NoteLinks
+                 ) -> tuple[ArticleFacts, RenderedNote | None, Diagnostic | None]:
+    """What one Markdown note gives its page: facts, the rendered note, or the problem
+    when it cannot be shown. Notes are small and quick to render: they are not cached."""
+    where = (article.fields.get("note", article.location), f"{article.key_path}.note")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problem = f"cannot be read ({exc.strerror or exc})"
+        return ArticleFacts(problem=problem), None, unreadable_file("note", note_uri, problem,
+                                                                    *where)
+    problem_text = note_text_problem(data)
+    if problem_text is not None:
+        return (ArticleFacts(size_bytes=len(data), problem=problem_text), None,
+                unreadable_file("note", note_uri, problem_text, *where))
+    note = render_note(data.decode("utf-8"), note_uri, links)
+    return ArticleFacts(size_bytes=len(data), has_body=True), note, None
 
 
 def _experiment_result(source: _Source, outcome: Outcome, batch: BatchRenderer

@@ -5,6 +5,7 @@ actually looked at, so checking a catalogue without files stays fast to start.""
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,14 @@ def note_problem(path: Path) -> str | None:
     except OSError as exc:
         return f"cannot be read ({exc.strerror or exc})"
     return note_text_problem(data)
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?\r?\n(---|\.\.\.)[ \t]*(\r?\n|\Z)", re.DOTALL)
+
+
+def strip_front_matter(text: str) -> str:
+    """A note's text without a leading YAML front matter block (`---` ... `---`) or BOM."""
+    return _FRONT_MATTER.sub("", text.lstrip("\ufeff"), count=1)
 
 
 def note_text_problem(data: bytes) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import posixpath
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,10 +24,13 @@ from mkdocs.utils.meta import get_data
 from ..build.batch import BatchRenderer, Progress
 from ..build.cache import Cache
 from ..build.navigation import TocNode, nest_toc, site_navigation
-from ..build.notebooks import ASSET_PLACEHOLDER, NotebookOptions, RenderedNotebook
+from ..build.notebooks import ASSET_PLACEHOLDER, NotebookOptions, RenderedNotebook, TocEntry
+from ..build.notes import RenderedNote
 from ..build.render import (
+    ARTICLES_URI,
     ASSETS_DIR,
     EXPERIMENT_LOG_URI,
+    NOTE_MARKER,
     NOTEBOOK_MARKER,
     STYLESHEET_PATH,
     STYLESHEET_URI,
@@ -197,18 +201,18 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
+        note = self._note_for(page)
+        if note is not None and NOTE_MARKER in html:
+            # Search reads the page after this: the note's headings are found like any.
+            _extend_toc(page, note.toc)
+            return html.replace(NOTE_MARKER, f'<div class="nv-note">{note.html}</div>', 1)
         body = self._body_for(page)
         if body is None or NOTEBOOK_MARKER not in html:
             return html
         page_dir = posixpath.dirname(page.url.rstrip("/") + "/x") if page.url else ""
         assets = f'"{posixpath.relpath(ASSETS_DIR, page_dir or ".")}/'
         full = f'<div class="nv-notebook">{body.html.replace(ASSET_PLACEHOLDER, assets)}</div>'
-        if page.toc is not None:
-            # Material lists the h1's children as the page TOC, so headings go under it.
-            items = page.toc.items
-            first = items[0] if items else None
-            (first.children if first is not None and first.level == 1 else items).extend(
-                _anchor_links(nest_toc(body.toc)))
+        _extend_toc(page, body.toc)
         if not body.search_html:
             return html.replace(NOTEBOOK_MARKER, full)
         # Search (on_page_context) reads the lean copy; on_post_page puts the full notebook
@@ -236,6 +240,12 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         if self.content is None or experiment_id is None:
             return None
         return self.content.bodies.get(experiment_id)
+
+    def _note_for(self, page: Page) -> RenderedNote | None:
+        uri = page.file.src_uri
+        if self.content is None or not uri.startswith("articles/") or uri == ARTICLES_URI:
+            return None
+        return self.content.notes.get(uri[len("articles/"):-len(".md")])
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.batch is not None and self.content is not None:
@@ -265,13 +275,15 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
 
     def _watched_paths(self, site_dir: Path) -> list[Path]:
         """notebooks/, papers/ and the folder of every file the catalogue names (an archive
-        may keep them elsewhere, like the seed's Python/ and Docs/), so a new or edited file
-        rebuilds the site. A folder holding the built site or the cache would make each
-        build start the next, so a file there is watched on its own."""
+        may keep them elsewhere, like the seed's Python/ and Docs/, and a note's images
+        usually sit beside it), so a new or edited file rebuilds the site. A folder holding
+        the built site or the cache would make each build start the next, so a file there
+        is watched on its own."""
         files: list[Path] = []
         if self.content is not None:
             catalogue = self.content.renderer.catalogue
-            named = [e.source for e in catalogue.experiments] + [a.pdf for a in catalogue.articles]
+            named = ([e.source for e in catalogue.experiments]
+                     + [a.source for a in catalogue.articles])
             files = [path for name in named if name is not None
                      and (path := resolve_inside(self.root, name)) is not None and path.is_file()]
         outputs = [site_dir.resolve(), (self.config_dir / self.config.cache_dir).resolve()]
@@ -318,6 +330,16 @@ _REPOSITORY_HOSTS = {"github.com": "GitHub", "gitlab.com": "GitLab", "bitbucket.
 
 def _log_progress(progress: Progress) -> None:
     log.info(progress.message())
+
+
+def _extend_toc(page: Page, entries: Sequence[TocEntry]) -> None:
+    if page.toc is None:
+        return
+    # Material lists the h1's children as the page TOC, so headings go under it.
+    items = page.toc.items
+    first = items[0] if items else None
+    (first.children if first is not None and first.level == 1 else items).extend(
+        _anchor_links(nest_toc(entries)))
 
 
 def _anchor_links(nodes: list[TocNode]) -> list[AnchorLink]:
