@@ -29,7 +29,7 @@ from typing import Any
 
 from ..core.archive_files import is_markdown, is_note_candidate
 from ..core.checks import CheckOptions, check_catalogue, unlisted_files
-from ..core.diagnostics import Severity
+from ..core.diagnostics import EXIT_OK, EXIT_PROBLEMS, Severity
 from ..core.loader import load_catalogue
 from ..core.model import Status
 from .add import notebook_title, pdf_title
@@ -57,7 +57,6 @@ from .yamltext import DEFAULT_LAYOUT, format_entry, format_mapping
 __all__ = ["catalogue_text", "import_archive", "run_import", "section_id", "status_from_text",
            "strip_emoji"]
 
-EXIT_OK, EXIT_PROBLEMS = 0, 1
 # Files the tree alone brings in; notes and scripts only when a README links them.
 TREE_SUFFIXES = (".ipynb", ".pdf")
 _MAX_FILE_TITLE = 120
