@@ -478,7 +478,7 @@ def run_import(readmes: list[Path], output: Path | None, *, to_stdout: bool = Fa
         if not readme.is_file():
             print(f"error: cannot read {readme}: no such file", file=sys.stderr)
             return EXIT_PROBLEMS
-    root = (root or (readmes[0].parent if readmes else Path.cwd())).resolve()
+    root = (root or archive_root(readmes)).resolve()
     catalogue_path = (output if output is not None else root / "catalogue.yml")
     catalogue_dir = catalogue_path.parent.resolve()
     if not to_stdout and not catalogue_dir.is_dir():
@@ -519,7 +519,8 @@ def run_import(readmes: list[Path], output: Path | None, *, to_stdout: bool = Fa
         print(note.format(), file=sys.stderr)
     problems = list(loaded.diagnostics)
     if loaded.catalogue is not None:
-        problems += check_catalogue(loaded.catalogue, root, CheckOptions(report_orphans=False))
+        problems += check_catalogue(loaded.catalogue, root, CheckOptions(
+            report_orphans=False, read_contents=False))  # `check` reads the files themselves
     errors = [d for d in problems if d.severity is Severity.ERROR]
     if errors or loaded.catalogue is None:
         for diagnostic in errors:
@@ -547,6 +548,18 @@ def run_import(readmes: list[Path], output: Path | None, *, to_stdout: bool = Fa
     print("Next: `neuroverse check`, then `mkdocs serve` to see the site"
           if written or site.kept else "Next: `neuroverse check`", file=sys.stderr)
     return EXIT_OK
+
+
+def archive_root(readmes: list[Path]) -> Path:
+    """The archive is the folder import runs in when that is a git checkout holding the
+    READMEs (`neuroverse import notes/NLP.md` at the root), else the first README's folder
+    (or the current folder, with no README)."""
+    here = Path.cwd().resolve()
+    if not readmes:
+        return here
+    if (here / ".git").exists() and all(relative_to_root(r, here) for r in readmes):
+        return here
+    return readmes[0].parent
 
 
 def site_folders(root: Path) -> tuple[Path, ...]:
