@@ -244,6 +244,7 @@ def absorb(kept: EntryDraft, other: EntryDraft) -> None:
             other.section not in kept.extra_sections:
         kept.extra_sections.append(other.section)
     kept.summary = kept.summary or other.summary
+    kept.description += [line for line in other.description if line not in kept.description]
     if kept.path is None and other.path is not None:
         kept.target = other.target
     if not kept.titled_by_readme and other.titled_by_readme and other.title:

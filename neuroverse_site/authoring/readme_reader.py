@@ -1266,6 +1266,12 @@ class DocumentReader:
             status = next((status_from_text(row[i].text) for i, r in roles.items()
                            if r == "status" and i < len(row)), None)
             status = status or status_in_title(title_text)
+            # Every other column with words in it (date, presenter, ...) is kept.
+            others = [f"**{plain(header[i].text)}:** {plain(cell.text)}"
+                      for i, cell in enumerate(row)
+                      if roles.get(i) not in ("title", "status", "focus", "description")
+                      and not cell.links and i < len(header) and plain(header[i].text)
+                      and plain(cell.text) not in ("", "\u2014", "-", "\u2013")]
             title = clean_title(re.sub(r"\((upcoming|planned|todo|wip|done)\)", "",
                                        title_text, flags=re.IGNORECASE))
             if is_placeholder(title_text, *(t.href for t in files), *(t.text for t in files)):
@@ -1277,14 +1283,16 @@ class DocumentReader:
                     self.note(line, f"not imported: {self.excerpt(line)}")
                     continue
                 entry = EntryDraft("experiment", title, section, self.source, line,
-                                   summary=goal, status=status or Status.PLANNED)
+                                   summary=goal, status=status or Status.PLANNED,
+                                   description=others)
                 self.reading.entries.append(entry)
                 continue
             code = [t for t in files if t.role in ("notebook", "script")]
             if code:
                 entry = EntryDraft("experiment", title or self.file_title(code[0], ""),
                                    section, self.source, line, code[0], summary=goal,
-                                   status=status, titled_by_readme=bool(title))
+                                   status=status, titled_by_readme=bool(title),
+                                   description=others)
                 self.reading.entries.append(entry)
                 if not code[0].exists:
                     self.missing(code[0])
@@ -1298,6 +1306,8 @@ class DocumentReader:
                     sub.last_entry.titled_by_readme = True
                 if goal and sub.last_entry is not None:
                     sub.last_entry.summary = goal
+                if sub.last_entry is not None and others and not sub.last_entry.summary:
+                    sub.last_entry.summary = " · ".join(o.replace("**", "") for o in others)
 
     def resource_table(self, header: list[Cell], rows: list[list[Cell]],
                        row_nodes: list[SyntaxTreeNode], context: _Context) -> None:
