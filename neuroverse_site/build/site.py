@@ -13,11 +13,10 @@ from pathlib import Path
 
 from ..core.checks import resolve_inside, unreadable_file
 from ..core.diagnostics import Diagnostic, has_errors, sorted_diagnostics
-from ..core.ids import slugify
+from ..core.ids import blob_name, slugify
 from ..core.model import Article, Catalogue, Experiment
 from ..core.probes import note_text_problem
 from .batch import BatchRenderer, Deferred, Failure, Job, Outcome, Progress
-from .cache import blob_name
 from .notebooks import IMAGE_FOLDER, RenderedNotebook
 from .notes import NoteLinks, RenderedNote, render_note
 from .pdfs import PdfFacts
