@@ -68,10 +68,10 @@ def is_ignored(relative: str, patterns: Sequence[str]) -> bool:
     for raw in patterns:
         pattern = raw.strip()
         folder_only = pattern.endswith("/")
+        anchored = "/" in pattern.rstrip("/")
         pattern = pattern.strip("/")
         if not pattern:
             continue
-        anchored = "/" in pattern
         # Every ancestor folder of the path, then the path itself (a file or a folder).
         for end in range(1, len(parts) + 1):
             if folder_only and end == len(parts) and not _is_folder_hint(relative):

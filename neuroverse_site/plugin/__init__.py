@@ -91,8 +91,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         # reports one that cannot be read; the check need not open them all again.
         # Hand-written pages, the built site and the cache are not archive content: a
         # Markdown page in docs_dir is not an orphan note (NV310).
-        excluded = (Path(config.docs_dir), Path(config.site_dir),
-                    Path(self.config.cache_dir))
+        excluded = (Path(config.docs_dir), Path(config.site_dir), Path(self.config.cache_dir))
         self.checked = check_file(self.catalogue_path, self.root, CheckOptions(
             max_file_size_mb=self.config.max_file_size_mb, read_contents=False,
             excluded_dirs=excluded))
