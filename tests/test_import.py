@@ -75,6 +75,8 @@ def test_an_existing_mkdocs_yml_and_home_page_are_kept(
     assert (small / "mkdocs.yml").read_text(encoding="utf-8") == "site_name: Mine\n"
     assert not (small / "site-docs").exists()
     assert not any("created" in line for line in err)
+    assert any(line.startswith("note: mkdocs.yml is kept as it is; to publish the catalogue, "
+                               "add the plugin") for line in err)
 
 
 def test_an_existing_catalogue_is_never_overwritten_and_the_diff_is_shown(

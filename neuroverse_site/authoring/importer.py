@@ -546,8 +546,13 @@ def run_import(readmes: list[Path], output: Path | None, *, to_stdout: bool = Fa
     print(f"{display(catalogue_path)}: written ({summary})", file=sys.stderr)
     for name in written:
         print(f"  created {name}", file=sys.stderr)
-    print("Next: `neuroverse check`, then `mkdocs serve` to see the site"
-          if written or site.kept else "Next: `neuroverse check`", file=sys.stderr)
+    for kept in site.kept:
+        text_of_kept = (root / kept).read_text(encoding="utf-8", errors="replace")
+        if not re.search(r"^\s*-\s*neuroverse\b", text_of_kept, re.MULTILINE):
+            print(f"note: {kept} is kept as it is; to publish the catalogue, add the plugin to "
+                  f"it:\n  plugins:\n    - search\n    - neuroverse:\n        catalogue: "
+                  f"{catalogue_path.name}", file=sys.stderr)
+    print("Next: `neuroverse check`, then `mkdocs serve` to see the site", file=sys.stderr)
     return EXIT_OK
 
 
