@@ -21,11 +21,14 @@ from archive_factory import write_notebook, write_pdf
 
 def write_archive(root: Path, files: dict[str, Any]) -> None:
     """`x.ipynb: Title` is a notebook whose first heading is Title ('' for none); `x.pdf`
-    a one-page PDF without text; anything else the text given."""
+    a one-page PDF without text; `raw:...` those bytes (Latin-1); anything else the text
+    given."""
     for relative, content in files.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        if relative.endswith(".ipynb"):
+        if isinstance(content, str) and content.startswith("raw:"):
+            path.write_bytes(content[4:].encode("latin-1"))
+        elif relative.endswith(".ipynb"):
             if content:
                 write_notebook(path, str(content), image=False)
             else:

@@ -28,10 +28,17 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..core.archive_files import is_markdown, is_note_candidate
-from ..core.checks import CheckOptions, check_catalogue, unlisted_files
+from ..core.checks import (
+    DEFAULT_MAX_FILE_SIZE_MB,
+    CheckOptions,
+    check_catalogue,
+    notebook_problem,
+    unlisted_files,
+)
 from ..core.diagnostics import EXIT_OK, EXIT_PROBLEMS, Severity
 from ..core.loader import load_catalogue
 from ..core.model import Status
+from ..core.probes import note_problem, pdf_problem
 from .add import notebook_title, pdf_title
 from .archive_tree import FileIndex, git_remote_url, listed_files
 from .naming import ACRONYMS, entry_id, readable_filename, section_id
@@ -177,6 +184,7 @@ def import_archive(root: Path, readmes: list[Path],
             result.ignored[relative] = "read as a README by import"
         else:
             result.notes_in_tree.append(relative)
+    vet_files(result)
     merge_entries(result)
     add_tree_files(result, index)
     name_entries(result)
@@ -210,6 +218,37 @@ def sub_readme(found: Target, section: SectionDraft | None, index: FileIndex, ro
             return ("", section, False)
         path = readme
     return (path, section, False)
+
+
+def vet_files(result: ImportResult) -> None:
+    """A notebook, PDF or note the site cannot show (broken, not UTF-8, over the size limit)
+    would fail the strict build: it is left out, under `ignore:`, with a warning saying why;
+    a README entry for it stays, as planned."""
+    limit = DEFAULT_MAX_FILE_SIZE_MB * 1024 * 1024
+    linked = {e.path for e in result.entries if e.path}
+    candidates = sorted({*result.files, *result.notes_in_tree, *linked})
+    broken: dict[str, str] = {}
+    for relative in candidates:
+        path = result.root / relative
+        lowered = relative.lower()
+        probe = notebook_problem if lowered.endswith(".ipynb") else pdf_problem if \
+            lowered.endswith(".pdf") else note_problem if is_markdown(relative) else None
+        problem = probe(path) if probe is not None else None
+        if problem is None and path.is_file() and path.stat().st_size > limit:
+            problem = f"is over the {DEFAULT_MAX_FILE_SIZE_MB:g} MB size limit"
+        if problem:
+            broken[relative] = problem
+    for relative, problem in broken.items():
+        result.notes.append(Note(relative, 1, 1, "warning", f"not imported: it {problem}",
+                                 hint="fix it, then `neuroverse add` it and take it out of "
+                                 "`ignore:`"))
+        result.ignored[relative] = f"{problem.split(' (')[0]}"
+    result.files = [f for f in result.files if f not in broken]
+    result.notes_in_tree = [f for f in result.notes_in_tree if f not in broken]
+    for entry in result.entries:
+        if entry.path in broken and entry.target is not None:
+            entry.unreadable = broken[entry.path]
+            entry.target.exists = False
 
 
 # ---------------------------------------------------------------------------------------
@@ -439,7 +478,9 @@ def entry_fields(entry: EntryDraft, entry_ids: dict[int, str],
                  section_ids: dict[int, str]) -> tuple[dict[str, Any], list[str]]:
     comments: list[str] = []
     target = entry.target
-    if target is not None and not target.exists and target.path is not None:
+    if entry.unreadable and target is not None:
+        comments.append(f"{target.path} {entry.unreadable}; fix it, then set the path")
+    elif target is not None and not target.exists and target.path is not None:
         comment = f"{entry.source} line {target.line} links {target.href}, which does not exist"
         comments.append(comment + "; add the file and set the path")
     path = entry.path

@@ -115,6 +115,7 @@ class EntryDraft:
     related: list[EntryDraft] = field(default_factory=list)
     titled_by_readme: bool = True
     extra_sections: list[SectionDraft] = field(default_factory=list)
+    unreadable: str = ""  # why its file cannot be shown on the site
 
     @property
     def path(self) -> str | None:
