@@ -633,8 +633,10 @@ class DocumentReader:
                     if inline.images and not inline_words(inline):
                         continue
                     text = plain(inline.text)
-                elif following.type == "html_block":
-                    text = plain(following.content)
+                elif following.type == "html_block" and re.match(
+                        r"\s*<p\b", following.content, re.IGNORECASE) and \
+                        "href" not in following.content.lower():
+                    text = plain(following.content)  # <p align="center">A tagline</p>
                 if text:
                     self.reading.tagline = text
                     self.used_nodes.add(id(following))
@@ -933,6 +935,12 @@ class DocumentReader:
 
     def html_block(self, node: SyntaxTreeNode, context: _Context) -> None:
         content = node.content
+        if re.search(r"<table\b", content, re.IGNORECASE):
+            header, rows, offsets = html_table(content)
+            if rows:
+                start = (node.map or (0, 0))[0] + 1
+                self.read_table(node, header, rows, [start + o for o in offsets], context)
+                return
         text = plain(re.sub(r"<!--.*?-->", " ", content, flags=re.S))
         attrs = _HTML_ATTR.findall(content)
         images = [(dict(attrs).get("alt", ""), v) for k, v in attrs if k.lower() == "src"]
@@ -1223,16 +1231,20 @@ class DocumentReader:
 
     def table(self, node: SyntaxTreeNode, context: _Context) -> None:
         header, rows = table_cells(node)
+        lines = [(r.map or (0, 0))[0] + 1 for r in table_rows(node)]
+        self.read_table(node, header, rows, lines, context)
+
+    def read_table(self, node: SyntaxTreeNode, header: list[Cell], rows: list[list[Cell]],
+                   row_lines: list[int], context: _Context) -> None:
         roles = column_roles(header, rows)
-        row_nodes = table_rows(node)
         with_files = [any(self.target(t, h, 1).role not in (None, "readme")
                           for cell in row for t, h in cell.links) for row in rows]
         external_only = all(self.target(t, h, 1).external for row in rows for cell in row
                             for t, h in cell.links) and any(c.links for r in rows for c in r)
         if any(with_files):
-            self.log_table(header, roles, rows, row_nodes, context)
+            self.log_table(header, roles, rows, row_lines, context)
         elif external_only:
-            self.resource_table(header, rows, row_nodes, context)
+            self.resource_table(header, rows, row_lines, context)
         elif context.section is not None:
             for row in rows:
                 context.section.description.append(" · ".join(
@@ -1243,11 +1255,10 @@ class DocumentReader:
             self.left_out(node, " (a table)")
 
     def log_table(self, header: list[Cell], roles: dict[int, str], rows: list[list[Cell]],
-                  row_nodes: list[SyntaxTreeNode], context: _Context) -> None:
+                  row_lines: list[int], context: _Context) -> None:
         group_column = next((i for i, r in roles.items() if r == "group"), None)
         groups: dict[str, SectionDraft] = {}
-        for row, row_node in zip(rows, row_nodes, strict=False):
-            line = (row_node.map or (0, 0))[0] + 1
+        for row, line in zip(rows, row_lines, strict=False):
             section = context.section
             if group_column is not None and group_column < len(row) and section is None:
                 name = clean_heading(row[group_column].text)
@@ -1311,7 +1322,7 @@ class DocumentReader:
                     sub.last_entry.summary = " · ".join(o.replace("**", "") for o in others)
 
     def resource_table(self, header: list[Cell], rows: list[list[Cell]],
-                       row_nodes: list[SyntaxTreeNode], context: _Context) -> None:
+                       row_lines: list[int], context: _Context) -> None:
         names = [plain(c.text).lower() for c in header]
 
         def column(*words: str) -> int | None:
@@ -1321,8 +1332,7 @@ class DocumentReader:
         kind_at = column("type", "kind", "format", "medium")
         note_at = column("note", "description", "why", "comment", "summary")
         default_topic = context.section.title if context.section else "Further reading"
-        for row, row_node in zip(rows, row_nodes, strict=False):
-            line = (row_node.map or (0, 0))[0] + 1
+        for row, line in zip(rows, row_lines, strict=False):
             link = next(((t, h) for cell in row for t, h in cell.links), None)
             if link is None:
                 self.note(line, f"not imported: {self.excerpt(line)}")
@@ -1345,6 +1355,34 @@ class DocumentReader:
 class Cell:
     text: str
     links: list[tuple[str, str]]
+
+
+_HTML_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.IGNORECASE | re.DOTALL)
+_HTML_CELL = re.compile(r"<t([hd])\b[^>]*>(.*?)</t[hd]>", re.IGNORECASE | re.DOTALL)
+_HTML_ANCHOR = re.compile(r"<a\b[^>]*href\s*=\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a>",
+                          re.IGNORECASE | re.DOTALL)
+
+
+def html_table(content: str) -> tuple[list[Cell], list[list[Cell]], list[int]]:
+    """An HTML <table> as header cells, rows of cells and each row's line offset."""
+    header: list[Cell] = []
+    rows: list[list[Cell]] = []
+    offsets: list[int] = []
+    for match in _HTML_ROW.finditer(content):
+        cells = []
+        kinds = []
+        for kind, inner in _HTML_CELL.findall(match.group(1)):
+            links = [(plain(text), href) for href, text in _HTML_ANCHOR.findall(inner)]
+            cells.append(Cell(plain(inner), links))
+            kinds.append(kind.lower())
+        if not cells:
+            continue
+        if not header and not rows and all(k == "h" for k in kinds):
+            header = cells
+            continue
+        rows.append(cells)
+        offsets.append(content.count("\n", 0, match.start()))
+    return header, rows, offsets
 
 
 def table_rows(node: SyntaxTreeNode) -> list[SyntaxTreeNode]:
@@ -1408,6 +1446,20 @@ def column_roles(header: list[Cell], rows: list[list[Cell]] | None = None) -> di
                 re.search(r"\b(title|name|section|module|topic|chapter|part|unit)s?\b", n)]
         if free:
             roles[free[0]] = "title"
+    # The title is words: a column holding only links (a Colab badge) names nothing.
+    def words_in(index: int) -> int:
+        return sum(1 for row in rows if index < len(row) and plain(strip_links(
+            row[index].text, [Target(t, h, 0, 0) for t, h in row[index].links
+                              if not h.startswith("#")])))
+
+    titled = [i for i, r in roles.items() if r == "title"]
+    if rows and (not titled or not words_in(titled[0])):
+        wordy = [i for i in range(len(header)) if roles.get(i) not in
+                 ("number", "status", "date", "focus", "description") and words_in(i)]
+        if wordy:
+            for index in titled:
+                roles[index] = "links"
+            roles[wordy[0]] = "title"
     titled = [i for i, r in roles.items() if r == "title"]
     if titled:
         # A "Module" column beside an "Experiment" one groups rows rather than naming them.
