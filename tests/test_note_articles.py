@@ -184,6 +184,8 @@ HOSTILE_NOTE = """\
 
 ![outside](../../secret.png) ![absolute](/etc/hidden.png) ![dot](../.private/face.png)
 ![remote](https://tracker.example/pixel.png)
+
+## Tricky <b onmouseover=alert('heading')>heading</b>
 """
 
 
@@ -204,6 +206,11 @@ def test_a_hostile_note_is_neutralised(build_site: SiteBuilder, tmp_path: Path) 
             assert "javascript" not in (value or "").lower().replace("\t", "")
             assert not (value or "").startswith("data:")
     assert note.css_first("#__search") is None
+    # Nowhere on the page either: the heading's text is in the TOC as text.
+    for node in site.html("articles/rnn-notes/").css("*"):
+        assert not any(name.startswith("on") for name in node.attributes), node.html
+    toc = site.html("articles/rnn-notes/").css_first("nav.md-nav--secondary")
+    assert "Tricky" in toc.text()
     assert "click" in note.text() and "raw" in note.text()  # the text stays, the link goes
     # Only the image inside the archive is published; the others keep their alt text.
     sources = [img.attributes.get("src") for img in note.css("img")]
