@@ -420,3 +420,21 @@ def test_add_article_refuses_a_file_that_is_neither_pdf_nor_note(
     (archive / "notes.txt").write_text("x")
     assert main(["add", "article", "notes.txt", "--section", "cnn", "--summary", "S"]) == 1
     assert "expected a .pdf or .md or .markdown file" in capsys.readouterr().err
+
+
+def test_a_notes_summary_defaults_to_its_first_paragraph(archive: Path) -> None:
+    note = archive / "notes/lstm.md"
+    note.parent.mkdir(parents=True)
+    note.write_text("# LSTMs\n\n![diagram](img/lstm.png)\n\nAn *LSTM* keeps a [cell state]"
+                    "(https://example.org) that gates\nread and write.\n\nSecond paragraph.\n")
+    assert main(["add", "article", "notes/lstm.md", "--section", "cnn"]) == 0
+    catalogue = load_catalogue_file(archive / "catalogue.yml").catalogue
+    assert catalogue is not None
+    assert catalogue.articles[-1].summary == "An LSTM keeps a cell state that gates read and write."
+    long = archive / "notes/long.md"
+    long.write_text("word " * 100)
+    assert main(["add", "article", "notes/long.md", "--section", "cnn"]) == 0
+    catalogue = load_catalogue_file(archive / "catalogue.yml").catalogue
+    assert catalogue is not None
+    summary = catalogue.articles[-1].summary
+    assert summary.endswith("word…") and len(summary) <= 161

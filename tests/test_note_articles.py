@@ -132,9 +132,14 @@ def test_a_notes_links_lead_to_the_pages_of_what_they_name(build_site: SiteBuild
 
 
 def test_a_notes_images_are_published(build_site: SiteBuilder) -> None:
-    site = build_site(CATALOGUE, note_archive())  # type: ignore[arg-type]
-    image = site.article("articles/rnn-notes/").css_first(".nv-note img")
+    files = {**note_archive(), "notes/rnn.md": RNN_NOTE + '\n<img src="img/hidden_state.png">\n',
+             "notes/img/hidden_state.png": png_bytes("#123456")}
+    site = build_site(CATALOGUE, files)  # type: ignore[arg-type]
+    image, raw = site.article("articles/rnn-notes/").css(".nv-note img")
     assert image.attributes["alt"] == "An unrolled RNN"
+    assert raw.attributes["alt"] == "hidden state"  # none written: the file's name
+    assert (site.path("articles/rnn-notes/").parent / raw.attributes["src"]).resolve(
+    ).read_bytes() == png_bytes("#123456")
     published = (site.path("articles/rnn-notes/").parent / image.attributes["src"]).resolve()
     assert published.is_relative_to(site.site_dir.resolve())
     assert published.read_bytes() == png_bytes()
@@ -184,6 +189,8 @@ HOSTILE_NOTE = """\
 
 ![outside](../../secret.png) ![absolute](/etc/hidden.png) ![dot](../.private/face.png)
 ![remote](https://tracker.example/pixel.png)
+
+## Tricky <b onmouseover=alert('heading')>heading</b>
 """
 
 
@@ -204,10 +211,16 @@ def test_a_hostile_note_is_neutralised(build_site: SiteBuilder, tmp_path: Path) 
             assert "javascript" not in (value or "").lower().replace("\t", "")
             assert not (value or "").startswith("data:")
     assert note.css_first("#__search") is None
+    # Nowhere on the page either: the heading's text is in the TOC as text.
+    for node in site.html("articles/rnn-notes/").css("*"):
+        assert not any(name.startswith("on") for name in node.attributes), node.html
+    toc = site.html("articles/rnn-notes/").css_first("nav.md-nav--secondary")
+    assert "Tricky" in toc.text()
     assert "click" in note.text() and "raw" in note.text()  # the text stays, the link goes
     # Only the image inside the archive is published; the others keep their alt text.
     sources = [img.attributes.get("src") for img in note.css("img")]
     assert len(sources) == 1 and sources[0] is not None and sources[0].endswith("notes/img/ok.png")
+    assert note.css_first("img").attributes["alt"] == "fine"
     assert "outside" in note.text() and "dot" in note.text()
     published = {p.name for p in site.site_dir.rglob("*.png")}
     assert "secret.png" not in published and "face.png" not in published

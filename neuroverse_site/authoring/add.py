@@ -112,6 +112,38 @@ def note_title(path: Path) -> str | None:
     return None
 
 
+SUMMARY_MAX_LENGTH = 160
+# Lines that start something other than a paragraph: headings, fences, tables, lists,
+# quotes, raw HTML, images, link definitions, rules.
+_NOT_PROSE = re.compile(r"^\s*(#|```|~~~|\||[-*+]\s|\d+[.)]\s|>|<|!\[|\[[^\]]+\]:|[-*_]{3,}\s*$|\$\$)")
+
+
+def note_summary(path: Path) -> str | None:
+    """A one-line summary for a note's card: its first paragraph of prose, as plain text,
+    cut at a word before SUMMARY_MAX_LENGTH characters; None when it has none."""
+    try:
+        text = strip_front_matter(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+    paragraph: list[str] = []
+    in_code = False
+    for line in text.splitlines():
+        if _FENCE.match(line):
+            in_code = not in_code
+            continue
+        if in_code or not line.strip() or _NOT_PROSE.match(line):
+            if paragraph:
+                break
+            continue
+        paragraph.append(line.strip())
+    plain = " ".join(" ".join(paragraph).split())
+    plain = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", plain)  # links and images: their text
+    plain = re.sub(r"[*_`]+", "", plain).strip()
+    if len(plain) > SUMMARY_MAX_LENGTH:
+        plain = plain[:SUMMARY_MAX_LENGTH].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return plain or None
+
+
 def title_from_page_text(text: str) -> str:
     """The first line of a page, joined with the lines it wraps onto.
 
@@ -304,6 +336,8 @@ def article_fields(opened: OpenCatalogue, source: str | None,
         title = found or title_from_filename(relative)
     if not title:
         raise AuthoringError("an article without a PDF or note needs a title: pass --title TEXT")
+    if (not summary or not summary.strip()) and is_note and relative is not None:
+        summary = note_summary(opened.root / relative)
     if not summary or not summary.strip():
         raise AuthoringError("an article needs a one-line summary for its card: "
                              "pass --summary TEXT")

@@ -110,7 +110,8 @@ def _register_add(commands: Any) -> None:
                          "article")
     article.add_argument("--section", action="append", default=[], metavar="ID",
                          help="section id, repeat for several; asked for at a terminal")
-    article.add_argument("--summary", help="one line shown on the article's card (required)")
+    article.add_argument("--summary", help="one line shown on the article's card (required "
+                         "for a PDF; a note's default is its first paragraph)")
     _entry_options(article)
     _common(article)
 

@@ -82,6 +82,10 @@ def render_note(text: str, note_path: str, links: NoteLinks) -> RenderedNote:
         if src is not None:
             image.attrs["src"] = src
             image.attrs["loading"] = "lazy"
+            if image.attributes.get("alt") is None:
+                # Screen readers otherwise read out the file's address.
+                stem = PurePosixPath(urlsplit(original).path).stem
+                image.attrs["alt"] = " ".join(re.sub(r"[_\-]+", " ", unquote(stem)).split())
             continue
         alt = " ".join((image.attributes.get("alt") or "").split())
         if _scheme(original) in ("http", "https"):

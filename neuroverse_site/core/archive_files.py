@@ -145,42 +145,49 @@ def _inside_work_tree(root: Path) -> bool:
 def _filter_listing(root: Path, listed: list[str], skipped: tuple[str, ...],
                     patterns: tuple[str, ...], limit: int) -> ArchiveListing:
     # A virtual environment committed by mistake shows itself by its marker file.
-    venvs = tuple(str(PurePosixPath(name).parent) for name in listed
-                  if PurePosixPath(name).name == VENV_MARKER)
+    venvs = tuple(name.rpartition("/")[0] for name in listed
+                  if name.rpartition("/")[2] == VENV_MARKER)
     kept: list[str] = []
-    links: dict[Path, bool] = {}
+    folders: dict[str, bool] = {"": True}  # folder -> whether its files may be listed
+    base = str(root)
     truncated = False
     for count, name in enumerate(listed):
         if count >= limit:
             truncated = True
             break
-        parts = PurePosixPath(name).parts
-        if any(_skipped_dir(part, depth) for depth, part in enumerate(parts[:-1])):
+        folder, _, file_name = name.rpartition("/")
+        if file_name.startswith("."):
             continue
-        if parts[-1].startswith(".") or _under(name, skipped) or _under(name, venvs):
+        allowed = folders.get(folder)
+        if allowed is None:
+            allowed = folders[folder] = _folder_allowed(root, folder, skipped, venvs, patterns)
+        if not allowed or (patterns and is_ignored(name, patterns)):
             continue
-        if patterns and is_ignored(name, patterns):
-            continue
-        if _behind_symlink(root, parts, links):
-            continue
-        if (root / name).is_file():  # not deleted since, not a submodule or dead link
+        # Not deleted since it was committed, not a submodule, not a dead link.
+        if os.path.isfile(os.path.join(base, name)):
             kept.append(name)
     kept.sort()
     return ArchiveListing(tuple(kept), truncated, from_git=True)
 
 
-def _behind_symlink(root: Path, parts: tuple[str, ...], known: dict[Path, bool]) -> bool:
-    """Whether a folder on the way to the file is a symlink (git records a symlinked
-    folder as one link, so this only happens when the link was made after a commit).
-    `known` remembers each folder's answer across the listing."""
-    folder = root
-    for part in parts[:-1]:
-        folder = folder / part
-        if folder not in known:
-            known[folder] = folder.is_symlink()
-        if known[folder]:
-            return True
-    return False
+def _folder_allowed(root: Path, folder: str, skipped: tuple[str, ...],
+                    venvs: tuple[str, ...], patterns: tuple[str, ...]) -> bool:
+    """Whether files in `folder` (root-relative, non-empty) belong to the archive: no
+    folder on the way is a tool's, excluded, ignored or a symlink (git records a symlinked
+    folder as one link, so that only happens when the link was made after a commit)."""
+    parts = folder.split("/")
+    if any(_skipped_dir(part, depth) for depth, part in enumerate(parts)):
+        return False
+    if _under(folder, skipped) or _under(folder, venvs):
+        return False
+    if patterns and is_ignored(folder + "/", patterns):
+        return False
+    path = root
+    for part in parts:
+        path = path / part
+        if path.is_symlink():
+            return False
+    return True
 
 
 def _walk(root: Path, skipped: tuple[str, ...], patterns: tuple[str, ...],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import time
 from collections.abc import Sequence
+from html import escape as escape_html
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -322,7 +323,9 @@ def _extend_toc(page: Page, entries: Sequence[TocEntry]) -> None:
 def _anchor_links(nodes: list[TocNode]) -> list[AnchorLink]:
     links = []
     for node in nodes:
-        link = AnchorLink(node.title, node.id, node.level)
+        # The theme writes a TOC title as HTML (MkDocs' own are escaped Markdown output);
+        # ours are plain heading text, in which `<b onmouseover=...>` may be literal text.
+        link = AnchorLink(escape_html(node.title, quote=False), node.id, node.level)
         link.children = _anchor_links(node.children)
         links.append(link)
     return links

@@ -144,6 +144,11 @@ articles:
     sections: [evil]
     pdf: papers/evil.pdf
     added: 2025-02-02
+  - id: evil-note
+    title: Hostile note
+    summary: A Markdown note written to attack its readers.
+    sections: [evil]
+    note: notes/evil.md
 resources:
   - topic: "<script>alert('topic')</script>"
     title: "<script>alert('resource')</script>"
@@ -162,6 +167,14 @@ HOSTILE_FILES: dict[str, Callable[[Path], Any]] = {
                                   "<img src=x onerror=alert('output image')>"},
         }]),
     "papers/evil.pdf": write_pdf,
+    "notes/evil.md": lambda p: p.write_text(
+        "# Hostile note\n\n<script>alert('note script')</script>\n"
+        "<img src=x onerror=alert('note image')> <svg onload=alert('note svg')></svg>\n"
+        "[click](javascript:alert('note link')) <a href='jAvAsCrIpT:alert(1)'>raw</a>\n"
+        "<iframe src=\"javascript:alert('note frame')\"></iframe>\n"
+        "<details open ontoggle=alert('note toggle')><summary>s</summary>x</details>\n"
+        "<form action=\"javascript:alert('form')\"><button>go</button></form>\n\n"
+        "## A heading <b onmouseover=alert('heading')>bold</b>\n", encoding="utf-8"),
 }
 
 # The project's own theme configuration, so the tested pages look and behave like the
