@@ -127,12 +127,16 @@ def test_command_line_mistakes(small: Path, args: list[str], message: str,
     assert not (small / "catalogue.yml").exists()
 
 
-def test_an_unreadable_readme_is_reported_not_a_traceback(
+def test_a_readme_that_is_not_utf8_is_read_with_a_warning(
         small: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    (small / "README.md").write_bytes(b"# Title\n\n\xff\xfe not UTF-8\n")
+    (small / "README.md").write_bytes(b"# Caf\xe9 notes\n\n## 1. CNNs\n- [U-Net](Python/unet.ipynb)\n")
     code, err = run_import(small, ["README.md"], capsys, monkeypatch)
-    assert code == 1
-    assert any(line.startswith("error: cannot read the archive") for line in err), err
+    assert code == 0, err
+    assert ("README.md:1:1: warning: is not UTF-8 text; read as Latin-1, so some characters "
+            "may be wrong (hint: save it as UTF-8)") in err
+    catalogue = imported(small)
+    assert catalogue.site.title == "Caf\u00e9 notes"
+    assert catalogue.experiments[0].title == "U-Net"
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

@@ -132,7 +132,7 @@ def import_archive(root: Path, readmes: list[Path],
                           PurePosixPath(relative).name.lower() in README_NAMES[:2]))
     texts: dict[str, str] = {}
     for relative, _, _ in queue:
-        texts[relative] = (root / relative).read_text(encoding="utf-8-sig")
+        texts[relative] = readme_text(root, relative, result)
     repository: Repository | None = repository_from_url(remote) or next(
         (r for r in (repository_from_links(t, index) for t in texts.values()) if r), None)
     if result.repository_url is None and repository is not None:
@@ -144,10 +144,13 @@ def import_archive(root: Path, readmes: list[Path],
         if relative.lower() in seen:
             continue
         seen.add(relative.lower())
+        if not relative:
+            continue
         try:
-            text = texts.get(relative) or (root / relative).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            result.notes.append(Note(relative, 1, 1, "warning", f"cannot read it: {exc}"))
+            text = texts[relative] if relative in texts else readme_text(root, relative, result)
+        except OSError as exc:
+            result.notes.append(Note(relative, 1, 1, "warning",
+                                     f"cannot read it: {exc.strerror or exc}"))
             continue
         folder = str(PurePosixPath(relative).parent)
         reader = DocumentReader(
@@ -189,6 +192,20 @@ def import_archive(root: Path, readmes: list[Path],
     add_tree_files(result, index)
     name_entries(result)
     return result
+
+
+def readme_text(root: Path, relative: str, result: ImportResult) -> str:
+    """A README's text. One saved in a legacy encoding is still read (as Latin-1, which
+    decodes any bytes) rather than costing the whole import, with a warning."""
+    data = (root / relative).read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        result.notes.append(Note(relative, line, 1, "warning", "is not UTF-8 text; read as "
+                                 "Latin-1, so some characters may be wrong",
+                                 hint="save it as UTF-8"))
+        return data.decode("latin-1")
 
 
 def is_readme(relative: str) -> bool:
