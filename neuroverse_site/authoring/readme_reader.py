@@ -141,7 +141,6 @@ class Reading:
     resources: list[ResourceDraft] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     sub_readmes: list[tuple[Target, SectionDraft | None]] = field(default_factory=list)
-    placed_lines: int = 0
 
 
 # ---------------------------------------------------------------------------------------
@@ -531,6 +530,7 @@ class DocumentReader:
         self.title_node: SyntaxTreeNode | None = None
         self.used_nodes: set[int] = set()
         self.by_number: dict[int, SectionDraft] = {}
+        self.list_sections: SyntaxTreeNode | None = None  # an outline list of the sections
 
     # Notes -------------------------------------------------------------------------------
 
@@ -848,15 +848,15 @@ class DocumentReader:
             if node.type == "heading" and id(node) in self.used_nodes:
                 context.section, context.kind, context.group = None, None, None
             elif node.type == "heading" and node is not self.title_node:
-                self.heading(node, context, structured)
+                self.heading(node, context)
             elif id(node) in self.used_nodes:
-                if node is getattr(self, "list_sections", None):
+                if node is self.list_sections:
                     self.read_list_sections(node)
                 continue
             else:
                 self.block(node, context)
 
-    def heading(self, node: SyntaxTreeNode, context: _Context, structured: bool) -> None:
+    def heading(self, node: SyntaxTreeNode, context: _Context) -> None:
         line = (node.map or (0, 0))[0] + 1
         level = int(node.tag[1])
         text = read_inline(first_inline(node)).text
@@ -962,7 +962,7 @@ class DocumentReader:
         else:
             self.left_out(node)
 
-    def list_block(self, node: SyntaxTreeNode, context: _Context, depth: int = 0) -> None:
+    def list_block(self, node: SyntaxTreeNode, context: _Context) -> None:
         for item in node.children:
             line = (item.map or (0, 0))[0] + 1
             paragraphs = [c for c in item.children if c.type == "paragraph"]
@@ -974,7 +974,7 @@ class DocumentReader:
                                (extra.map or (0, 0))[0] + 1, context, extra, bullet=False)
             for child in item.children:
                 if child.type.endswith("_list"):
-                    self.list_block(child, context, depth + 1)
+                    self.list_block(child, context)
                 elif child.type not in ("paragraph",):
                     self.block(child, context)
 
@@ -1007,7 +1007,7 @@ class DocumentReader:
             context = _Context(section)
             for child in item.children:
                 if child.type.endswith("_list"):
-                    self.list_block(child, context, 1)
+                    self.list_block(child, context)
                 elif child.type != "paragraph":
                     self.block(child, context)
             for extra in [c for c in item.children if c.type == "paragraph"][1:]:
