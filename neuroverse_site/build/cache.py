@@ -33,10 +33,10 @@ from pathlib import Path
 from typing import Any
 
 from ..core.ids import blob_name
-from .notebooks import NotebookAsset, RenderedNotebook, TocEntry
+from .notebooks import CellNote, NotebookAsset, RenderedNotebook, TocEntry
 from .pdfs import PdfFacts
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 _HEADER_PREFIX = "NVC1 "
 _TEMP_PREFIX = ".tmp-"
 _STALE_TEMP_SECONDS = 3600.0
@@ -193,6 +193,8 @@ class Cache:
                 title=None if payload["title"] is None else str(payload["title"]),
                 local_files=tuple((d.path, d.sha256) for d in dependencies),
                 search_html=str(payload["search_html"]),
+                notes=tuple(CellNote(str(n[0]), int(n[1]), str(n[2]), str(n[3]), int(n[4]),
+                                     int(n[5])) for n in payload.get("notes", [])),
             )
         except (KeyError, TypeError, ValueError, IndexError):
             return None
@@ -204,6 +206,8 @@ class Cache:
             "assets": [a.name for a in notebook.assets],
             "title": notebook.title,
             "search_html": notebook.search_html,
+            "notes": [[n.code, n.cell, n.message, n.hint, n.line, n.column]
+                      for n in notebook.notes],
         }
         dependencies = [Dependency(path, digest) for path, digest in notebook.local_files]
         self._store(key, "notebook", payload, {a.name: a.data for a in notebook.assets},

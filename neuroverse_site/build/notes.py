@@ -27,9 +27,11 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from ..core.checks import resolve_inside
 from ..core.probes import strip_front_matter
+from .images import MAX_IMAGE_BYTES, ImageRefused, publishable_image
 from .mathml import mathml_renderer_class
-from .notebooks import TocEntry, heading_toc, sanitize, take_title
+from .notebooks import TocEntry, heading_toc, take_title
 from .render import page_url, repository_file_url
+from .untrusted import UNTRUSTED_ID_PREFIX, clean_untrusted
 
 NOTE_ASSETS = "assets/neuroverse/files"
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".svg",
@@ -54,8 +56,8 @@ class NoteLinks:
 class RenderedNote:
     html: str
     toc: tuple[TocEntry, ...] = ()
-    # Images to publish: (src_uri under NOTE_ASSETS, the file in the archive).
-    images: tuple[tuple[str, Path], ...] = ()
+    # Images to publish: (src_uri under NOTE_ASSETS, their checked content).
+    images: tuple[tuple[str, bytes], ...] = ()
     title: str | None = None  # the note's own opening `# ` heading, taken off the page
 
 
@@ -67,7 +69,8 @@ def render_note(text: str, note_path: str, links: NoteLinks) -> RenderedNote:
         escape=False, attachments={}, embed_images=False, path="",
         anchor_link_text="¶", exclude_anchor_links=True)
     html = str(MarkdownWithMath(renderer=renderer).render(strip_front_matter(text)))
-    page = HTMLParser(f"<div>{sanitize(html)}</div>")
+    # Cleaned as a notebook's Markdown cell is: nothing that runs, classes and ids namespaced.
+    page = HTMLParser(f"<div>{clean_untrusted(html)}</div>")
     resolver = _Resolver(note_path, links)
     for anchor in page.css("a"):
         href = anchor.attributes.get("href")
@@ -113,7 +116,7 @@ class _Resolver:
     def __init__(self, note_path: str, links: NoteLinks) -> None:
         self.note_dir = posixpath.dirname(note_path)
         self.links = links
-        self.images: dict[str, Path] = {}
+        self.images: dict[str, bytes] = {}
         page = _page_url(links.page_uri, links.use_directory_urls)
         self.page_dir = posixpath.dirname(page.rstrip("/") + "/x") if page else ""
 
@@ -138,7 +141,8 @@ class _Resolver:
         if scheme is not None:
             return href if scheme in _SAFE_SCHEMES else None
         if href.startswith("#"):
-            return href
+            # The cleaner namespaced the anchor; the note's headings get our own ids.
+            return "#" + href[1:].removeprefix(UNTRUSTED_ID_PREFIX)
         parts = urlsplit(href)
         fragment = f"#{parts.fragment}" if parts.fragment else ""
         relative = self._archive_path(parts.path)
@@ -172,10 +176,16 @@ class _Resolver:
         if any(part.startswith(".") for part in PurePosixPath(relative).parts):
             return None
         on_disk = resolve_inside(self.links.root, relative)
-        if on_disk is None or not on_disk.is_file():
-            return None
         uri = f"{NOTE_ASSETS}/{relative}"
-        self.images[uri] = on_disk
+        if uri not in self.images:
+            try:
+                if on_disk is None or on_disk.stat().st_size > MAX_IMAGE_BYTES:
+                    return None
+                # Checked by content, as notebook images are: a raster image, or an SVG
+                # published without script, handlers or outside links.
+                self.images[uri] = publishable_image(on_disk.read_bytes()).data
+            except (OSError, ImageRefused):
+                return None
         return self._relative_url(uri)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import posixpath
 import time
 from collections.abc import Sequence
-from html import escape as escape_html
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,7 +33,7 @@ from ..build.render import (
     experiment_id_of,
     experiment_uri,
 )
-from ..build.site import SiteContent, build_site_content
+from ..build.site import SiteContent, build_site_content, checked_page_html
 from ..core.checks import (
     NOTEBOOK_DIR,
     PAPER_DIR,
@@ -74,6 +73,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.checked = LoadResult(None, [])
         self.build_started = 0.0
         self._swaps: dict[str, tuple[str, str]] = {}  # page -> (lean notebook, full notebook)
+        self._generated: set[str] = set()  # src_uri of every page made from the catalogue
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.config_dir = Path(config.config_file_path or ".").resolve().parent
@@ -102,7 +102,9 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         # Beside mkdocs.yml, never in the archive folder, which may be read-only or not ours.
         cache = Cache(Path(self.config.cache_dir)) if self.config.cache else None
         self.batch = BatchRenderer(
-            NotebookOptions(trust_outputs=self.config.trust_notebook_outputs), cache,
+            NotebookOptions(trust_outputs=self.config.trust_notebook_outputs,
+                            allow_remote_images=self.config.allow_remote_images,
+                            archive_root=str(self.root)), cache,
             workers=self.config.workers)
         return config
 
@@ -134,6 +136,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         if pending:
             log.info(f"rendering {len(pending)} notebook{'s' * (len(pending) != 1)} while "
                      "the other pages are read")
+        self._generated = {page.src_uri for page in self.content.pages}
         for page in sorted(self.content.pages, key=lambda page: page.src_uri in pending):
             files.append(File.generated(config, page.src_uri, content=page.markdown))
         for asset in self.content.assets:
@@ -156,6 +159,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                     files.append(published_file(config, asset))
                 if settled.problem is not None:
                     _log(settled.problem)
+                for note in settled.notes:
+                    _log(note)
                 if settled.page is not None:  # the page as it reads with the problem
                     markdown, _ = get_data(settled.page.markdown)
         if self.content is not None and page.file.src_uri == "index.md":
@@ -169,6 +174,14 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
+        if self.content is not None and page.file.src_uri in self._generated:
+            # The final word on every URL catalogue text became, after Markdown made it
+            # (and before the notebook, which was cleaned on its own, joins the page).
+            html, removed = checked_page_html(
+                self.content.renderer.catalogue, page.file.src_uri, html,
+                allow_remote_images=self.config.allow_remote_images)
+            for problem in removed:
+                _log(problem)
         note = self._note_for(page)
         if note is not None and NOTE_MARKER in html:
             # Search reads the page after this: the note's headings are found like any.
@@ -323,9 +336,7 @@ def _extend_toc(page: Page, entries: Sequence[TocEntry]) -> None:
 def _anchor_links(nodes: list[TocNode]) -> list[AnchorLink]:
     links = []
     for node in nodes:
-        # The theme writes a TOC title as HTML (MkDocs' own are escaped Markdown output);
-        # ours are plain heading text, in which `<b onmouseover=...>` may be literal text.
-        link = AnchorLink(escape_html(node.title, quote=False), node.id, node.level)
+        link = AnchorLink(node.html_title, node.id, node.level)
         link.children = _anchor_links(node.children)
         links.append(link)
     return links
