@@ -55,7 +55,7 @@ def make_file(target: Path, spec: str) -> None:
     """Create one archive file from a short spec: notebook, pdf, pdf-encrypted,
     pdf-truncated, empty, bytes:N, `text: ...`, `symlink: target`, loop (a link to
     itself), dangling, folder, fifo, `deep-notebook: N`, notebook-missing-attachment,
-    `notebook-cells: N`, `pdf-page: WxH` (points), pdf-no-pages."""
+    `notebook-cells: N`, `pdf-page: WxH` (points), pdf-no-pages, `latin1: ...`."""
     target.parent.mkdir(parents=True, exist_ok=True)
     kind, _, argument = spec.partition(":")
     argument = argument.strip()
@@ -93,6 +93,8 @@ def make_file(target: Path, spec: str) -> None:
         pdf_with_page(target, float(width), float(height))
     elif kind == "pdf-no-pages":
         pdf_without_pages(target)
+    elif kind == "latin1":
+        target.write_bytes(argument.encode("latin-1"))
     elif kind == "symlink":
         outside = (target.parent / argument).resolve()
         if not outside.exists():

@@ -36,7 +36,7 @@ from ..core.ids import blob_name
 from .notebooks import CellNote, NotebookAsset, RenderedNotebook, TocEntry
 from .pdfs import PdfFacts
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # above both branches merged here (main and importer had 3)
 _HEADER_PREFIX = "NVC1 "
 _TEMP_PREFIX = ".tmp-"
 _STALE_TEMP_SECONDS = 3600.0

@@ -326,8 +326,8 @@ class NotebookConverter:
         extracted: Mapping[str, bytes] = resources.get("outputs", {})
         page = HTMLParser(html)
         _rewrite_images(page, extracted, collected)
-        title = _take_title(page)
-        toc = _headings(page)
+        title = take_title(page)
+        toc = heading_toc(page)
         _mark_focusable(page)
         _drop_wrappers(page)
         body = page.body
@@ -591,8 +591,9 @@ def _placed(notes: list[CellNote], data: bytes) -> tuple[CellNote, ...]:
     return tuple(placed)
 
 
-def _take_title(page: HTMLParser) -> str | None:
-    """Remove the notebook's opening h1: the page shows the catalogue title in its place."""
+def take_title(page: HTMLParser) -> str | None:
+    """Remove the notebook's (or note's) opening h1: the page shows the catalogue title in
+    its place."""
     first = page.css_first(_HEADINGS)
     if first is None or first.tag != "h1":
         return None
@@ -601,15 +602,17 @@ def _take_title(page: HTMLParser) -> str | None:
     return title or None
 
 
-def _headings(page: HTMLParser) -> tuple[TocEntry, ...]:
-    """Give every heading a readable, unique id and a permalink, and list them for the TOC."""
+def heading_toc(page: HTMLParser, prefix: str = "nb-",
+                taken: set[str] | None = None) -> tuple[TocEntry, ...]:
+    """Give every heading a readable, unique id (`prefix` + its slug, none of `taken`) and a
+    permalink, and list them for the TOC."""
     entries = []
-    taken: set[str] = set()
+    taken = set() if taken is None else taken
     for heading in page.css(_HEADINGS):
         title = " ".join(heading.text(deep=True, separator=" ").replace("¶", "").split())
         if not title:
             continue
-        heading_id = unique_id("nb-" + (slugify(title, max_length=60) or "section"), taken)
+        heading_id = unique_id(prefix + (slugify(title, max_length=60) or "section"), taken)
         taken.add(heading_id)
         heading.attrs["id"] = heading_id
         entries.append(TocEntry(int(str(heading.tag)[1]), heading_id, title))

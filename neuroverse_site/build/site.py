@@ -16,13 +16,14 @@ from urllib.parse import urlsplit
 
 from ..core.checks import heavy_notebook, unreadable_file
 from ..core.diagnostics import Diagnostic, has_errors, sorted_diagnostics
-from ..core.ids import blob_name
+from ..core.ids import blob_name, slugify
 from ..core.model import Article, Catalogue, Experiment, Location, Section, SiteInfo
 from ..core.paths import is_regular_file, lookup_problem, resolve_inside, what_is_there
-from ..core.probes import notebook_weight_problem
+from ..core.probes import note_text_problem, notebook_weight_problem
 from .batch import BatchRenderer, Failure, Job, Outcome, Progress
 from .navigation import HOME_URI
 from .notebooks import ASSET_PLACEHOLDER, IMAGE_FOLDER, CellNote, RenderedNotebook
+from .notes import NoteLinks, RenderedNote, render_note
 from .pdfs import PdfFacts
 from .render import (
     ASSETS_DIR,
@@ -65,6 +66,7 @@ class SiteContent:
     progress: Progress = field(default_factory=Progress)
     cache_keys: set[str] = field(default_factory=set)  # cache entries this build used
     problems: list[Diagnostic] = field(default_factory=list)  # the catalogue's and the files'
+    notes: dict[str, RenderedNote] = field(default_factory=dict)  # article id -> its note
 
 
 def home_page(renderer: Renderer, markdown: str, errors: Sequence[Diagnostic],
@@ -156,13 +158,19 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
         elif source is not None:
             absent[experiment.id] = _why_absent(root, source, path)
     articles = []
-    absent_pdfs: dict[str, str] = {}
+    absent_articles: dict[str, str] = {}
+    notes: list[tuple[Article, str, Path]] = []
     for article in catalogue.articles:
         path = resolve_inside(root, article.pdf) if article.pdf else None
         if article.pdf is not None and path is not None and is_regular_file(path):
             articles.append((article, article.pdf, path))
         elif article.pdf is not None:
-            absent_pdfs[article.id] = _why_absent(root, article.pdf, path)
+            absent_articles[article.id] = _why_absent(root, article.pdf, path)
+        path = resolve_inside(root, article.note) if article.note else None
+        if article.note is not None and path is not None and is_regular_file(path):
+            notes.append((article, article.note, path))
+        elif article.note is not None:
+            absent_articles[article.id] = _why_absent(root, article.note, path)
 
     jobs = [Job("notebook" if f.experiment.notebook else "script", f.path) for f in experiments]
     jobs += [Job("pdf", path) for _, _, path in articles]
@@ -189,7 +197,7 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
             file_problems.append(problem)
 
     article_facts = {article_id: ArticleFacts(problem=why)
-                     for article_id, why in absent_pdfs.items()}
+                     for article_id, why in absent_articles.items()}
     for article, pdf_uri, path in articles:
         add_asset(GeneratedAsset(pdf_uri, source_path=path))
         pdf = next(outcomes)
@@ -205,6 +213,20 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
         article_facts[article.id] = ArticleFacts(
             pages=pdf.pages, size_bytes=pdf.size_bytes, has_thumbnail=True)
 
+    rendered_notes: dict[str, RenderedNote] = {}
+    pages_of_files = _pages_of_files(catalogue)
+    for article, note_uri, path in notes:
+        note_facts, note, problem = _note_result(article, note_uri, path, NoteLinks(
+            root, pages_of_files, article_uri(article), use_directory_urls,
+            catalogue.site.repository_url, frozenset({slugify(article.title, 60)})))
+        article_facts[article.id] = note_facts
+        if problem is not None:
+            file_problems.append(problem)
+        if note is not None:
+            rendered_notes[article.id] = note
+            for image_uri, image_data in note.images:
+                add_asset(GeneratedAsset(image_uri, image_data))
+
     renderer = Renderer(catalogue, Facts(experiment_facts, article_facts),
                         use_directory_urls=use_directory_urls, templates_dir=templates_dir)
     everything = sorted_diagnostics([*problems, *file_problems])
@@ -212,7 +234,38 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
     if has_errors(everything):
         pages.append(renderer.problems_page(everything))
     return SiteContent(renderer, pages, assets, bodies, result.progress, result.used_keys,
-                       everything)
+                       everything, rendered_notes)
+
+
+def _pages_of_files(catalogue: Catalogue) -> dict[str, str]:
+    """Archive path of each catalogued file -> the page that shows it, for notes' links."""
+    pages: dict[str, str] = {}
+    for experiment in catalogue.experiments:
+        if experiment.source:
+            pages.setdefault(posixpath.normpath(experiment.source), experiment_uri(experiment))
+    for article in catalogue.articles:
+        if article.source:
+            pages.setdefault(posixpath.normpath(article.source), article_uri(article))
+    return pages
+
+
+def _note_result(article: Article, note_uri: str, path: Path, links: NoteLinks
+                 ) -> tuple[ArticleFacts, RenderedNote | None, Diagnostic | None]:
+    """What one Markdown note gives its page: facts, the rendered note, or the problem
+    when it cannot be shown. Notes are small and quick to render: they are not cached."""
+    where = (article.fields.get("note", article.location), f"{article.key_path}.note")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problem = f"cannot be read ({exc.strerror or exc})"
+        return ArticleFacts(problem=problem), None, unreadable_file("note", note_uri, problem,
+                                                                    *where)
+    problem_text = note_text_problem(data)
+    if problem_text is not None:
+        return (ArticleFacts(size_bytes=len(data), problem=problem_text), None,
+                unreadable_file("note", note_uri, problem_text, *where))
+    note = render_note(data.decode("utf-8"), note_uri, links)
+    return ArticleFacts(size_bytes=len(data), has_body=True), note, None
 
 
 def _experiment_result(source: _Source, outcome: Outcome, batch: BatchRenderer

@@ -138,11 +138,18 @@ class Article:
     sections: tuple[str, ...]
     status: Status = Status.COMPLETED
     pdf: str | None = None
+    note: str | None = None  # a Markdown note, the other kind of article
     tags: tuple[str, ...] = ()
     added: dt.date | None = None
     location: Location | None = None
     fields: Mapping[str, Location] = field(default_factory=dict)
     key_path: str = ""  # where it is written, e.g. "experiments[3]"
+
+    @property
+    def source(self) -> str | None:
+        """The article's file, PDF or Markdown note, relative to the archive root; None for
+        an article still planned."""
+        return self.pdf or self.note
 
 
 @dataclass(frozen=True)
@@ -164,6 +171,8 @@ class Catalogue:
     experiments: tuple[Experiment, ...] = ()
     articles: tuple[Article, ...] = ()
     resources: tuple[Resource, ...] = ()
+    # Patterns of archive files left off the site on purpose (see core.archive_files).
+    ignore: tuple[str, ...] = ()
     path: str = "catalogue.yml"
     _sections_by_id: Mapping[str, Section] = field(default_factory=dict, repr=False)
 

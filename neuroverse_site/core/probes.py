@@ -155,6 +155,35 @@ def notebook_weight_problem(cells: int, output_bytes: int) -> str | None:
     return None
 
 
+def note_problem(path: Path) -> str | None:
+    """Why the Markdown note at `path` cannot be shown, or None when it is UTF-8 text."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    return note_text_problem(data)
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?\r?\n(---|\.\.\.)[ \t]*(\r?\n|\Z)", re.DOTALL)
+
+
+def strip_front_matter(text: str) -> str:
+    """A note's text without a leading YAML front matter block (`---` ... `---`) or BOM."""
+    return _FRONT_MATTER.sub("", text.lstrip("\ufeff"), count=1)
+
+
+def note_text_problem(data: bytes) -> str | None:
+    """Why these bytes are not a Markdown note's text, or None when they are UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return f"is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line})"
+    if b"\0" in data:
+        return "is not text (it holds NUL bytes; a binary file renamed .md?)"
+    return None
+
+
 class PdfProblem(Exception):
     """The file cannot be read as a PDF; the message says why, in the user's terms."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +22,15 @@ from mkdocs.utils import clean_directory
 from ..build.batch import BatchRenderer, Progress
 from ..build.cache import Cache
 from ..build.navigation import HOME_URI, TocNode, nest_toc, prune_advice, site_navigation
-from ..build.notebooks import NotebookOptions, RenderedNotebook
+from ..build.notebooks import NotebookOptions, RenderedNotebook, TocEntry
+from ..build.notes import RenderedNote
 from ..build.project import REQUIRED_EXTENSIONS
 from ..build.render import (
+    NOTE_MARKER,
     NOTEBOOK_MARKER,
     STYLESHEET_PATH,
     STYLESHEET_URI,
+    article_id_of,
     experiment_id_of,
 )
 from ..build.site import (
@@ -104,8 +108,12 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             config.extra_css.append(STYLESHEET_URI)
         # Files are opened by the rendering in on_files (or answered by the cache), which
         # reports one that cannot be read; the check need not open them all again.
+        # Hand-written pages, the built site and the cache are not archive content: a
+        # Markdown page in docs_dir is not an orphan note (NV310).
+        excluded = (Path(config.docs_dir), Path(config.site_dir), Path(self.config.cache_dir))
         self.checked = check_file(self.catalogue_path, self.root, CheckOptions(
-            max_file_size_mb=self.config.max_file_size_mb, read_contents=False))
+            max_file_size_mb=self.config.max_file_size_mb, read_contents=False,
+            excluded_dirs=excluded))
         if self.checked.catalogue is not None:
             _fill_site_settings(config, self.checked.catalogue.site)
         if self.checked.text is not None and CJK_TEXT.search(self.checked.text):
@@ -144,9 +152,10 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         for page in self.content.pages:
             files.append(TrackedFile.generated(config, page.src_uri, content=page.markdown))
             body = self.content.bodies.get(experiment_id_of(page.src_uri) or "")
+            note = self.content.notes.get(article_id_of(page.src_uri) or "")
             self._inputs[page.src_uri] = incremental.page_inputs(
                 page.markdown, body.html if body else "", body.search_html if body else "",
-                repr(body.toc) if body else "")
+                repr(body.toc) if body else "", *_note_inputs(note))
         for asset in self.content.assets:
             files.append(published_file(config, asset))
         self.content.assets = []  # the files have what they need; images are not held twice
@@ -272,16 +281,16 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                 allow_remote_images=self.config.allow_remote_images)
             for problem in removed:
                 _log(problem)
+        note = self._note_for(page)
+        if note is not None and NOTE_MARKER in html:
+            # Search reads the page after this: the note's headings are found like any.
+            _extend_toc(page, note.toc)
+            return html.replace(NOTE_MARKER, f'<div class="nv-note">{note.html}</div>', 1)
         body = self._take_body(page)
         if body is None or NOTEBOOK_MARKER not in html:
             return html
         full = notebook_block(body, page.url)
-        if page.toc is not None:
-            # Material lists the h1's children as the page TOC, so headings go under it.
-            items = page.toc.items
-            first = items[0] if items else None
-            (first.children if first is not None and first.level == 1 else items).extend(
-                _anchor_links(nest_toc(body.toc)))
+        _extend_toc(page, body.toc)
         if body.search_html:
             lean = notebook_block(body, page.url, search=True)
             self._swaps[page.file.src_uri] = (lean, full)
@@ -362,6 +371,12 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             return None
         return self.content.bodies.pop(experiment_id, None)
 
+    def _note_for(self, page: Page) -> RenderedNote | None:
+        article_id = article_id_of(page.file.src_uri)
+        if self.content is None or article_id is None:
+            return None
+        return self.content.notes.get(article_id)
+
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._record_build(config)
@@ -383,13 +398,15 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
 
     def _watched_paths(self, site_dir: Path) -> list[Path]:
         """notebooks/, papers/ and the folder of every file the catalogue names (an archive
-        may keep them elsewhere, like the seed's Python/ and Docs/), so a new or edited file
-        rebuilds the site. A folder holding the built site or the cache would make each
-        build start the next, so a file there is watched on its own."""
+        may keep them elsewhere, like the seed's Python/ and Docs/, and a note's images
+        usually sit beside it), so a new or edited file rebuilds the site. A folder holding
+        the built site or the cache would make each build start the next, so a file there
+        is watched on its own."""
         files: list[Path] = []
         if self.content is not None:
             catalogue = self.content.renderer.catalogue
-            named = [e.source for e in catalogue.experiments] + [a.pdf for a in catalogue.articles]
+            named = ([e.source for e in catalogue.experiments]
+                     + [a.source for a in catalogue.articles])
             files = [path for name in named if name is not None
                      and (path := resolve_inside(self.root, name)) is not None and path.is_file()]
         outputs = [site_dir.resolve(), Path(self.config.cache_dir).resolve()]
@@ -402,6 +419,18 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             if not any(path.is_relative_to(folder) for folder in watched):
                 watched.setdefault(path)
         return list(watched)
+
+
+def _note_inputs(note: RenderedNote | None) -> tuple[str | bytes, ...]:
+    """What a note article's page is made of besides its Markdown: the note as rendered
+    (its text, and where its links lead now) and the bytes of every image it publishes,
+    so an edited note or image rebuilds its page under `--dirty`."""
+    if note is None:
+        return ()
+    parts: list[str | bytes] = [note.html, repr(note.toc)]
+    for uri, data in note.images:
+        parts += [uri, data]
+    return tuple(parts)
 
 
 def _experiment_id(page: Page) -> str | None:
@@ -453,6 +482,16 @@ def _search_separator_for_cjk(config: MkDocsConfig) -> None:
 
 def _log_progress(progress: Progress) -> None:
     log.info(progress.message())
+
+
+def _extend_toc(page: Page, entries: Sequence[TocEntry]) -> None:
+    if page.toc is None:
+        return
+    # Material lists the h1's children as the page TOC, so headings go under it.
+    items = page.toc.items
+    first = items[0] if items else None
+    (first.children if first is not None and first.level == 1 else items).extend(
+        _anchor_links(nest_toc(entries)))
 
 
 def _anchor_links(nodes: list[TocNode]) -> list[AnchorLink]:

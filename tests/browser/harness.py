@@ -20,7 +20,7 @@ from typing import Any
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from archive_factory import write_notebook, write_pdf
+from archive_factory import png_bytes, write_notebook, write_pdf
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("NEUROVERSE_CHROMIUM", "/usr/bin/chromium"))
@@ -37,6 +37,7 @@ NETWORK_SCHEMES = ("http:", "https:", "ws:", "wss:", "ftp:")
 NOTEBOOK_WORD = "quokkafold"  # in one notebook's markdown cell
 OUTPUT_WORD = "zebrafinch"  # only in a stream output, which search leaves out
 ARTICLE_WORD = "marzipanic"  # in one article's summary
+NOTE_WORD = "wombatrix"  # in a Markdown note's text, under its second heading
 
 ARCHIVE_CATALOGUE = f"""\
 site:
@@ -94,6 +95,11 @@ articles:
     sections: [fundamentals, research]
     pdf: papers/chain_rule.pdf
     added: 2025-01-04
+  - id: backprop-notes
+    title: Backpropagation, in my words
+    summary: A Markdown note on the chain rule.
+    sections: [research]
+    note: notes/backprop.md
 resources:
   - topic: Foundations
     title: A free book
@@ -110,6 +116,23 @@ ARCHIVE_FILES: dict[str, Callable[[Path], Any]] = {
     "notebooks/gradient_descent.ipynb": lambda p: write_notebook(p, "Gradient descent"),
     "notebooks/filters.ipynb": lambda p: write_notebook(p, "Convolution filters"),
     "papers/chain_rule.pdf": lambda p: write_pdf(p, pages=3),
+    "notes/backprop.md": lambda p: p.write_text(textwrap.dedent(f"""\
+        # Backpropagation, in my words
+
+        The gradient of $L$ flows back through each node of the graph.
+
+        ![The computational graph](img/graph.png)
+
+        ## Local gradients
+
+        Each node multiplies what it receives by its {NOTE_WORD} local derivative, as
+        [the perceptron notebook](../notebooks/perceptron.ipynb) does by hand.
+
+        | node | local gradient |
+        |------|----------------|
+        | add  | 1              |
+        """), encoding="utf-8"),
+    "notes/img/graph.png": lambda p: p.write_bytes(png_bytes("#2b6cb0", (240, 120))),
 }
 
 # Every field a reader sees, written by someone hostile. Nothing here may run.
@@ -144,6 +167,11 @@ articles:
     sections: [evil]
     pdf: papers/evil.pdf
     added: 2025-02-02
+  - id: evil-note
+    title: Hostile note
+    summary: A Markdown note written to attack its readers.
+    sections: [evil]
+    note: notes/evil.md
 resources:
   - topic: "<script>alert('topic')</script>"
     title: "<script>alert('resource')</script>"
@@ -162,6 +190,14 @@ HOSTILE_FILES: dict[str, Callable[[Path], Any]] = {
                                   "<img src=x onerror=alert('output image')>"},
         }]),
     "papers/evil.pdf": write_pdf,
+    "notes/evil.md": lambda p: p.write_text(
+        "# Hostile note\n\n<script>alert('note script')</script>\n"
+        "<img src=x onerror=alert('note image')> <svg onload=alert('note svg')></svg>\n"
+        "[click](javascript:alert('note link')) <a href='jAvAsCrIpT:alert(1)'>raw</a>\n"
+        "<iframe src=\"javascript:alert('note frame')\"></iframe>\n"
+        "<details open ontoggle=alert('note toggle')><summary>s</summary>x</details>\n"
+        "<form action=\"javascript:alert('form')\"><button>go</button></form>\n\n"
+        "## A heading <b onmouseover=alert('heading')>bold</b>\n", encoding="utf-8"),
 }
 
 # The project's own theme configuration, so the tested pages look and behave like the

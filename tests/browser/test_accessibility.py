@@ -28,6 +28,7 @@ PAGES = {
     "section": "sections/fundamentals/",
     "experiment": "experiments/perceptron/",
     "article": "articles/chain-rule/",
+    "note": "articles/backprop-notes/",
 }
 SCHEMES = {"light": "light", "dark": "dark"}  # Material follows prefers-color-scheme
 def screenshot_dir() -> Path:

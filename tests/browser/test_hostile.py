@@ -16,7 +16,7 @@ import pytest
 from .harness import ServedSite, Tab
 
 HOSTILE_PAGES = ["", "sections/evil/", "experiments/", "experiments/evil-experiment/",
-                 "articles/", "articles/evil-article/", "resources/"]
+                 "articles/", "articles/evil-article/", "articles/evil-note/", "resources/"]
 
 # Anything a payload could have added to the page: script elements with alert in them,
 # inline event handlers and javascript: URLs.

@@ -12,6 +12,7 @@ from typing import Any
 
 from .harness import (
     ARTICLE_WORD,
+    NOTE_WORD,
     NOTEBOOK_WORD,
     OUTPUT_WORD,
     PDF_VIEWER_PREFIX,
@@ -257,6 +258,25 @@ def test_search_finds_a_word_in_an_article_summary(tab: Tab) -> None:
     article.locator("a").first.click()
     page.wait_for_url(re.compile(re.escape(tab.site.url("articles/chain-rule/"))))
     assert tab.heading() == "The chain rule, slowly"
+
+
+def test_a_note_reads_as_a_page_and_search_finds_its_words(tab: Tab) -> None:
+    page = tab.open("sections/research/")
+    results = search(tab, NOTE_WORD)
+    results.first.wait_for()
+    assert "Local gradients" in results.first.inner_text()
+    results.first.locator("a").first.click()
+    page.wait_for_url(re.compile(re.escape(tab.site.url("articles/backprop-notes/"))))
+    assert tab.heading() == "Backpropagation, in my words"
+    image = page.locator(".nv-note img")
+    image.scroll_into_view_if_needed()
+    assert image.evaluate("img => img.complete && img.naturalWidth === 240")
+    assert page.locator(".nv-note math").count() == 1
+    toc = page.locator("nav.md-nav--secondary[aria-label='Table of contents']").last
+    assert toc.get_by_text("Local gradients").is_visible()
+    page.locator(".nv-note a", has_text="the perceptron notebook").click()
+    page.wait_for_url(tab.site.url("experiments/perceptron/"))
+    assert tab.heading() == "The perceptron"
 
 
 def test_search_leaves_out_notebook_outputs(tab: Tab) -> None:

@@ -23,6 +23,7 @@ from ...core.diagnostics import Diagnostic, Severity
 from ...core.model import Article, Catalogue, Experiment, Section, Status
 
 NOTEBOOK_MARKER = "<!-- neuroverse:notebook -->"
+NOTE_MARKER = "<!-- neuroverse:note -->"
 STATUS_TABLE_MARKER = "<!-- neuroverse:status-table -->"
 RECENT_MARKER = "<!-- neuroverse:recent -->"
 ASSETS_DIR = "assets/neuroverse"
@@ -54,6 +55,15 @@ def article_uri(article: Article | str) -> str:
     return f"articles/{article if isinstance(article, str) else article.id}.md"
 
 
+def article_id_of(src_uri: str) -> str | None:
+    """The id of the article whose page `src_uri` is, or None for any other page."""
+    folder, _, name = src_uri.rpartition("/")
+    if folder != "articles" or not name.endswith(".md") or src_uri == ARTICLES_URI:
+        return None
+    article_id = name.removesuffix(".md")
+    return article_id if article_uri(article_id) == src_uri else None
+
+
 def thumbnail_uri(article: Article) -> str:
     return f"{ASSETS_DIR}/thumbs/{article.id}.png"
 
@@ -78,6 +88,14 @@ def page_url(src_uri: str, use_directory_urls: bool) -> str:
     return f"{stem}/" if use_directory_urls else f"{stem}.html"
 
 
+def repository_file_url(repository_url: str | None, relative: str) -> str | None:
+    """Where a file of the archive is shown in its repository: `blob/HEAD/<path>`, which
+    GitHub serves and GitLab redirects to its own form. None without a repository."""
+    if not repository_url:
+        return None
+    return f"{repository_url.rstrip('/')}/blob/HEAD/{quote(relative, safe='/')}"
+
+
 # ---------------------------------------------------------------------------------------
 # Facts gathered from files before rendering
 
@@ -94,7 +112,8 @@ class ArticleFacts:
     pages: int | None = None
     size_bytes: int | None = None
     has_thumbnail: bool = False
-    problem: str | None = None
+    problem: str | None = None  # why the PDF or note could not be shown
+    has_body: bool = False  # a rendered Markdown note will replace NOTE_MARKER
 
 
 @dataclass(frozen=True)
@@ -277,7 +296,8 @@ class Renderer:
         pages += [self.experiment_page(e) for e in catalogue.experiments]
         pages += [
             GeneratedPage(article_uri(a), a.title,
-                          self._render("article.md.j2", article_uri(a), article=a))
+                          self._render("article.md.j2", article_uri(a), article=a,
+                                       marker=NOTE_MARKER, repository_file=self.repository_file))
             for a in catalogue.articles
         ]
         pages.append(GeneratedPage(SECTIONS_URI, "Sections", self._render(
@@ -303,6 +323,10 @@ class Renderer:
             "experiment.md.j2", uri, experiment=experiment,
             section=self.catalogue.section(experiment.section), marker=NOTEBOOK_MARKER,
             **context))
+
+    def repository_file(self, relative: str) -> str | None:
+        """The file's address in the archive's repository, when the catalogue names one."""
+        return repository_file_url(self.catalogue.site.repository_url, relative)
 
     def problems_page(self, problems: Sequence[Diagnostic]) -> GeneratedPage:
         """A page listing the catalogue's problems, for builds that go on despite errors."""
