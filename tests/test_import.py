@@ -48,7 +48,7 @@ def test_import_writes_the_catalogue_mkdocs_yml_and_a_home_page(
     # The archive keeps PDFs in Docs/: docs/ would be the same folder on macOS and Windows.
     assert config["docs_dir"] == "site-docs"
     assert config["theme"] == {"name": "material", "font": False, "features": [
-        "navigation.indexes", "navigation.tabs", "search.highlight"]}
+        "navigation.indexes", "navigation.tabs", "navigation.prune", "search.highlight"]}
     assert {"neuroverse": {"catalogue": "catalogue.yml"}} in config["plugins"]
     assert (small / "site-docs" / "index.md").is_file()
     assert not (small / "docs").exists()
