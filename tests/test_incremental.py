@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from archive_factory import write_notebook, write_pdf
+from archive_factory import png_bytes, write_notebook, write_pdf
 from conftest import MKDOCS_YML, BuiltSite, SiteBuilder
 
 CATALOGUE = """\
@@ -96,9 +96,10 @@ def mkdocs_build(root: Path, site_dir: Path, *, dirty: bool) -> BuiltSite:
 
 
 class Archive:
-    def __init__(self, build_site: SiteBuilder, tmp_path: Path) -> None:
+    def __init__(self, build_site: SiteBuilder, tmp_path: Path,
+                 catalogue: str = CATALOGUE, files: dict[str, Any] | None = None) -> None:
         self.tmp_path = tmp_path
-        self.first = build_site(CATALOGUE, FILES)
+        self.first = build_site(catalogue, FILES if files is None else files)
         self.root = self.first.root
         self.clean_builds = 0
 
@@ -228,3 +229,45 @@ def test_the_search_index_of_a_dirty_build_has_every_page_once(archive: Archive)
     assert len({json.dumps(d, sort_keys=True) for d in docs}) == len(docs)
     assert {d["location"].split("#")[0] for d in docs} == {
         d["location"].split("#")[0] for d in archive.clean().search_index()}
+
+
+NOTE_CATALOGUE = CATALOGUE + """\
+  - id: gates
+    title: How the gates work
+    summary: Notes on the LSTM's gates.
+    sections: [rnn]
+    note: notes/gates.md
+"""
+NOTE_FILES: dict[str, Any] = {
+    **FILES,
+    "notes/gates.md": "# Gates\n\nThe forget gate decides.\n\n## Input\n\n"
+                      "![the cell](img/cell.png)\n",
+    "notes/img/cell.png": png_bytes("#3366cc"),
+}
+
+
+@pytest.fixture
+def note_archive(build_site: SiteBuilder, tmp_path: Path) -> Archive:
+    return Archive(build_site, tmp_path, NOTE_CATALOGUE, NOTE_FILES)
+
+
+def test_a_note_edit_rebuilds_its_article_page_only(note_archive: Archive) -> None:
+    note = note_archive.root / "notes/gates.md"
+    site, rebuilt = note_archive.rebuilt_after(lambda: note.write_text(
+        note.read_text().replace("The forget gate decides.", "The gate is quokkaesque.")))
+    assert rebuilt == {"articles/gates/index.html"}
+    assert "quokkaesque" in site.text("articles/gates/")
+    found = [doc["location"] for doc in site.search_index() if "quokkaesque" in doc["text"]]
+    assert found and all(location.startswith("articles/gates/") for location in found)
+    assert_same_site(site, note_archive.clean())
+
+
+def test_an_edited_note_image_rebuilds_the_page_that_shows_it(note_archive: Archive) -> None:
+    image = note_archive.root / "notes/img/cell.png"
+    published = note_archive.first.path("assets/neuroverse/files/notes/img/cell.png")
+    assert published.read_bytes() == image.read_bytes()
+    new = png_bytes("#cc3333", (50, 20))
+    site, rebuilt = note_archive.rebuilt_after(lambda: image.write_bytes(new))
+    assert rebuilt == {"articles/gates/index.html"}
+    assert published.read_bytes() == new
+    assert_same_site(site, note_archive.clean())
