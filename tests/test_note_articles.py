@@ -251,3 +251,44 @@ def test_a_planned_article_has_neither_file(build_site: SiteBuilder) -> None:
 """
     site = build_site(catalogue, note_archive())  # type: ignore[arg-type]
     assert "no PDF or note yet" in site.article("articles/attention/").text()
+
+
+SNEAKY_NOTE = """\
+# Sneaky
+
+![linked into git](img/linked.png) ![cvs](CVS/old.png) ![escaping](img/away.png)
+![fine](img/ok.png)
+
+[git config](../.git/config) [env](../.env) [linked config](linked-config.txt)
+[the data](../data/train.csv)
+"""
+
+
+def test_a_notes_files_must_stay_inside_the_archive_and_out_of_hidden_folders(
+        build_site: SiteBuilder, tmp_path: Path) -> None:
+    """A note links or shows only what the site may publish: a link that leads into a
+    dot-folder or out of the archive counts as the place it leads to, version-control
+    folders are hidden too, and a link to a hidden file is text, even with a repository."""
+    catalogue = CATALOGUE.replace("note: notes/rnn.md", "note: notes/sneaky.md")
+    outside = tmp_path / "outside.png"
+    outside.write_bytes(png_bytes("#ff0000"))
+    files = {**note_archive(), "notes/sneaky.md": SNEAKY_NOTE,
+             "notes/img/ok.png": png_bytes("#00ff00"),
+             ".git/config": "[core]\n", ".git/shot.png": png_bytes("#0000ff"),
+             ".env": "TOKEN=secret\n",
+             "notes/CVS/old.png": png_bytes("#00ffff"),
+             "notes/img/linked.png": lambda p: p.symlink_to("../../.git/shot.png"),
+             "notes/img/away.png": lambda p: p.symlink_to(outside),
+             "notes/linked-config.txt": lambda p: p.symlink_to("../.git/config")}
+    site = build_site(catalogue, files)  # type: ignore[arg-type]
+    note = site.article("articles/rnn-notes/").css_first(".nv-note")
+    sources = [img.attributes.get("src") or "" for img in note.css("img")]
+    assert len(sources) == 1 and sources[0].endswith("notes/img/ok.png")
+    for alt in ("linked into git", "cvs", "escaping"):
+        assert alt in note.text()
+    hrefs = {a.text(): a.attributes.get("href") or "" for a in note.css("a")}
+    assert "git config" not in hrefs and "env" not in hrefs and "linked config" not in hrefs
+    assert hrefs["the data"].endswith("/blob/HEAD/data/train.csv")
+    files_dir = site.site_dir / "assets/neuroverse/files"
+    published = sorted(p.relative_to(files_dir).as_posix() for p in files_dir.rglob("*"))
+    assert published == ["notes", "notes/img", "notes/img/ok.png"]

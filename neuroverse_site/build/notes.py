@@ -25,7 +25,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from ..core.checks import resolve_inside
+from ..core.paths import is_hidden_part, publishable_inside, resolve_inside, safe_resolve
 from ..core.probes import strip_front_matter
 from .images import MAX_IMAGE_BYTES, ImageRefused, publishable_image
 from .mathml import mathml_renderer_class
@@ -156,12 +156,22 @@ class _Resolver:
         published = self._publish_image(relative)
         if published is not None:
             return published
-        on_disk = resolve_inside(self.links.root, relative)
-        hidden = any(part.startswith(".") for part in PurePosixPath(relative).parts)
+        # A folder is linked as the repository shows it; a file only when it may be
+        # published (inside, not hidden, not reached through a link into a hidden folder).
         in_repository = repository_file_url(self.links.repository_url, relative)
-        if on_disk is None or hidden or not on_disk.exists() or in_repository is None:
+        if in_repository is None or not self._linkable(relative):
             return None
         return in_repository + fragment
+
+    def _linkable(self, relative: str) -> bool:
+        if publishable_inside(self.links.root, relative) is not None:
+            return True
+        if any(is_hidden_part(part) for part in PurePosixPath(relative).parts):
+            return False
+        folder = resolve_inside(self.links.root, relative)
+        base = safe_resolve(self.links.root)
+        return folder is not None and base is not None and folder.is_dir() and not any(
+            is_hidden_part(part) for part in folder.relative_to(base).parts)
 
     def image(self, src: str) -> str | None:
         src = src.strip()
@@ -173,9 +183,7 @@ class _Resolver:
     def _publish_image(self, relative: str) -> str | None:
         if PurePosixPath(relative).suffix.lower() not in IMAGE_SUFFIXES:
             return None
-        if any(part.startswith(".") for part in PurePosixPath(relative).parts):
-            return None
-        on_disk = resolve_inside(self.links.root, relative)
+        on_disk = publishable_inside(self.links.root, relative)
         uri = f"{NOTE_ASSETS}/{relative}"
         if uri not in self.images:
             try:
