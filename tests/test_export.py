@@ -22,6 +22,8 @@ from engines import (
     site_pages,
 )
 
+NOTE_PAGE = "articles/pooling-notes/index.html"
+
 
 @pytest.fixture
 def plugin_site(build_site: SiteBuilder) -> BuiltSite:
@@ -45,7 +47,7 @@ def test_plain_mkdocs_builds_the_export_into_the_plugin_site(
     err = capsys.readouterr().err
     # Same cache as the plugin: nothing is rendered twice.
     assert "rendered 2/2 notebooks, 2 from cache; read 1/1 PDFs, 1 from cache" in err
-    assert "exported 12 pages" in err
+    assert "exported 13 pages" in err
 
     config = (target / "mkdocs.yml").read_text(encoding="utf-8")
     assert "- neuroverse" not in config  # the plugin is gone...
@@ -61,6 +63,17 @@ def test_plain_mkdocs_builds_the_export_into_the_plugin_site(
         assert (shown, images) == notebook(plugin_site.site_dir, page)
         assert images, "the notebook's figure is shown"
     assert "quetzalcoatl" in article_text(site_dir, "experiments/filters/index.html")
+    # A Markdown note article: the same note, its image carried in the page, the image
+    # file published (the note links it), its link leading to the notebook's page.
+    shown, images = notebook(site_dir, NOTE_PAGE, ".nv-note")
+    assert (shown, images) == notebook(plugin_site.site_dir, NOTE_PAGE, ".nv-note")
+    assert len(images) == 1 and "ocelotlike" in shown
+    note_html = (site_dir / NOTE_PAGE).read_text(encoding="utf-8")
+    assert 'href="../../experiments/pooling/"' in note_html
+    assert 'href="../../assets/neuroverse/files/notes/img/grid.png"' in note_html
+    assert ((site_dir / "assets/neuroverse/files/notes/img/grid.png").read_bytes()
+            == (plugin_site.site_dir / "assets/neuroverse/files/notes/img/grid.png").read_bytes())
+    assert not (site_dir / "notes").exists()  # the note's source is not published
     for page in [*GENERATED_PAGES, "index.html", "about/index.html"]:
         assert article_text(site_dir, page) == article_text(plugin_site.site_dir, page), page
     # The PDF viewer, the thumbnail and the download are there and point at real files.

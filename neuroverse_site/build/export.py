@@ -39,9 +39,11 @@ from .notebooks import IMAGE_FOLDER, NotebookOptions
 from .project import REQUIRED_EXTENSIONS, Project, ProjectError, project_yaml, read_project
 from .render import (
     ASSETS_DIR,
+    NOTE_MARKER,
     NOTEBOOK_MARKER,
     STYLESHEET_PATH,
     STYLESHEET_URI,
+    article_uri,
     experiment_uri,
     page_url,
 )
@@ -50,6 +52,7 @@ from .site import (
     build_site_content,
     checked_page_html,
     home_page,
+    note_block,
     notebook_block,
     settings_from_catalogue,
 )
@@ -222,14 +225,21 @@ def _exported_files(project: Project, content: SiteContent, target: Path) -> dic
     generated: dict[str, Content] = {}
     bodies = {experiment_uri(experiment_id): body
               for experiment_id, body in content.bodies.items()}
+    notes = {article_uri(article_id): note for article_id, note in content.notes.items()}
     for page in content.pages:
         markdown = page.markdown
         body = bodies.get(page.src_uri)
+        url = page_url(page.src_uri, project.use_directory_urls)
         if body is not None:
-            url = page_url(page.src_uri, project.use_directory_urls)
             # A raw HTML block needs lines of its own, and a blank line after it.
             block = notebook_block(body, url, inline_images=True)
             markdown = markdown.replace(NOTEBOOK_MARKER, f"\n{block}\n\n", 1)
+        note = notes.get(page.src_uri)
+        if note is not None:
+            # As the notebook: a raw HTML block, its images inside it (its image files
+            # are published too, below, for the links that lead to them).
+            block = note_block(note, url, inline_images=True)
+            markdown = markdown.replace(NOTE_MARKER, f"\n{block}\n\n", 1)
         generated[page.src_uri] = markdown.encode("utf-8")
     inlined = f"{ASSETS_DIR}/{IMAGE_FOLDER}/"  # notebook images travel inside their pages
     for asset in content.assets:

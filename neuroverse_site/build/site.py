@@ -12,7 +12,9 @@ import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from ..core.checks import heavy_notebook, unreadable_file
 from ..core.diagnostics import Diagnostic, has_errors, sorted_diagnostics
@@ -105,6 +107,27 @@ def notebook_block(body: RenderedNotebook, page_url: str, *, search: bool = Fals
                                 f'"data:{kind};base64,{base64.b64encode(image.data).decode()}"')
     assets = f'"{posixpath.relpath(ASSETS_DIR, page_dir or ".")}/'
     return f'<div class="nv-notebook">{html.replace(ASSET_PLACEHOLDER, assets)}</div>'
+
+
+def note_block(note: RenderedNote, page_url: str, *, inline_images: bool = False) -> str:
+    """A rendered Markdown note as its page shows it, in the stylesheet's wrapper. With
+    `inline_images` (the export: see `notebook_block` for why), the images it shows are
+    carried in the page as data: URLs; the files stay published for links to them."""
+    html = note.html
+    if inline_images and note.images:
+        page_dir = posixpath.dirname(page_url.rstrip("/") + "/x") if page_url else ""
+        images = dict(note.images)
+        tree = HTMLParser(f"<div>{html}</div>")
+        for image in tree.css("img"):
+            source = image.attributes.get("src") or ""
+            uri = posixpath.normpath(posixpath.join(page_dir, unquote(source)))
+            data = images.get(uri)
+            if data is not None:
+                kind = mimetypes.guess_type(uri)[0] or "application/octet-stream"
+                image.attrs["src"] = f"data:{kind};base64,{base64.b64encode(data).decode()}"
+        body = tree.css_first("body > div")
+        html = (body.inner_html or "") if body is not None else html
+    return f'<div class="nv-note">{html}</div>'
 
 
 def settings_from_catalogue(site: SiteInfo, *, repo_url: bool, repo_name: bool,

@@ -38,6 +38,7 @@ from ..build.site import (
     build_site_content,
     checked_page_html,
     home_page,
+    note_block,
     notebook_block,
     settings_from_catalogue,
 )
@@ -285,7 +286,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         if note is not None and NOTE_MARKER in html:
             # Search reads the page after this: the note's headings are found like any.
             _extend_toc(page, note.toc)
-            return html.replace(NOTE_MARKER, f'<div class="nv-note">{note.html}</div>', 1)
+            return html.replace(NOTE_MARKER, note_block(note, page.url), 1)
         body = self._take_body(page)
         if body is None or NOTEBOOK_MARKER not in html:
             return html
