@@ -111,3 +111,37 @@ def write_truncated_pdf(path: Path) -> Path:
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     return path
+
+
+def text_pdf_bytes(lines: list[str], *, title: str | None = None,
+                   subject: str | None = None) -> bytes:
+    """A one-page PDF whose page holds `lines` as real text (Helvetica, one per line), with
+    the Title and Subject metadata given: what a word processor exports, small enough to
+    write by hand."""
+    def literal(text: str) -> str:
+        return "(" + text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
+
+    stream = "BT /F1 12 Tf 14 TL 50 780 Td " + " ".join(
+        f"{literal(line)} Tj T*" for line in lines) + " ET"
+    info = "".join(f"/{key} {literal(value)} " for key, value in
+                   (("Title", title), ("Subject", subject)) if value)
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(stream.encode('latin-1'))} >>\nstream\n{stream}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        f"<< {info}>>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode("latin-1")
+    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode("latin-1")
+    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info {len(objects)} 0 R >>\n"
+            f"startxref\n{xref}\n%%EOF\n").encode("latin-1")
+    return out

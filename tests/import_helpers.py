@@ -14,15 +14,16 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from neuroverse_site.cli import main
 from neuroverse_site.core.loader import load_catalogue_file
-from neuroverse_site.core.model import Catalogue
+from neuroverse_site.core.model import Catalogue, same_words
 
-from archive_factory import write_notebook, write_pdf
+from archive_factory import text_pdf_bytes, write_notebook, write_pdf
 
 
 def write_archive(root: Path, files: dict[str, Any]) -> None:
-    """`x.ipynb: Title` is a notebook whose first heading is Title ('' for none); `x.pdf`
-    a one-page PDF without text; `raw:...` those bytes (Latin-1); anything else the text
-    given."""
+    """`x.ipynb: Title` is a notebook whose first heading is Title ('' for none); `x.pdf: ''`
+    a one-page PDF without text, `x.pdf: text` one whose page has those lines of text
+    (`Title: ...`/`Subject: ...` lines are its metadata); `raw:...` those bytes (Latin-1);
+    anything else the text given."""
     for relative, content in files.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -33,6 +34,14 @@ def write_archive(root: Path, files: dict[str, Any]) -> None:
                 write_notebook(path, str(content), image=False)
             else:
                 nbformat.write(new_notebook(cells=[new_code_cell("print(1)")]), str(path))
+        elif relative.endswith(".pdf") and content:
+            # Its first page's lines; "Title: ..." and "Subject: ..." lines are metadata.
+            lines = str(content).splitlines()
+            meta = {k: v.strip() for line in lines if (k := line.partition(":")[0])
+                    in ("Title", "Subject") for v in [line.partition(":")[2]]}
+            path.write_bytes(text_pdf_bytes(
+                [line for line in lines if line.partition(":")[0] not in meta],
+                title=meta.get("Title"), subject=meta.get("Subject")))
         elif relative.endswith(".pdf"):
             write_pdf(path, pages=1)
         else:
@@ -70,7 +79,9 @@ def summary(catalogue: Catalogue) -> list[str]:
         if e.goal:
             lines.append(f"  goal: {e.goal}")
     for a in catalogue.articles:
-        summary_text = "" if a.summary == a.title else f"\n  summary: {a.summary}"
+        # Import never writes a summary that repeats the title (issue 14, item 8).
+        assert not same_words(a.summary, a.title), f"{a.id}: the summary repeats the title"
+        summary_text = f"\n  summary: {a.summary}" if a.summary else ""
         lines.append(f"article {a.id} @{','.join(a.sections)} {a.pdf or a.note or '-'} "
                      f"{a.status.value}: {a.title}{summary_text}")
     for r in catalogue.resources:

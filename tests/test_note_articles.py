@@ -292,3 +292,18 @@ def test_a_notes_files_must_stay_inside_the_archive_and_out_of_hidden_folders(
     files_dir = site.site_dir / "assets/neuroverse/files"
     published = sorted(p.relative_to(files_dir).as_posix() for p in files_dir.rglob("*"))
     assert published == ["notes", "notes/img", "notes/img/ok.png"]
+
+
+def test_a_summary_that_repeats_the_title_is_not_shown(build_site: SiteBuilder) -> None:
+    """Issue 14, item 8: a card or page never says the title twice. A summary with the
+    title's words (as old imports wrote) is not shown; an article may have none at all."""
+    catalogue = (CATALOGUE.replace("summary: Borders.", "summary: padding.")
+                 .replace("    summary: LSTM and GRU gates.\n", ""))
+    site = build_site(catalogue, note_archive())  # type: ignore[arg-type]
+    for page, title in (("articles/padding/", "Padding"), ("articles/gates/", "Gates")):
+        shown = [p.text(strip=True).casefold().rstrip(".") for p in site.article(page).css("p")]
+        assert title.casefold() not in shown, page
+    card_lines = [p.text(strip=True).casefold().rstrip(".")
+                  for p in site.article("sections/cnn/").css("li p")]
+    assert "padding" not in card_lines and "borders" not in card_lines
+    assert "what a recurrent network remembers" in card_lines  # other summaries stay

@@ -20,7 +20,7 @@ from ..core.checks import CheckOptions, check_catalogue
 from ..core.diagnostics import Diagnostic, Severity, sorted_diagnostics
 from ..core.ids import QUOTES, RESERVED_IDS, slugify, unique_id
 from ..core.loader import BOM, NOTE_SUFFIXES, LoadResult, load_catalogue
-from ..core.model import Catalogue, Location, Section
+from ..core.model import Catalogue, Location, Section, same_words
 from ..core.paths import is_regular_file, path_text_problem, safe_resolve, what_is_there
 from ..core.probes import strip_front_matter
 from .safefile import Snapshot, read_snapshot, replace_file
@@ -140,10 +140,45 @@ def note_summary(path: Path) -> str | None:
         paragraph.append(line.strip())
     plain = " ".join(" ".join(paragraph).split())
     plain = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", plain)  # links and images: their text
-    plain = re.sub(r"[*_`]+", "", plain).strip()
-    if len(plain) > SUMMARY_MAX_LENGTH:
-        plain = plain[:SUMMARY_MAX_LENGTH].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    plain = _cut(re.sub(r"[*_`]+", "", plain).strip())
     return plain or None
+
+
+def pdf_summary(path: Path, title: str) -> str | None:
+    """A one-line summary for a PDF's card: its Subject metadata, else the first line of
+    prose on its first page after the title block; never the title again. None when the
+    PDF says nothing more (or cannot be read)."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        return None
+    try:
+        subject = _clean_title(str(document.get_metadata_dict().get("Subject") or ""))
+        if subject and not same_words(subject, title) and len(subject) > 12:
+            return _cut(subject)
+        if len(document) == 0:
+            return None
+        text = document[0].get_textpage().get_text_range()
+    except pdfium.PdfiumError:
+        return None
+    finally:
+        document.close()
+    title_words = set(re.findall(r"\w+", title.casefold()))
+    for line in text.replace("\r\n", "\n").split("\n"):
+        words = re.findall(r"\w+", line.casefold())
+        # Prose: several words, mostly not the title's, not a page number or a byline.
+        if len(words) < 5 or sum(w in title_words for w in words) > len(words) / 2:
+            continue
+        return _cut(" ".join(line.split()))
+    return None
+
+
+def _cut(text: str) -> str:
+    if len(text) > SUMMARY_MAX_LENGTH:
+        text = text[:SUMMARY_MAX_LENGTH].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return text
 
 
 def title_from_page_text(text: str) -> str:
@@ -348,6 +383,8 @@ def article_fields(opened: OpenCatalogue, source: str | None,
         raise AuthoringError("an article without a PDF or note needs a title: pass --title TEXT")
     if (not summary or not summary.strip()) and is_note and relative is not None:
         summary = note_summary(opened.root / relative)
+        if summary is not None and same_words(summary, title):
+            summary = None  # a card that says its title twice says nothing more
     if not summary or not summary.strip():
         raise AuthoringError("an article needs a one-line summary for its card: "
                              "pass --summary TEXT")

@@ -38,9 +38,9 @@ from ..core.checks import (
 from ..core.diagnostics import EXIT_OK, EXIT_PROBLEMS, Severity
 from ..core.ids import is_transliterated
 from ..core.loader import load_catalogue
-from ..core.model import Status
+from ..core.model import Status, same_words
 from ..core.probes import note_problem, pdf_problem
-from .add import notebook_title, pdf_title
+from .add import note_summary, notebook_title, pdf_summary, pdf_title
 from .archive_tree import FileIndex, git_remote_url, listed_files
 from .naming import ACRONYMS, entry_id, readable_filename, section_id
 from .readme_reader import (
@@ -372,6 +372,25 @@ def name_entries(result: ImportResult) -> None:
         entry.title = title or entry.title or readable_filename(
             entry.target.href if entry.target else "") or "Untitled"
     distinct_titles(result)
+    summarise_articles(result)
+
+
+def summarise_articles(result: ImportResult) -> None:
+    """An article's card line: the README's words, else what the file says of itself (a
+    note's first paragraph, a PDF's subject or first line of prose), never the title
+    again; none at all when nothing says more than the title."""
+    for entry in result.entries:
+        if entry.kind != "article":
+            continue
+        if entry.summary and same_words(entry.summary, entry.title):
+            entry.summary = ""
+        if entry.summary or entry.path is None or entry.unreadable:
+            continue
+        full = result.root / entry.path
+        found = pdf_summary(full, entry.title) if entry.path.lower().endswith(".pdf") \
+            else note_summary(full)
+        if found and not same_words(found, entry.title):
+            entry.summary = found
 
 
 def distinct_titles(result: ImportResult) -> None:
@@ -523,13 +542,13 @@ def entry_fields(entry: EntryDraft, entry_ids: dict[int, str],
                 "goal": entry.summary, "description": "\n".join(entry.description),
                 "articles": related, "status": status_value}, comments
     if not entry.summary:
-        comments.append("no summary in the README; the title stands in for one")
+        comments.append("no summary in the README or the file; write one for the card")
     sections = [section] + [section_ids[id(s)] for s in entry.extra_sections
                             if id(s) in section_ids and section_ids[id(s)] != section]
     is_note = bool(path and not path.lower().endswith(".pdf"))
     return {"id": entry_ids[id(entry)], "title": entry.title,
             "pdf": None if is_note else path, "note": path if is_note else None,
-            "summary": entry.summary or entry.title, "sections": sections,
+            "summary": entry.summary or None, "sections": sections,
             "status": status_value}, comments
 
 

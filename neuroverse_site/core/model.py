@@ -7,6 +7,7 @@ turns it into pages; nothing in this module touches files or MkDocs.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -150,6 +151,19 @@ class Article:
         """The article's file, PDF or Markdown note, relative to the archive root; None for
         an article still planned."""
         return self.pdf or self.note
+
+    @property
+    def shown_summary(self) -> str:
+        """The summary as pages show it: none when it only repeats the title (as an
+        old import wrote it), which would read twice under the heading and on the card."""
+        return "" if same_words(self.summary, self.title) else self.summary
+
+
+def same_words(one: str, other: str) -> bool:
+    """Whether two texts say the same words, whatever their case, punctuation and markup."""
+    def words(text: str) -> list[str]:
+        return re.findall(r"\w+", text.casefold())
+    return words(one) == words(other)
 
 
 @dataclass(frozen=True)
