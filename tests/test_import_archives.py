@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import shutil
 import stat
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -17,26 +16,10 @@ import pytest
 
 from neuroverse_site.core.checks import check_file
 
-from conftest import SHARED_ARCHIVE
+from conftest import SHARED_ARCHIVES
 from import_helpers import build_strict, imported, notes_of, run_import, write_archive
 
-
-def shared_archives() -> Path:
-    """../shared/archives beside the repository; from a git worktree, beside the main
-    checkout the worktree belongs to."""
-    if SHARED_ARCHIVE.parent.is_dir():
-        return SHARED_ARCHIVE.parent
-    try:
-        common = subprocess.run(["git", "-C", str(Path(__file__).parent), "rev-parse",
-                                 "--path-format=absolute", "--git-common-dir"],
-                                capture_output=True, text=True, timeout=10, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return SHARED_ARCHIVE.parent
-    main_checkout = Path(common.stdout.strip()).parent
-    return main_checkout.parent / "shared" / "archives"
-
-
-SHARED = shared_archives()
+SHARED = SHARED_ARCHIVES
 
 
 def copy_archive(name: str, tmp_path: Path) -> Path:

@@ -165,13 +165,30 @@ def pdf_summary(path: Path, title: str) -> str | None:
         return None
     finally:
         document.close()
+    return _first_sentence(text, title)
+
+
+def _first_sentence(text: str, title: str) -> str | None:
+    """The first sentence of prose in a page's text: it starts a line with a capital, has
+    several words, mostly not the title's (not the title block, a byline or a page
+    number), and runs on over the lines it wraps onto until its full stop."""
     title_words = set(re.findall(r"\w+", title.casefold()))
-    for line in text.replace("\r\n", "\n").split("\n"):
+    lines = [" ".join(line.split()) for line in text.replace("\r\n", "\n").split("\n")]
+    for start, line in enumerate(lines):
         words = re.findall(r"\w+", line.casefold())
-        # Prose: several words, mostly not the title's, not a page number or a byline.
-        if len(words) < 5 or sum(w in title_words for w in words) > len(words) / 2:
+        if (len(words) < 5 or not line[:1].isupper()
+                or sum(w in title_words for w in words) > len(words) / 2):
             continue
-        return _cut(" ".join(line.split()))
+        sentence = line
+        for more in lines[start + 1:]:
+            if re.search(r"[.!?](\s|$)", sentence) or len(sentence) > SUMMARY_MAX_LENGTH \
+                    or not more:
+                break
+            sentence = f"{sentence} {more}"
+        end = re.search(r"[.!?](\s|$)", sentence)
+        if end is not None and end.end() <= SUMMARY_MAX_LENGTH + 1:
+            sentence = sentence[:end.end()].strip()
+        return _cut(sentence)
     return None
 
 
