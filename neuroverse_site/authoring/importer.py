@@ -382,15 +382,30 @@ def summarise_articles(result: ImportResult) -> None:
     for entry in result.entries:
         if entry.kind != "article":
             continue
-        if entry.summary and same_words(entry.summary, entry.title):
+        if entry.summary and adds_nothing(entry.summary, entry.title):
             entry.summary = ""
         if entry.summary or entry.path is None or entry.unreadable:
             continue
         full = result.root / entry.path
         found = pdf_summary(full, entry.title) if entry.path.lower().endswith(".pdf") \
             else note_summary(full)
-        if found and not same_words(found, entry.title):
+        if found and not adds_nothing(found, entry.title):
             entry.summary = found
+
+
+# Words a README puts beside a link that say what kind of file it is, not what it is about.
+_FILE_WORDS = frozenset({"note", "notes", "pdf", "paper", "notebook", "slides", "code", "link",
+                         "read", "here", "open", "view", "see", "the", "a", "an", "my",
+                         "colab", "ipynb", "md"})
+
+
+def adds_nothing(text: str, title: str) -> bool:
+    """Whether a README's summary or goal only repeats the entry's title (maybe with
+    "notes", "PDF" and the like): a card line that says nothing more."""
+    if same_words(text, title):
+        return True
+    title_words = set(re.findall(r"\w+", title.casefold()))
+    return not set(re.findall(r"\w+", text.casefold())) - title_words - _FILE_WORDS
 
 
 def distinct_titles(result: ImportResult) -> None:
@@ -525,7 +540,7 @@ def entry_fields(entry: EntryDraft, entry_ids: dict[int, str],
     if entry.unreadable and target is not None:
         comments.append(f"{target.path} {entry.unreadable}; fix it, then set the path")
     elif target is not None and not target.exists and target.path is not None:
-        comment = f"{entry.source} line {target.line} links {target.href}, which does not exist"
+        comment = f"{entry.source} line {target.line} links {target.shown}, which does not exist"
         comments.append(comment + "; add the file and set the path")
     path = entry.path
     status = entry.status if path else Status.PLANNED
@@ -539,7 +554,8 @@ def entry_fields(entry: EntryDraft, entry_ids: dict[int, str],
         related = [entry_ids[id(r)] for r in entry.related if id(r) in entry_ids]
         return {"id": entry_ids[id(entry)], "title": entry.title, "section": section,
                 "notebook": None if is_script else path, "script": path if is_script else None,
-                "goal": entry.summary, "description": "\n".join(entry.description),
+                "goal": None if adds_nothing(entry.summary, entry.title) else entry.summary,
+                "description": "\n".join(entry.description),
                 "articles": related, "status": status_value}, comments
     if not entry.summary:
         comments.append("no summary in the README or the file; write one for the card")

@@ -72,6 +72,11 @@ class Target:
     source: str = ""  # the README it is written in
 
     @property
+    def shown(self) -> str:
+        """The link as people read it: `Über Attention/x.ipynb`, not `%C3%9Cber%20...`."""
+        return unquote(self.href)
+
+    @property
     def role(self) -> str | None:
         """notebook, script, pdf, note, readme or None (not an entry's file)."""
         if self.path is None:
@@ -1224,7 +1229,7 @@ class DocumentReader:
     def missing(self, found: Target) -> None:
         similar = self.files.similar(found.path or "")
         hint = f"did you mean '{similar[0]}'?" if similar else ""
-        self.note(found.line, f"'{found.href}' does not exist; imported as planned",
+        self.note(found.line, f"'{found.shown}' does not exist; imported as planned",
                   column=found.column, severity="warning", hint=hint)
 
     # Tables --------------------------------------------------------------------------------
