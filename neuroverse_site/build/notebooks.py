@@ -56,8 +56,12 @@ class NotebookOptions:
 
     trust_outputs: bool = False
     show_prompts: bool = False
+    pdf_pages: int = 40  # pages of each PDF rendered for its article page
 
-    def key(self) -> str:
+    def key(self, kind: str = "notebook") -> str:
+        """The options that shape files of `kind` ("notebook", "script" or "pdf")."""
+        if kind == "pdf":
+            return json.dumps({"pdf_pages": self.pdf_pages})
         return json.dumps({"trust": self.trust_outputs, "prompts": self.show_prompts})
 
 

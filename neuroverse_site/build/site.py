@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.checks import resolve_inside, unreadable_file
+from ..core.checks import active_pdf, resolve_inside, unreadable_file
 from ..core.diagnostics import Diagnostic, has_errors, sorted_diagnostics
 from ..core.model import Catalogue, Experiment
 from .batch import BatchRenderer, Deferred, Failure, Job, Outcome, Progress
@@ -23,7 +23,9 @@ from .render import (
     ExperimentFacts,
     Facts,
     GeneratedPage,
+    PageView,
     Renderer,
+    page_image_uri,
     thumbnail_uri,
 )
 
@@ -161,8 +163,20 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
             continue
         add_asset(GeneratedAsset(thumbnail_uri(article), pdf.thumbnail_png, cached_path=_in_cache(
             batch, blob_name(pdf.thumbnail_png, ".png"))))
+        for page in pdf.rendered:
+            for density, image in ((1, page.image), (2, page.image_2x)):
+                if image:
+                    add_asset(GeneratedAsset(
+                        page_image_uri(article, page.number, density), image,
+                        cached_path=_in_cache(batch, blob_name(image, ".jpg"))))
+        if pdf.active:
+            file_problems.append(active_pdf(pdf_uri, pdf.active, article.fields.get(
+                "pdf", article.location), f"{article.key_path}.pdf"))
         article_facts[article.id] = ArticleFacts(
-            pages=pdf.pages, size_bytes=pdf.size_bytes, has_thumbnail=True)
+            pages=pdf.pages, size_bytes=pdf.size_bytes, has_thumbnail=True,
+            page_views=tuple(PageView(p.number, p.width, p.height, p.text)
+                             for p in pdf.rendered),
+            active=pdf.active)
 
     renderer = Renderer(catalogue, Facts(experiment_facts, article_facts),
                         use_directory_urls=use_directory_urls, templates_dir=templates_dir)

@@ -55,6 +55,7 @@ CODES: dict[str, Code] = _codes(
     Code("NV304", _E, "a PDF cannot be read (empty, truncated, encrypted, not a PDF)"),
     Code("NV305", _W, "a file is larger than the size limit"),
     Code("NV310", _W, "a file in notebooks/ or papers/ is not in the catalogue"),
+    Code("NV330", _W, "a PDF carries JavaScript or Launch, SubmitForm or ImportData actions"),
 )
 
 

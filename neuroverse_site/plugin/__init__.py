@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_text
 import math
 import posixpath
 import time
@@ -24,13 +25,17 @@ from ..build.batch import BatchRenderer, Progress
 from ..build.cache import Cache
 from ..build.navigation import TocNode, nest_toc, site_navigation
 from ..build.notebooks import ASSET_PLACEHOLDER, NotebookOptions, RenderedNotebook
+from ..build.pdfs import DEFAULT_MAX_PAGES, search_terms
 from ..build.render import (
+    ARTICLES_URI,
     ASSETS_DIR,
     EXPERIMENT_LOG_URI,
     NOTEBOOK_MARKER,
     STYLESHEET_PATH,
     STYLESHEET_URI,
+    ArticleFacts,
     experiment_uri,
+    page_text_marker,
 )
 from ..build.site import SiteContent, build_site_content
 from ..core.checks import (
@@ -77,6 +82,10 @@ class NeuroverseConfig(Config):  # type: ignore[no-untyped-call,unused-ignore]
     rebuilds). Safe to delete at any time; it only costs the time to render again."""
     cache_dir = c.Type(str, default=".cache/neuroverse")
     """Where the cache lives, relative to mkdocs.yml."""
+    pdf_pages = c.Type(int, default=DEFAULT_MAX_PAGES)
+    """Pages of each PDF shown on its article page (as images and text); the page says
+    when a PDF has more and links the download. 0 shows none, only the first page's
+    thumbnail."""
     workers = c.Optional(c.Type(int))
     """Processes rendering the notebooks and PDFs missing from the cache, the build's own
     included; default: one per CPU. 1 renders everything in the build process. With 2 or
@@ -96,7 +105,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.problems: list[Diagnostic] = []
         self.checked = LoadResult(None, [])
         self.build_started = 0.0
-        self._swaps: dict[str, tuple[str, str]] = {}  # page -> (lean notebook, full notebook)
+        # page -> [(what search reads, what readers get)]: see on_page_content
+        self._swaps: dict[str, list[tuple[str, str]]] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config_dir = self.config_dir = Path(config.config_file_path or ".").resolve().parent
@@ -104,6 +114,9 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         archive_dir = self.config.archive_dir
         self.root = (config_dir / archive_dir).resolve() if archive_dir else self.catalogue_path.parent
         size_limit = self.config.max_file_size_mb
+        if self.config.pdf_pages < 0:
+            raise PluginError(f"neuroverse: pdf_pages must be 0 or more, not "
+                              f"{self.config.pdf_pages}")
         if not math.isfinite(size_limit) or size_limit <= 0:
             raise PluginError(f"neuroverse: max_file_size_mb must be a number of MB above 0, "
                               f"not {size_limit}")
@@ -125,7 +138,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         # Beside mkdocs.yml, never in the archive folder, which may be read-only or not ours.
         cache = Cache(self.config_dir / self.config.cache_dir) if self.config.cache else None
         self.batch = BatchRenderer(
-            NotebookOptions(trust_outputs=self.config.trust_notebook_outputs), cache,
+            NotebookOptions(trust_outputs=self.config.trust_notebook_outputs,
+                            pdf_pages=self.config.pdf_pages), cache,
             workers=self.config.workers)
         return config
 
@@ -192,6 +206,9 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
+        article = self._article_for(page)
+        if article is not None:
+            return self._fill_page_texts(html, page, article)
         body = self._body_for(page)
         if body is None or NOTEBOOK_MARKER not in html:
             return html
@@ -210,21 +227,44 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         # in its place in the finished page. See notebooks.lean_copy.
         lean = (f'<div class="nv-notebook">{body.search_html.replace(ASSET_PLACEHOLDER, assets)}'
                 "</div>")
-        self._swaps[page.file.src_uri] = (lean, full)
+        self._swaps[page.file.src_uri] = [(lean, full)]
         return html.replace(NOTEBOOK_MARKER, lean)
+
+    def _fill_page_texts(self, html: str, page: Page, article: ArticleFacts) -> str:
+        """Put each PDF page's text where its marker is. Search (on_page_context) reads
+        each page's search terms; on_post_page puts the whole text in their place. The
+        text is escaped here, after Markdown, so nothing in a PDF is ever read as markup."""
+        views = article.page_views
+        swaps = []
+        for view, terms in zip(views, search_terms([v.text for v in views]), strict=True):
+            marker = page_text_marker(view.number)
+            if marker not in html:
+                continue  # a template override that leaves the text out
+            # The marker stays in front: it makes each page's search copy unique.
+            lean = f"{marker}{html_text.escape(terms)}"
+            swaps.append((lean, f"{marker}{html_text.escape(view.text)}"))
+            html = html.replace(marker, lean, 1)
+        if swaps:
+            self._swaps[page.file.src_uri] = swaps
+        return html
 
     @event_priority(100)  # before plugins that rewrite finished pages (e.g. Material's privacy)
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        swap = self._swaps.pop(page.file.src_uri, None)
-        if swap is None:
-            return output
-        lean, full = swap
-        if lean not in output:
-            raise PluginError(
-                f"neuroverse: the notebook on {page.file.src_uri} was changed by another plugin "
-                "or the theme after it was rendered, so it cannot be completed; please report "
-                "which plugin or template override you use")
-        return output.replace(lean, full, 1)
+        for lean, full in self._swaps.pop(page.file.src_uri, []):
+            if lean not in output:
+                raise PluginError(
+                    f"neuroverse: the content of {page.file.src_uri} was changed by another "
+                    "plugin or the theme after it was rendered, so it cannot be completed; "
+                    "please report which plugin or template override you use")
+            output = output.replace(lean, full, 1)
+        return output
+
+    def _article_for(self, page: Page) -> ArticleFacts | None:
+        uri = page.file.src_uri
+        if self.content is None or not uri.startswith("articles/") or uri == ARTICLES_URI:
+            return None
+        facts = self.content.renderer.facts.articles.get(uri[len("articles/"):-len(".md")])
+        return facts if facts is not None and facts.page_views else None
 
     def _body_for(self, page: Page) -> RenderedNotebook | None:
         experiment_id = _experiment_id(page)
