@@ -205,8 +205,11 @@ def _names(chunk: bytes) -> Any:
                 elif current == 0x29:
                     depth -= 1
                 index += 1
-        elif byte == 0x3C and chunk[index + 1:index + 2] != b"<":  # <hex string>
-            close = chunk.find(b">", index)
+        elif byte == 0x3C:
+            if chunk[index + 1:index + 2] == b"<":  # << starts a dictionary
+                index += 2
+                continue
+            close = chunk.find(b">", index)  # <hex string>
             index = size if close < 0 else close + 1
         elif byte == 0x25:  # % comment to the end of the line
             ends = [p for p in (chunk.find(b"\n", index), chunk.find(b"\r", index)) if p >= 0]

@@ -240,9 +240,9 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             marker = page_text_marker(view.number)
             if marker not in html:
                 continue  # a template override that leaves the text out
-            # The marker stays in front: it makes each page's search copy unique.
+            # The marker stays in front of the search copy, which makes it unique on the page.
             lean = f"{marker}{html_text.escape(terms)}"
-            swaps.append((lean, f"{marker}{html_text.escape(view.text)}"))
+            swaps.append((lean, html_text.escape(view.text)))
             html = html.replace(marker, lean, 1)
         if swaps:
             self._swaps[page.file.src_uri] = swaps

@@ -52,7 +52,7 @@ def page_image_uri(article: Article | str, number: int, density: int = 1) -> str
     """Where page `number` of an article's PDF is published, drawn for `density` device
     pixels per CSS pixel (1 or 2)."""
     article_id = article if isinstance(article, str) else article.id
-    return f"{ASSETS_DIR}/pages/{article_id}/page-{number}{'@2x' if density == 2 else ''}.jpg"
+    return f"{ASSETS_DIR}/pages/{article_id}/page-{number}{'-2x' if density == 2 else ''}.jpg"
 
 
 def page_text_marker(number: int) -> str:
