@@ -4,8 +4,8 @@ An entry is keyed by the sha256 of everything that decides its content: the inpu
 bytes, the rendering options, the versions of the converting libraries and a fingerprint of
 our own converting code. Layout under the cache folder:
 
-    v1/entries/ab/<key>.json   header line, meta line, payload (one JSON document each)
-    v1/blobs/<sha256-prefix>.<ext>   images and thumbnails, named by their own content
+    v2/entries/ab/<key>.json   header line, meta line, payload (one JSON document each)
+    v2/blobs/<sha256-prefix>.<ext>   images, thumbnails and PDF pages, named by their own content
 
 Safety rules, all relied on by the tests:
 - every file is written to a temporary name and moved into place with os.replace, so a

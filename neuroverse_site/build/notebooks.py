@@ -431,8 +431,8 @@ def render_script(path: Path, data: bytes | None = None) -> RenderedNotebook:
 
 
 def lean_copy(fragment: str) -> str:
-    """What search needs from a rendered notebook: headings (ids, permalinks), Markdown and
-    code as plain text; outputs (excluded from search anyway), highlighting spans and
+    """What search needs from a rendered notebook: headings (ids, permalinks), Markdown as
+    plain text and code as its distinct words; outputs (excluded from search anyway), highlighting spans and
     wrapper divs dropped.
 
     Material's search plugin walks every tag of a page in Python, and a highlighted
@@ -447,6 +447,23 @@ def lean_copy(fragment: str) -> str:
         plain = HTMLParser(f"<pre><code>{code}</code></pre>").css_first("pre")
         if plain is not None:
             block.replace_with(plain)
+    # Code reaches search as its distinct words, each once per heading's entry: search
+    # splits code into the same words and matches no better for repeats or indentation,
+    # and code was more than half of the index every reader downloads.
+    seen: set[str] = set()
+    for node in tree.css("h1, h2, h3, h4, h5, h6, pre"):
+        if node.tag != "pre":
+            seen = set()
+            continue
+        words = []
+        for word in node.text(deep=True).split():
+            if word not in seen:
+                seen.add(word)
+                words.append(word)
+        plain = HTMLParser(f"<pre><code>{html_text.escape(' '.join(words))}</code></pre>"
+                           ).css_first("pre")
+        if plain is not None:
+            node.replace_with(plain)
     for wrapper in tree.css("div"):
         wrapper.unwrap()
     body = tree.body
