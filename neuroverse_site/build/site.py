@@ -12,9 +12,9 @@ from pathlib import Path
 
 from ..core.checks import active_pdf, resolve_inside, unreadable_file
 from ..core.diagnostics import Diagnostic, has_errors, sorted_diagnostics
+from ..core.ids import blob_name
 from ..core.model import Catalogue, Experiment
 from .batch import BatchRenderer, Deferred, Failure, Job, Outcome, Progress
-from .cache import blob_name
 from .notebooks import IMAGE_FOLDER, RenderedNotebook
 from .pdfs import PdfFacts
 from .render import (

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import html as html_text
-import math
 import posixpath
 import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
@@ -25,21 +22,20 @@ from ..build.batch import BatchRenderer, Progress
 from ..build.cache import Cache
 from ..build.navigation import TocNode, nest_toc, site_navigation
 from ..build.notebooks import ASSET_PLACEHOLDER, NotebookOptions, RenderedNotebook
-from ..build.pdfs import DEFAULT_MAX_PAGES, search_terms
+from ..build.pdfs import search_terms
 from ..build.render import (
-    ARTICLES_URI,
     ASSETS_DIR,
-    EXPERIMENT_LOG_URI,
     NOTEBOOK_MARKER,
     STYLESHEET_PATH,
     STYLESHEET_URI,
     ArticleFacts,
+    article_id_of,
+    experiment_id_of,
     experiment_uri,
     page_text_marker,
 )
 from ..build.site import SiteContent, build_site_content
 from ..core.checks import (
-    DEFAULT_MAX_FILE_SIZE_MB,
     NOTEBOOK_DIR,
     PAPER_DIR,
     CheckOptions,
@@ -50,6 +46,7 @@ from ..core.checks import (
 from ..core.diagnostics import Diagnostic, Severity, has_errors
 from ..core.loader import LoadResult
 from ..core.model import Catalogue, SiteInfo
+from .config import NeuroverseConfig
 from .files import published_file
 
 log = get_plugin_logger(__name__)
@@ -64,35 +61,6 @@ EVICTION_MARGIN = 5.0
 DEFER_MIN_PAGES = 100
 
 
-class NeuroverseConfig(Config):  # type: ignore[no-untyped-call,unused-ignore]
-    catalogue = c.Type(str, default="catalogue.yml")
-    """Path to the catalogue, relative to mkdocs.yml."""
-    archive_dir = c.Optional(c.Type(str))
-    """The folder notebook and PDF paths are relative to; defaults to the catalogue's folder."""
-    trust_notebook_outputs = c.Type(bool, default=False)
-    """Keep scripts and raw HTML in notebook outputs. Only for notebooks you wrote yourself."""
-    templates_dir = c.Optional(c.Type(str))
-    """A folder of *.md.j2 templates that override the built-in ones, relative to mkdocs.yml."""
-    navigation = c.Type(bool, default=True)
-    """Build the navigation from the catalogue when mkdocs.yml has no `nav`."""
-    max_file_size_mb = c.Type((int, float), default=DEFAULT_MAX_FILE_SIZE_MB)
-    """Warn (NV305) about notebooks and PDFs larger than this many megabytes."""
-    cache = c.Type(bool, default=True)
-    """Keep rendered notebooks and PDF facts on disk between builds (and `mkdocs serve`
-    rebuilds). Safe to delete at any time; it only costs the time to render again."""
-    cache_dir = c.Type(str, default=".cache/neuroverse")
-    """Where the cache lives, relative to mkdocs.yml."""
-    pdf_pages = c.Type(int, default=DEFAULT_MAX_PAGES)
-    """Pages of each PDF shown on its article page (as images and text); the page says
-    when a PDF has more and links the download. 0 shows none, only the first page's
-    thumbnail."""
-    workers = c.Optional(c.Type(int))
-    """Processes rendering the notebooks and PDFs missing from the cache, the build's own
-    included; default: one per CPU. 1 renders everything in the build process. With 2 or
-    more, the few notebooks a large site renders again after an edit render in a worker
-    while MkDocs reads the other pages."""
-
-
 class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped-call,unused-ignore]
     supports_multiple_instances = False
 
@@ -105,21 +73,14 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.problems: list[Diagnostic] = []
         self.checked = LoadResult(None, [])
         self.build_started = 0.0
-        # page -> [(what search reads, what readers get)]: see on_page_content
+        # page -> [(what search reads, what readers get)]: see on_page_context
         self._swaps: dict[str, list[tuple[str, str]]] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        config_dir = self.config_dir = Path(config.config_file_path or ".").resolve().parent
-        self.catalogue_path = config_dir / self.config.catalogue
+        self.config_dir = Path(config.config_file_path or ".").resolve().parent
+        self.catalogue_path = Path(self.config.catalogue)
         archive_dir = self.config.archive_dir
-        self.root = (config_dir / archive_dir).resolve() if archive_dir else self.catalogue_path.parent
-        size_limit = self.config.max_file_size_mb
-        if self.config.pdf_pages < 0:
-            raise PluginError(f"neuroverse: pdf_pages must be 0 or more, not "
-                              f"{self.config.pdf_pages}")
-        if not math.isfinite(size_limit) or size_limit <= 0:
-            raise PluginError(f"neuroverse: max_file_size_mb must be a number of MB above 0, "
-                              f"not {size_limit}")
+        self.root = Path(archive_dir).resolve() if archive_dir else self.catalogue_path.parent
         missing = [ext for ext in REQUIRED_EXTENSIONS if ext not in config.markdown_extensions]
         if missing:
             raise PluginError(
@@ -136,7 +97,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             _fill_site_settings(config, self.checked.catalogue.site)
         self.build_started = time.time()
         # Beside mkdocs.yml, never in the archive folder, which may be read-only or not ours.
-        cache = Cache(self.config_dir / self.config.cache_dir) if self.config.cache else None
+        cache = Cache(Path(self.config.cache_dir)) if self.config.cache else None
         self.batch = BatchRenderer(
             NotebookOptions(trust_outputs=self.config.trust_notebook_outputs,
                             pdf_pages=self.config.pdf_pages), cache,
@@ -149,7 +110,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         # so a half-typed catalogue never stops the preview server.
         result = self.checked
         catalogue = (publishable(result.catalogue) if result.catalogue is not None
-                     else Catalogue(SiteInfo("NeuroVerse"), path=self.config.catalogue))
+                     else Catalogue(SiteInfo("NeuroVerse"), path=self.catalogue_path.name))
         assert self.batch is not None
         templates = self.config.templates_dir
         pages = (len(catalogue.sections) + len(catalogue.experiments)
@@ -157,7 +118,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.content = build_site_content(
             catalogue, self.root, self.batch,
             use_directory_urls=config.use_directory_urls,
-            templates_dir=self.config_dir / templates if templates else None,
+            templates_dir=Path(templates) if templates else None,
             report=_log_progress,
             problems=result.diagnostics,
             defer=pages >= DEFER_MIN_PAGES,
@@ -221,49 +182,63 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             first = items[0] if items else None
             (first.children if first is not None and first.level == 1 else items).extend(
                 _anchor_links(nest_toc(body.toc)))
-        if not body.search_html:
-            return html.replace(NOTEBOOK_MARKER, full)
-        # Search (on_page_context) reads the lean copy; on_post_page puts the full notebook
-        # in its place in the finished page. See notebooks.lean_copy.
-        lean = (f'<div class="nv-notebook">{body.search_html.replace(ASSET_PLACEHOLDER, assets)}'
-                "</div>")
-        self._swaps[page.file.src_uri] = [(lean, full)]
-        return html.replace(NOTEBOOK_MARKER, lean)
+        if body.search_html:
+            lean = (f'<div class="nv-notebook">'
+                    f'{body.search_html.replace(ASSET_PLACEHOLDER, assets)}</div>')
+            self._swaps[page.file.src_uri] = [(lean, full)]
+        return html.replace(NOTEBOOK_MARKER, full)
 
     def _fill_page_texts(self, html: str, page: Page, article: ArticleFacts) -> str:
-        """Put each PDF page's text where its marker is. Search (on_page_context) reads
-        each page's search terms; on_post_page puts the whole text in their place. The
-        text is escaped here, after Markdown, so nothing in a PDF is ever read as markup."""
+        """Put each PDF page's text where its marker is, escaped here, after Markdown, so
+        nothing in a PDF is ever read as markup. Search reads each page's search terms
+        instead (see pdfs.search_terms and on_page_context)."""
         views = article.page_views
         swaps = []
         for view, terms in zip(views, search_terms([v.text for v in views]), strict=True):
             marker = page_text_marker(view.number)
             if marker not in html:
                 continue  # a template override that leaves the text out
-            # The marker stays in front of the search copy, which makes it unique on the page.
-            lean = f"{marker}{html_text.escape(terms)}"
-            swaps.append((lean, html_text.escape(view.text)))
-            html = html.replace(marker, lean, 1)
+            # The marker stays in front of the text: it makes each page's text unique.
+            full = f"{marker}{html_text.escape(view.text)}"
+            swaps.append((f"{marker}{html_text.escape(terms)}", full))
+            html = html.replace(marker, full, 1)
         if swaps:
             self._swaps[page.file.src_uri] = swaps
         return html
 
-    @event_priority(100)  # before plugins that rewrite finished pages (e.g. Material's privacy)
-    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+    # Search reads a lean copy of the notebook (see notebooks.lean_copy), readers the full
+    # one. The swap brackets the search plugin's own on_page_context: the lean copy goes in
+    # just before it indexes the page and the full notebook back just after, before the
+    # theme renders it. Where another plugin changed the notebook's HTML in between, the
+    # copy is not found and search indexes the full page: slower, never wrong.
+    @event_priority(50)
+    def _show_search_the_lean_notebook(self, context: Any, /, *, page: Page,
+                                       config: MkDocsConfig, nav: Any) -> Any:
+        swaps = self._swaps.get(page.file.src_uri, [])
+        if page.content is not None and swaps and all(full in page.content
+                                                      for _, full in swaps):
+            for lean, full in swaps:
+                page.content = page.content.replace(full, lean, 1)
+        else:
+            self._swaps.pop(page.file.src_uri, None)
+        return context
+
+    @event_priority(-50)
+    def _show_readers_the_full_notebook(self, context: Any, /, *, page: Page,
+                                        config: MkDocsConfig, nav: Any) -> Any:
         for lean, full in self._swaps.pop(page.file.src_uri, []):
-            if lean not in output:
-                raise PluginError(
-                    f"neuroverse: the content of {page.file.src_uri} was changed by another "
-                    "plugin or the theme after it was rendered, so it cannot be completed; "
-                    "please report which plugin or template override you use")
-            output = output.replace(lean, full, 1)
-        return output
+            if page.content is not None:
+                page.content = page.content.replace(lean, full, 1)
+        return context
+
+    on_page_context = CombinedEvent(_show_search_the_lean_notebook,
+                                    _show_readers_the_full_notebook)
 
     def _article_for(self, page: Page) -> ArticleFacts | None:
-        uri = page.file.src_uri
-        if self.content is None or not uri.startswith("articles/") or uri == ARTICLES_URI:
+        article_id = article_id_of(page.file.src_uri)
+        if self.content is None or article_id is None:
             return None
-        facts = self.content.renderer.facts.articles.get(uri[len("articles/"):-len(".md")])
+        facts = self.content.renderer.facts.articles.get(article_id)
         return facts if facts is not None and facts.page_views else None
 
     def _body_for(self, page: Page) -> RenderedNotebook | None:
@@ -294,7 +269,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         for path in self._watched_paths(Path(config.site_dir)):
             server.watch(str(path))
         if self.config.templates_dir:
-            server.watch(str(self.config_dir / self.config.templates_dir))
+            server.watch(self.config.templates_dir)
         return server
 
 
@@ -309,7 +284,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             named = [e.source for e in catalogue.experiments] + [a.pdf for a in catalogue.articles]
             files = [path for name in named if name is not None
                      and (path := resolve_inside(self.root, name)) is not None and path.is_file()]
-        outputs = [site_dir.resolve(), (self.config_dir / self.config.cache_dir).resolve()]
+        outputs = [site_dir.resolve(), Path(self.config.cache_dir).resolve()]
         watched: dict[Path, None] = {}
         for folder in [self.root / NOTEBOOK_DIR, self.root / PAPER_DIR,
                        *(path.parent for path in files)]:
@@ -322,10 +297,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
 
 
 def _experiment_id(page: Page) -> str | None:
-    uri = page.file.src_uri
-    if not uri.startswith("experiments/") or uri == EXPERIMENT_LOG_URI:
-        return None
-    return uri[len("experiments/"):-len(".md")]
+    return experiment_id_of(page.file.src_uri)
 
 
 def _log(problem: Diagnostic) -> None:
