@@ -14,6 +14,7 @@ import html as html_text
 import io
 import json
 import mimetypes
+import re
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -425,6 +426,9 @@ def render_script(path: Path, data: bytes | None = None) -> RenderedNotebook:
     return RenderedNotebook(html=fragment, search_html=lean_copy(fragment))
 
 
+_WORD_CHARACTER = re.compile(r"\w")
+
+
 def lean_copy(fragment: str) -> str:
     """What search needs from a rendered notebook: headings (ids, permalinks), Markdown as
     plain text and code as its distinct words; outputs (excluded from search anyway), highlighting spans and
@@ -442,17 +446,15 @@ def lean_copy(fragment: str) -> str:
         plain = HTMLParser(f"<pre><code>{code}</code></pre>").css_first("pre")
         if plain is not None:
             block.replace_with(plain)
-    # Code reaches search as its distinct words, each once per heading's entry: search
-    # splits code into the same words and matches no better for repeats or indentation,
-    # and code was more than half of the index every reader downloads.
+    # Code reaches search as its distinct words, each once per notebook, under the heading
+    # where it first appears (as an article's words are): search splits code into the same
+    # words and matches no better for repeats, indentation or bare punctuation, and code
+    # was more than half of the index every reader downloads.
     seen: set[str] = set()
-    for node in tree.css("h1, h2, h3, h4, h5, h6, pre"):
-        if node.tag != "pre":
-            seen = set()
-            continue
+    for node in tree.css("pre"):
         words = []
         for word in node.text(deep=True).split():
-            if word not in seen:
+            if word not in seen and _WORD_CHARACTER.search(word):
                 seen.add(word)
                 words.append(word)
         plain = HTMLParser(f"<pre><code>{html_text.escape(' '.join(words))}</code></pre>"
