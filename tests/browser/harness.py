@@ -262,8 +262,9 @@ def build_project_site(site_dir: Path) -> Path:
 
 
 def build_archive(root: Path, catalogue: str,
-                  files: dict[str, Callable[[Path], Any]]) -> Path:
-    """Write an archive into `root`, build it strictly, and return the site folder."""
+                  files: dict[str, Callable[[Path], Any]], *, strict: bool = True) -> Path:
+    """Write an archive into `root`, build it (strictly unless told), and return the site
+    folder."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "catalogue.yml").write_text(textwrap.dedent(catalogue), encoding="utf-8")
     (root / "docs").mkdir(exist_ok=True)
@@ -274,7 +275,7 @@ def build_archive(root: Path, catalogue: str,
         write(root / relative)
     (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
     site_dir = root / "site"
-    build(load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True))
+    build(load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=strict))
     return site_dir
 
 
