@@ -231,3 +231,15 @@ def test_a_second_build_takes_pages_from_the_cache(build_site: SiteBuilder,
     assert (second.site_dir / "assets/neuroverse/pages/padding/page-2-2x.jpg").read_bytes() \
         == image
     assert len(pdfium.PdfDocument(second.site_dir / "papers/padding.pdf")) == 3
+
+
+def test_no_pages_shown_leaves_the_thumbnail_and_the_download(build_site: SiteBuilder) -> None:
+    site = build_site(CATALOGUE, {"papers/padding.pdf": _pdf}, plugin_options="pdf_pages: 0")
+    article = site.article("articles/padding/")
+    assert article.css("h2[id^='page-']") == [] and article.css("figure.nv-page") == []
+    assert article.css_first("img.nv-thumb") is not None
+    note = article.css_first(".admonition.note")
+    assert note is not None and "The pages are not shown here" in note.text()
+    assert "all 3 pages" in note.text()
+    assert not any(doc["location"].startswith("articles/padding/#page-")
+                   for doc in site.search_index())
