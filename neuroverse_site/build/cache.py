@@ -4,8 +4,8 @@ An entry is keyed by the sha256 of everything that decides its content: the inpu
 bytes, the rendering options, the versions of the converting libraries and a fingerprint of
 our own converting code. Layout under the cache folder:
 
-    v3/entries/ab/<key>.json   header line, meta line, payload (one JSON document each)
-    v3/blobs/<sha256-prefix>.<ext>   images, thumbnails and PDF pages, named by their own content
+    v4/entries/ab/<key>.json   header line, meta line, payload (one JSON document each)
+    v4/blobs/<sha256-prefix>.<ext>   images, thumbnails and PDF pages, named by their own content
 
 Safety rules, all relied on by the tests:
 - every file is written to a temporary name and moved into place with os.replace, so a
@@ -33,11 +33,11 @@ from pathlib import Path
 from typing import Any
 
 from ..core.ids import blob_name
-from .notebooks import NotebookAsset, RenderedNotebook, TocEntry
+from .notebooks import CellNote, NotebookAsset, RenderedNotebook, TocEntry
 from .pdfs import PdfFacts, PdfPage
 
-# 3: PDF entries hold every rendered page (images and text) and what could run in the file.
-FORMAT_VERSION = 3
+# 4: PDF entries hold every rendered page (images and text) and what could run in the file.
+FORMAT_VERSION = 4
 _HEADER_PREFIX = "NVC1 "
 _TEMP_PREFIX = ".tmp-"
 _STALE_TEMP_SECONDS = 3600.0
@@ -194,6 +194,8 @@ class Cache:
                 title=None if payload["title"] is None else str(payload["title"]),
                 local_files=tuple((d.path, d.sha256) for d in dependencies),
                 search_html=str(payload["search_html"]),
+                notes=tuple(CellNote(str(n[0]), int(n[1]), str(n[2]), str(n[3]), int(n[4]),
+                                     int(n[5])) for n in payload.get("notes", [])),
             )
         except (KeyError, TypeError, ValueError, IndexError):
             return None
@@ -205,6 +207,8 @@ class Cache:
             "assets": [a.name for a in notebook.assets],
             "title": notebook.title,
             "search_html": notebook.search_html,
+            "notes": [[n.code, n.cell, n.message, n.hint, n.line, n.column]
+                      for n in notebook.notes],
         }
         dependencies = [Dependency(path, digest) for path, digest in notebook.local_files]
         self._store(key, "notebook", payload, {a.name: a.data for a in notebook.assets},

@@ -34,7 +34,7 @@ from ..build.render import (
     experiment_uri,
     page_text_marker,
 )
-from ..build.site import SiteContent, build_site_content
+from ..build.site import SiteContent, build_site_content, checked_page_html
 from ..core.checks import (
     NOTEBOOK_DIR,
     PAPER_DIR,
@@ -75,6 +75,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.build_started = 0.0
         # page -> [(what search reads, what readers get)]: see on_page_context
         self._swaps: dict[str, list[tuple[str, str]]] = {}
+        self._generated: set[str] = set()  # src_uri of every page made from the catalogue
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.config_dir = Path(config.config_file_path or ".").resolve().parent
@@ -100,7 +101,9 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         cache = Cache(Path(self.config.cache_dir)) if self.config.cache else None
         self.batch = BatchRenderer(
             NotebookOptions(trust_outputs=self.config.trust_notebook_outputs,
-                            pdf_pages=self.config.pdf_pages), cache,
+                            allow_remote_images=self.config.allow_remote_images,
+                            archive_root=str(self.root), pdf_pages=self.config.pdf_pages),
+            cache,
             workers=self.config.workers)
         return config
 
@@ -132,6 +135,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         if pending:
             log.info(f"rendering {len(pending)} notebook{'s' * (len(pending) != 1)} while "
                      "the other pages are read")
+        self._generated = {page.src_uri for page in self.content.pages}
         for page in sorted(self.content.pages, key=lambda page: page.src_uri in pending):
             files.append(File.generated(config, page.src_uri, content=page.markdown))
         for asset in self.content.assets:
@@ -154,6 +158,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                     files.append(published_file(config, asset))
                 if settled.problem is not None:
                     _log(settled.problem)
+                for note in settled.notes:
+                    _log(note)
                 if settled.page is not None:  # the page as it reads with the problem
                     markdown, _ = get_data(settled.page.markdown)
         if self.content is not None and page.file.src_uri == "index.md":
@@ -167,6 +173,14 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
+        if self.content is not None and page.file.src_uri in self._generated:
+            # The final word on every URL catalogue text became, after Markdown made it
+            # (and before the notebook, which was cleaned on its own, joins the page).
+            html, removed = checked_page_html(
+                self.content.renderer.catalogue, page.file.src_uri, html,
+                allow_remote_images=self.config.allow_remote_images)
+            for problem in removed:
+                _log(problem)
         article = self._article_for(page)
         if article is not None:
             return self._fill_page_texts(html, page, article)
@@ -330,7 +344,7 @@ def _log_progress(progress: Progress) -> None:
 def _anchor_links(nodes: list[TocNode]) -> list[AnchorLink]:
     links = []
     for node in nodes:
-        link = AnchorLink(node.title, node.id, node.level)
+        link = AnchorLink(node.html_title, node.id, node.level)
         link.children = _anchor_links(node.children)
         links.append(link)
     return links

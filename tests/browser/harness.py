@@ -261,12 +261,13 @@ def build_project_site(site_dir: Path) -> Path:
     return site_dir
 
 
-def build_archive(root: Path, catalogue: str,
+def build_archive(root: Path, catalogue: str | None,
                   files: dict[str, Callable[[Path], Any]], *, strict: bool = True) -> Path:
     """Write an archive into `root`, build it (strictly unless told), and return the site
-    folder."""
+    folder. With no `catalogue`, the archive has its catalogue already."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "catalogue.yml").write_text(textwrap.dedent(catalogue), encoding="utf-8")
+    if catalogue is not None:
+        (root / "catalogue.yml").write_text(textwrap.dedent(catalogue), encoding="utf-8")
     (root / "docs").mkdir(exist_ok=True)
     (root / "docs" / "index.md").write_text("# Welcome\n\nAn archive for a browser.\n",
                                             encoding="utf-8")
