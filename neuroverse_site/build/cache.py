@@ -4,8 +4,8 @@ An entry is keyed by the sha256 of everything that decides its content: the inpu
 bytes, the rendering options, the versions of the converting libraries and a fingerprint of
 our own converting code. Layout under the cache folder:
 
-    v1/entries/ab/<key>.json   header line, meta line, payload (one JSON document each)
-    v1/blobs/<sha256-prefix>.<ext>   images and thumbnails, named by their own content
+    v4/entries/ab/<key>.json   header line, meta line, payload (one JSON document each)
+    v4/blobs/<sha256-prefix>.<ext>   images, thumbnails and PDF pages, named by their own content
 
 Safety rules, all relied on by the tests:
 - every file is written to a temporary name and moved into place with os.replace, so a
@@ -34,9 +34,10 @@ from typing import Any
 
 from ..core.ids import blob_name
 from .notebooks import CellNote, NotebookAsset, RenderedNotebook, TocEntry
-from .pdfs import PdfFacts
+from .pdfs import PdfFacts, PdfPage
 
-FORMAT_VERSION = 3
+# 4: PDF entries hold every rendered page (images and text) and what could run in the file.
+FORMAT_VERSION = 4
 _HEADER_PREFIX = "NVC1 "
 _TEMP_PREFIX = ".tmp-"
 _STALE_TEMP_SECONDS = 3600.0
@@ -223,17 +224,31 @@ class Cache:
             return None
         payload, blobs, _ = entry
         try:
+            pages = tuple(
+                PdfPage(int(number), int(width), int(height), blobs[image] if image else b"",
+                        blobs[image_2x] if image_2x else b"", str(text))
+                for number, width, height, image, image_2x, text in payload["rendered"])
             return PdfFacts(pages=int(payload["pages"]), size_bytes=int(payload["size_bytes"]),
-                            first_text=str(payload["first_text"]),
-                            thumbnail_png=blobs[str(payload["thumbnail"])])
+                            thumbnail_png=blobs[str(payload["thumbnail"])], rendered=pages,
+                            active=tuple(str(a) for a in payload["active"]))
         except (KeyError, TypeError, ValueError):
             return None
 
     def store_pdf(self, key: str, facts: PdfFacts) -> None:
-        thumbnail = blob_name(facts.thumbnail_png, ".png")
+        blobs = {blob_name(facts.thumbnail_png, ".png"): facts.thumbnail_png}
+        rendered = []
+        for page in facts.rendered:
+            names = []
+            for data in (page.image, page.image_2x):
+                name = blob_name(data, ".jpg") if data else ""
+                if data:
+                    blobs[name] = data
+                names.append(name)
+            rendered.append([page.number, page.width, page.height, *names, page.text])
         payload = {"pages": facts.pages, "size_bytes": facts.size_bytes,
-                   "first_text": facts.first_text, "thumbnail": thumbnail}
-        self._store(key, "pdf", payload, {thumbnail: facts.thumbnail_png})
+                   "thumbnail": blob_name(facts.thumbnail_png, ".png"),
+                   "rendered": rendered, "active": list(facts.active)}
+        self._store(key, "pdf", payload, blobs)
 
     def blob_path(self, name: str) -> Path:
         """Where a blob named by `blob_name` is kept (it may have been evicted since)."""

@@ -70,8 +70,12 @@ class NotebookOptions:
     # The archive folder: a notebook may show image files from anywhere inside it, never
     # from outside. None: only from the notebook's own folder and below.
     archive_root: str | None = None
+    pdf_pages: int = 40  # pages of each PDF rendered for its article page
 
-    def key(self) -> str:
+    def key(self, kind: str = "notebook") -> str:
+        """The options that shape files of `kind` ("notebook", "script" or "pdf")."""
+        if kind == "pdf":
+            return json.dumps({"pdf_pages": self.pdf_pages})
         return json.dumps({"trust": self.trust_outputs,
                            "remote_images": self.allow_remote_images,
                            "root": self.archive_root})
@@ -679,9 +683,12 @@ def render_script(path: Path, data: bytes | None = None) -> RenderedNotebook:
     return RenderedNotebook(html=fragment, search_html=lean_copy(fragment))
 
 
+_WORD_CHARACTER = re.compile(r"\w")
+
+
 def lean_copy(fragment: str) -> str:
-    """What search needs from a rendered notebook: headings (ids, permalinks), Markdown and
-    code as plain text; outputs (excluded from search anyway), highlighting spans and
+    """What search needs from a rendered notebook: headings (ids, permalinks), Markdown as
+    plain text and code as its distinct words; outputs (excluded from search anyway), highlighting spans and
     wrapper divs dropped.
 
     Material's search plugin walks every tag of a page in Python, and a highlighted
@@ -696,6 +703,21 @@ def lean_copy(fragment: str) -> str:
         plain = HTMLParser(f"<pre><code>{code}</code></pre>").css_first("pre")
         if plain is not None:
             block.replace_with(plain)
+    # Code reaches search as its distinct words, each once per notebook, under the heading
+    # where it first appears (as an article's words are): search splits code into the same
+    # words and matches no better for repeats, indentation or bare punctuation, and code
+    # was more than half of the index every reader downloads.
+    seen: set[str] = set()
+    for node in tree.css("pre"):
+        words = []
+        for word in node.text(deep=True).split():
+            if word not in seen and _WORD_CHARACTER.search(word):
+                seen.add(word)
+                words.append(word)
+        plain = HTMLParser(f"<pre><code>{html_text.escape(' '.join(words))}</code></pre>"
+                           ).css_first("pre")
+        if plain is not None:
+            node.replace_with(plain)
     for wrapper in tree.css("div"):
         wrapper.unwrap()
     body = tree.body

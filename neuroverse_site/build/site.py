@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..core.checks import heavy_notebook, unreadable_file
+from ..core.checks import active_pdf, heavy_notebook, unreadable_file
 from ..core.diagnostics import Diagnostic, has_errors, sorted_diagnostics
 from ..core.ids import blob_name
 from ..core.model import Article, Catalogue, Experiment, Location, Section, SiteInfo
@@ -30,9 +30,11 @@ from .render import (
     ExperimentFacts,
     Facts,
     GeneratedPage,
+    PageView,
     Renderer,
     article_uri,
     experiment_uri,
+    page_image_uri,
     section_uri,
     thumbnail_uri,
 )
@@ -202,8 +204,22 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
             continue
         add_asset(GeneratedAsset(thumbnail_uri(article), pdf.thumbnail_png, cached_path=_in_cache(
             batch, blob_name(pdf.thumbnail_png, ".png"))))
+        for page in pdf.rendered:
+            for density, image in ((1, page.image), (2, page.image_2x)):
+                if image:
+                    # Page images are most of a site's bytes: with a cache they are
+                    # published from its files, not held in memory for the whole build.
+                    cached = _in_cache(batch, blob_name(image, ".jpg"))
+                    add_asset(GeneratedAsset(page_image_uri(article, page.number, density),
+                                             None if cached else image, cached_path=cached))
+        if pdf.active:
+            file_problems.append(active_pdf(pdf_uri, pdf.active, article.fields.get(
+                "pdf", article.location), f"{article.key_path}.pdf"))
         article_facts[article.id] = ArticleFacts(
-            pages=pdf.pages, size_bytes=pdf.size_bytes, has_thumbnail=True)
+            pages=pdf.pages, size_bytes=pdf.size_bytes, has_thumbnail=True,
+            page_views=tuple(PageView(p.number, p.width, p.height, p.text)
+                             for p in pdf.rendered),
+            active=pdf.active)
 
     renderer = Renderer(catalogue, Facts(experiment_facts, article_facts),
                         use_directory_urls=use_directory_urls, templates_dir=templates_dir)

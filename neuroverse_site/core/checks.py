@@ -30,7 +30,13 @@ from .paths import (
 from .paths import (
     resolve_inside as resolve_inside,  # re-exported: front ends import it from here
 )
-from .probes import NotebookFacts, examine_notebook, notebook_weight_problem, pdf_problem
+from .probes import (
+    NotebookFacts,
+    examine_notebook,
+    notebook_weight_problem,
+    pdf_active_content,
+    pdf_problem,
+)
 
 NOTEBOOK_DIR = "notebooks"
 PAPER_DIR = "papers"
@@ -297,6 +303,8 @@ def _files(catalogue: Catalogue, archive: _Archive,
                 pdf_problem(path) if key == "pdf" else None)
             if facts.problem:
                 yield unreadable_file(key, relative, facts.problem, location, key_path)
+            elif key == "pdf" and (active := pdf_active_content(path)):
+                yield active_pdf(relative, active, location, key_path)
             heavy = notebook_weight_problem(facts.cells, facts.output_bytes)
             if heavy is not None:
                 yield heavy_notebook(relative, heavy, location, key_path)
@@ -334,6 +342,16 @@ def unreadable_file(key: str, relative: str, problem: str, location: Location | 
                           hint="open and save it again in Jupyter, or fix the JSON")
     return Diagnostic("NV304", f"'{relative}' {problem}", location, key_path,
                       hint="export or download the PDF again")
+
+
+def active_pdf(relative: str, active: Sequence[str], location: Location | None,
+               key_path: str) -> Diagnostic:
+    """The warning for a PDF that carries JavaScript or actions that act when it opens."""
+    return Diagnostic(
+        "NV330", f"'{relative}' carries {', '.join(active)}", location, key_path,
+        hint="the site shows it as page images and text, where nothing runs, but a reader "
+        "who downloads it may open it in a viewer that does; export it again without "
+        "scripts and actions (e.g. print it to PDF)")
 
 
 def _megabytes(size: int, above: float) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_text
 import re
 import time
 from pathlib import Path
@@ -22,12 +23,16 @@ from ..build.batch import BatchRenderer, Progress
 from ..build.cache import Cache
 from ..build.navigation import HOME_URI, TocNode, nest_toc, prune_advice, site_navigation
 from ..build.notebooks import NotebookOptions, RenderedNotebook
+from ..build.pdfs import search_terms
 from ..build.project import REQUIRED_EXTENSIONS
 from ..build.render import (
     NOTEBOOK_MARKER,
     STYLESHEET_PATH,
     STYLESHEET_URI,
+    ArticleFacts,
+    article_id_of,
     experiment_id_of,
+    page_text_marker,
 )
 from ..build.site import (
     SiteContent,
@@ -71,7 +76,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.problems: list[Diagnostic] = []
         self.checked = LoadResult(None, [])
         self.build_started = 0.0
-        self._swaps: dict[str, tuple[str, str]] = {}  # page -> (lean notebook, full notebook)
+        # page -> [(what search reads, what readers get)]: see on_page_context
+        self._swaps: dict[str, list[tuple[str, str]]] = {}
         self._generated: set[str] = set()  # src_uri of every page made from the catalogue
         self.dirty = False  # MkDocs' dirty mode: unmodified pages are not built
         self._inputs: dict[str, str] = {}  # page -> digest of its own inputs
@@ -116,7 +122,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.batch = BatchRenderer(
             NotebookOptions(trust_outputs=self.config.trust_notebook_outputs,
                             allow_remote_images=self.config.allow_remote_images,
-                            archive_root=str(self.root)), cache,
+                            archive_root=str(self.root), pdf_pages=self.config.pdf_pages),
+            cache,
             workers=self.config.workers)
         return config
 
@@ -144,9 +151,13 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         for page in self.content.pages:
             files.append(TrackedFile.generated(config, page.src_uri, content=page.markdown))
             body = self.content.bodies.get(experiment_id_of(page.src_uri) or "")
+            article = self.content.renderer.facts.articles.get(
+                article_id_of(page.src_uri) or "")
+            # An article's page texts are filled in after Markdown (see _fill_page_texts).
+            texts = "\0".join(v.text for v in article.page_views) if article else ""
             self._inputs[page.src_uri] = incremental.page_inputs(
                 page.markdown, body.html if body else "", body.search_html if body else "",
-                repr(body.toc) if body else "")
+                repr(body.toc) if body else "", texts)
         for asset in self.content.assets:
             files.append(published_file(config, asset))
         self.content.assets = []  # the files have what they need; images are not held twice
@@ -272,6 +283,9 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                 allow_remote_images=self.config.allow_remote_images)
             for problem in removed:
                 _log(problem)
+        article = self._article_for(page)
+        if article is not None:
+            return self._fill_page_texts(html, page, article)
         body = self._take_body(page)
         if body is None or NOTEBOOK_MARKER not in html:
             return html
@@ -284,8 +298,26 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                 _anchor_links(nest_toc(body.toc)))
         if body.search_html:
             lean = notebook_block(body, page.url, search=True)
-            self._swaps[page.file.src_uri] = (lean, full)
+            self._swaps[page.file.src_uri] = [(lean, full)]
         return html.replace(NOTEBOOK_MARKER, full)
+
+    def _fill_page_texts(self, html: str, page: Page, article: ArticleFacts) -> str:
+        """Put each PDF page's text where its marker is, escaped here, after Markdown, so
+        nothing in a PDF is ever read as markup. Search reads each page's search terms
+        instead (see pdfs.search_terms and on_page_context)."""
+        views = article.page_views
+        swaps = []
+        for view, terms in zip(views, search_terms([v.text for v in views]), strict=True):
+            marker = page_text_marker(view.number)
+            if marker not in html:
+                continue  # a template override that leaves the text out
+            # The marker stays in front of the text: it makes each page's text unique.
+            full = f"{marker}{html_text.escape(view.text)}"
+            swaps.append((f"{marker}{html_text.escape(terms)}", full))
+            html = html.replace(marker, full, 1)
+        if swaps:
+            self._swaps[page.file.src_uri] = swaps
+        return html
 
     # Search reads a lean copy of the notebook (see notebooks.lean_copy), readers the full
     # one. The swap brackets the search plugin's own on_page_context: the lean copy goes in
@@ -297,13 +329,13 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                                        config: MkDocsConfig, nav: Any) -> Any:
         entries = incremental.search_entries_of(_search_plugin(config))
         self._search_mark = len(entries) if entries is not None else 0
-        swap = self._swaps.get(page.file.src_uri)
-        if swap is not None and page.content is not None:
-            lean, full = swap
-            if full in page.content:
+        swaps = self._swaps.get(page.file.src_uri, [])
+        if page.content is not None and swaps and all(full in page.content
+                                                      for _, full in swaps):
+            for lean, full in swaps:
                 page.content = page.content.replace(full, lean, 1)
-            else:
-                del self._swaps[page.file.src_uri]
+        else:
+            self._swaps.pop(page.file.src_uri, None)
         return context
 
     @event_priority(-50)
@@ -312,14 +344,20 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         entries = incremental.search_entries_of(_search_plugin(config))
         if entries is not None:
             self._searched[page.file.src_uri] = entries[self._search_mark:]
-        swap = self._swaps.pop(page.file.src_uri, None)
-        if swap is not None and page.content is not None:
-            lean, full = swap
-            page.content = page.content.replace(lean, full, 1)
+        for lean, full in self._swaps.pop(page.file.src_uri, []):
+            if page.content is not None:
+                page.content = page.content.replace(lean, full, 1)
         return context
 
     on_page_context = CombinedEvent(_show_search_the_lean_notebook,
                                     _show_readers_the_full_notebook)
+
+    def _article_for(self, page: Page) -> ArticleFacts | None:
+        article_id = article_id_of(page.file.src_uri)
+        if self.content is None or article_id is None:
+            return None
+        facts = self.content.renderer.facts.articles.get(article_id)
+        return facts if facts is not None and facts.page_views else None
 
     def _record_build(self, config: MkDocsConfig) -> None:
         """After a build: put the whole search index back (dirty mode indexes only the pages

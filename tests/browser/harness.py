@@ -20,7 +20,7 @@ from typing import Any
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from archive_factory import write_notebook, write_pdf
+from archive_factory import text_pdf_bytes, write_notebook, write_pdf
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("NEUROVERSE_CHROMIUM", "/usr/bin/chromium"))
@@ -37,6 +37,12 @@ NETWORK_SCHEMES = ("http:", "https:", "ws:", "wss:", "ftp:")
 NOTEBOOK_WORD = "quokkafold"  # in one notebook's markdown cell
 OUTPUT_WORD = "zebrafinch"  # only in a stream output, which search leaves out
 ARTICLE_WORD = "marzipanic"  # in one article's summary
+ARTICLE_BODY_WORD = "hornwrack"  # only in the text of page 2 of that article's PDF
+ARTICLE_PAGES = [
+    "The chain rule, slowly\nA derivative of a composition is a product.",
+    f"Bookkeeping\nEach node keeps its local {ARTICLE_BODY_WORD} gradient.\nThen multiply.",
+    "Summary\nBackpropagation is the chain rule applied in order.",
+]
 
 ARCHIVE_CATALOGUE = f"""\
 site:
@@ -109,7 +115,8 @@ ARCHIVE_FILES: dict[str, Callable[[Path], Any]] = {
         stream=f"epoch 1 loss 0.25 {OUTPUT_WORD}\n"),
     "notebooks/gradient_descent.ipynb": lambda p: write_notebook(p, "Gradient descent"),
     "notebooks/filters.ipynb": lambda p: write_notebook(p, "Convolution filters"),
-    "papers/chain_rule.pdf": lambda p: write_pdf(p, pages=3),
+    "papers/chain_rule.pdf": lambda p: p.write_bytes(text_pdf_bytes(ARTICLE_PAGES,
+                                                                     size=(420, 595))),
 }
 
 # Every field a reader sees, written by someone hostile. Nothing here may run.

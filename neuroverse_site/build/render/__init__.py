@@ -50,12 +50,34 @@ def experiment_id_of(src_uri: str) -> str | None:
     return experiment_id if experiment_uri(experiment_id) == src_uri else None
 
 
+def article_id_of(src_uri: str) -> str | None:
+    """The id of the article whose page `src_uri` is, or None for any other page."""
+    folder, _, name = src_uri.rpartition("/")
+    if folder != "articles" or not name.endswith(".md") or src_uri == ARTICLES_URI:
+        return None
+    article_id = name.removesuffix(".md")
+    return article_id if article_uri(article_id) == src_uri else None
+
+
 def article_uri(article: Article | str) -> str:
     return f"articles/{article if isinstance(article, str) else article.id}.md"
 
 
 def thumbnail_uri(article: Article) -> str:
     return f"{ASSETS_DIR}/thumbs/{article.id}.png"
+
+
+def page_image_uri(article: Article | str, number: int, density: int = 1) -> str:
+    """Where page `number` of an article's PDF is published, drawn for `density` device
+    pixels per CSS pixel (1 or 2)."""
+    article_id = article if isinstance(article, str) else article.id
+    return f"{ASSETS_DIR}/pages/{article_id}/page-{number}{'-2x' if density == 2 else ''}.jpg"
+
+
+def page_text_marker(number: int) -> str:
+    """Where page `number`'s text goes: filled by the plugin after Markdown (see
+    PAGE_TEXT_MARKER), so text from a PDF is never read as Markdown."""
+    return f"<!-- neuroverse:page-text {number} -->"
 
 
 SECTIONS_URI = "sections/index.md"
@@ -90,11 +112,23 @@ class ExperimentFacts:
 
 
 @dataclass(frozen=True)
+class PageView:
+    """One rendered PDF page, as its article page shows it."""
+
+    number: int
+    width: int  # CSS pixels; 0 when the page has no image (too thin to draw)
+    height: int
+    text: str
+
+
+@dataclass(frozen=True)
 class ArticleFacts:
     pages: int | None = None
     size_bytes: int | None = None
     has_thumbnail: bool = False
     problem: str | None = None
+    page_views: tuple[PageView, ...] = ()  # the pages shown, the first `pdf_pages`
+    active: tuple[str, ...] = ()  # what in the PDF could run when opened
 
 
 @dataclass(frozen=True)
@@ -222,8 +256,8 @@ def _environment(templates_dir: str | None) -> Environment:
     # What every template, the README's included, may name.
     env.globals.update(
         Status=Status, section_uri=section_uri, experiment_uri=experiment_uri,
-        article_uri=article_uri, thumbnail_uri=thumbnail_uri,
-        experiment_log_uri=EXPERIMENT_LOG_URI, articles_uri=ARTICLES_URI,
+        article_uri=article_uri, thumbnail_uri=thumbnail_uri, page_image_uri=page_image_uri,
+        page_text_marker=page_text_marker, experiment_log_uri=EXPERIMENT_LOG_URI, articles_uri=ARTICLES_URI,
         resources_uri=RESOURCES_URI,
     )
     return env
