@@ -63,9 +63,14 @@ def test_plain_mkdocs_builds_the_export_into_the_plugin_site(
     assert "quetzalcoatl" in article_text(site_dir, "experiments/filters/index.html")
     for page in [*GENERATED_PAGES, "index.html", "about/index.html"]:
         assert article_text(site_dir, page) == article_text(plugin_site.site_dir, page), page
-    # The PDF viewer, the thumbnail and the download are there and point at real files.
+    # The page images, the page texts and the download are there and point at real files.
     article = (site_dir / "articles/chain/index.html").read_text(encoding="utf-8")
-    assert 'data="../../papers/chain.pdf"' in article
+    assert "ocelotry" in article_text(site_dir, "articles/chain/index.html")
+    for number in (1, 2, 3):
+        assert f'src="../../assets/neuroverse/pages/chain/page-{number}.jpg"' in article
+        assert f'href="../../assets/neuroverse/pages/chain/page-{number}-2x.jpg"' in article
+        assert (site_dir / f"assets/neuroverse/pages/chain/page-{number}-2x.jpg").is_file()
+    assert 'href="../../papers/chain.pdf"' in article
     assert (site_dir / "papers/chain.pdf").read_bytes().startswith(b"%PDF")
     assert (site_dir / "assets/neuroverse/thumbs/chain.png").is_file()
     assert (site_dir / "notebooks/filters.ipynb").is_file()

@@ -10,7 +10,8 @@ as files:
                      written out, our stylesheet in extra_css
     DIR/docs/        the hand-written pages (the home page filled in), every generated page
                      as Markdown (an experiment's rendered notebook embedded as raw HTML),
-                     every notebook, image, thumbnail and PDF
+                     every notebook, image, thumbnail, PDF and article page image; an
+                     article's page texts written into its page
 
 Nothing is written outside DIR (the render cache beside mkdocs.yml aside, as for a build).
 """
@@ -42,6 +43,7 @@ from .render import (
     NOTEBOOK_MARKER,
     STYLESHEET_PATH,
     STYLESHEET_URI,
+    article_id_of,
     experiment_uri,
     page_url,
 )
@@ -52,6 +54,7 @@ from .site import (
     home_page,
     notebook_block,
     settings_from_catalogue,
+    with_page_texts,
 )
 
 # Lists the files the last export wrote, so `--force` replaces exactly those and never a
@@ -230,6 +233,10 @@ def _exported_files(project: Project, content: SiteContent, target: Path) -> dic
             # A raw HTML block needs lines of its own, and a blank line after it.
             block = notebook_block(body, url, inline_images=True)
             markdown = markdown.replace(NOTEBOOK_MARKER, f"\n{block}\n\n", 1)
+        article = content.renderer.facts.articles.get(article_id_of(page.src_uri) or "")
+        if article is not None:
+            # Inside the page's raw <details> block, which Markdown leaves as it is.
+            markdown = with_page_texts(markdown, article)[0]
         generated[page.src_uri] = markdown.encode("utf-8")
     inlined = f"{ASSETS_DIR}/{IMAGE_FOLDER}/"  # notebook images travel inside their pages
     for asset in content.assets:

@@ -7,6 +7,7 @@ them to is pure. The plugin turns the result into MkDocs files.
 from __future__ import annotations
 
 import base64
+import html as html_text
 import mimetypes
 import posixpath
 from collections.abc import Callable, Sequence
@@ -23,7 +24,7 @@ from ..core.probes import notebook_weight_problem
 from .batch import BatchRenderer, Failure, Job, Outcome, Progress
 from .navigation import HOME_URI
 from .notebooks import ASSET_PLACEHOLDER, IMAGE_FOLDER, CellNote, RenderedNotebook
-from .pdfs import PdfFacts
+from .pdfs import PdfFacts, search_terms
 from .render import (
     ASSETS_DIR,
     ArticleFacts,
@@ -35,6 +36,7 @@ from .render import (
     article_uri,
     experiment_uri,
     page_image_uri,
+    page_text_marker,
     section_uri,
     thumbnail_uri,
 )
@@ -105,6 +107,25 @@ def notebook_block(body: RenderedNotebook, page_url: str, *, search: bool = Fals
                                 f'"data:{kind};base64,{base64.b64encode(image.data).decode()}"')
     assets = f'"{posixpath.relpath(ASSETS_DIR, page_dir or ".")}/'
     return f'<div class="nv-notebook">{html.replace(ASSET_PLACEHOLDER, assets)}</div>'
+
+
+def with_page_texts(text: str, article: ArticleFacts) -> tuple[str, list[tuple[str, str]]]:
+    """`text` (a page's HTML, or the Markdown an export writes) with each PDF page's text
+    put where its marker is, escaped here, so nothing in a PDF is ever read as markup; and,
+    per page, (what search reads, what readers get): search reads each page's search terms
+    (see pdfs.search_terms). The marker stays in front of the text, which makes each page's
+    text unique in the page. A template override that leaves a marker out leaves that
+    page's text out."""
+    views = article.page_views
+    swaps = []
+    for view, terms in zip(views, search_terms([v.text for v in views]), strict=True):
+        marker = page_text_marker(view.number)
+        if marker not in text:
+            continue
+        full = f"{marker}{html_text.escape(view.text)}"
+        swaps.append((f"{marker}{html_text.escape(terms)}", full))
+        text = text.replace(marker, full, 1)
+    return text, swaps
 
 
 def settings_from_catalogue(site: SiteInfo, *, repo_url: bool, repo_name: bool,

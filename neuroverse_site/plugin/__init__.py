@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html as html_text
 import re
 import time
 from pathlib import Path
@@ -23,7 +22,6 @@ from ..build.batch import BatchRenderer, Progress
 from ..build.cache import Cache
 from ..build.navigation import HOME_URI, TocNode, nest_toc, prune_advice, site_navigation
 from ..build.notebooks import NotebookOptions, RenderedNotebook
-from ..build.pdfs import search_terms
 from ..build.project import REQUIRED_EXTENSIONS
 from ..build.render import (
     NOTEBOOK_MARKER,
@@ -32,7 +30,6 @@ from ..build.render import (
     ArticleFacts,
     article_id_of,
     experiment_id_of,
-    page_text_marker,
 )
 from ..build.site import (
     SiteContent,
@@ -41,6 +38,7 @@ from ..build.site import (
     home_page,
     notebook_block,
     settings_from_catalogue,
+    with_page_texts,
 )
 from ..core.checks import (
     NOTEBOOK_DIR,
@@ -302,19 +300,9 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         return html.replace(NOTEBOOK_MARKER, full)
 
     def _fill_page_texts(self, html: str, page: Page, article: ArticleFacts) -> str:
-        """Put each PDF page's text where its marker is, escaped here, after Markdown, so
-        nothing in a PDF is ever read as markup. Search reads each page's search terms
-        instead (see pdfs.search_terms and on_page_context)."""
-        views = article.page_views
-        swaps = []
-        for view, terms in zip(views, search_terms([v.text for v in views]), strict=True):
-            marker = page_text_marker(view.number)
-            if marker not in html:
-                continue  # a template override that leaves the text out
-            # The marker stays in front of the text: it makes each page's text unique.
-            full = f"{marker}{html_text.escape(view.text)}"
-            swaps.append((f"{marker}{html_text.escape(terms)}", full))
-            html = html.replace(marker, full, 1)
+        """Each PDF page's text, after Markdown (see site.with_page_texts); search reads
+        each page's search terms instead (see on_page_context)."""
+        html, swaps = with_page_texts(html, article)
         if swaps:
             self._swaps[page.file.src_uri] = swaps
         return html
