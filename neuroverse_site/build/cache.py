@@ -34,8 +34,9 @@ from typing import Any
 
 from .notebooks import NotebookAsset, RenderedNotebook, TocEntry
 from .pdfs import PdfFacts
+from .thumbnails import NotebookThumbnail
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: notebooks carry a thumbnail
 _HEADER_PREFIX = "NVC1 "
 _TEMP_PREFIX = ".tmp-"
 _STALE_TEMP_SECONDS = 3600.0
@@ -189,6 +190,11 @@ class Cache:
             return None
         payload, blobs, dependencies = entry
         try:
+            thumbnail = None
+            if payload["thumbnail"] is not None:
+                name, width, height = payload["thumbnail"]
+                thumbnail = NotebookThumbnail(str(name), blobs[str(name)], int(width),
+                                              int(height))
             return RenderedNotebook(
                 html=str(payload["html"]),
                 toc=tuple(TocEntry(int(t[0]), str(t[1]), str(t[2])) for t in payload["toc"]),
@@ -198,12 +204,13 @@ class Cache:
                 cells=int(payload["cells"]),
                 local_files=tuple((d.path, d.sha256) for d in dependencies),
                 search_html=str(payload["search_html"]),
+                thumbnail=thumbnail,
             )
         except (KeyError, TypeError, ValueError, IndexError):
             return None
 
     def store_notebook(self, key: str, notebook: RenderedNotebook) -> None:
-        payload = {
+        payload: dict[str, Any] = {
             "html": notebook.html,
             "toc": [[t.level, t.id, t.title] for t in notebook.toc],
             "assets": [a.name for a in notebook.assets],
@@ -211,10 +218,15 @@ class Cache:
             "language": notebook.language,
             "cells": notebook.cells,
             "search_html": notebook.search_html,
+            "thumbnail": None,
         }
+        blobs = {a.name: a.data for a in notebook.assets}
+        if notebook.thumbnail is not None:
+            thumbnail = notebook.thumbnail
+            payload["thumbnail"] = [thumbnail.name, thumbnail.width, thumbnail.height]
+            blobs[thumbnail.name] = thumbnail.data
         dependencies = [Dependency(path, digest) for path, digest in notebook.local_files]
-        self._store(key, "notebook", payload, {a.name: a.data for a in notebook.assets},
-                    dependencies)
+        self._store(key, "notebook", payload, blobs, dependencies)
 
     # PDFs --------------------------------------------------------------------------------
 

@@ -36,6 +36,7 @@ from selectolax.lexbor import LexborNode as Node
 from ..core.ids import slugify, unique_id
 from ..core.probes import notebook_format_problem
 from .mathml import MATHML_ATTRIBUTES, MATHML_TAGS, mathml_renderer_class
+from .thumbnails import NotebookThumbnail, notebook_thumbnail
 
 if TYPE_CHECKING:
     from nbconvert.exporters import HTMLExporter
@@ -88,6 +89,9 @@ class RenderedNotebook:
     # The same fragment as search should read it: headings, Markdown and code as plain text,
     # no outputs, no wrappers (see `lean_copy`).
     search_html: str = ""
+    # The card picture, made from the chosen figure (see thumbnails.py); a file published
+    # under IMAGE_FOLDER like the other images.
+    thumbnail: NotebookThumbnail | None = None
 
 
 @dataclass
@@ -266,6 +270,7 @@ class NotebookConverter:
             language=language,
             cells=len(notebook.cells),
             local_files=tuple(sorted(collected.local_files.items())),
+            thumbnail=notebook_thumbnail(notebook),
         )
 
 

@@ -6,9 +6,12 @@ them to is pure. The plugin turns the result into MkDocs files.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from PIL import Image
 
 from ..core.checks import resolve_inside, unreadable_file
 from ..core.diagnostics import Diagnostic, has_errors, sorted_diagnostics
@@ -23,9 +26,11 @@ from .render import (
     ExperimentFacts,
     Facts,
     GeneratedPage,
+    Picture,
     Renderer,
     thumbnail_uri,
 )
+from .thumbnails import NotebookThumbnail, thumbnail_from_bytes
 
 
 @dataclass(frozen=True)
@@ -133,10 +138,16 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
         outcome = next(outcomes)
         experiment_id = found.experiment.id
         if isinstance(outcome, Deferred):
-            # Shown as rendered; settled before its page is (see SiteContent.settle).
+            # Shown as rendered; settled before its page is (see SiteContent.settle). The
+            # cards listing it are rendered before that, so its picture is made here: that
+            # needs only the notebook's JSON, not the conversion the worker is doing.
             pending[experiment_id] = (found, outcome)
+            thumbnail = (_read_thumbnail(found.path) if found.experiment.notebook else None)
+            if thumbnail is not None:
+                add_asset(_thumbnail_asset(thumbnail, batch))
             experiment_facts[experiment_id] = ExperimentFacts(
-                has_body=True, size_bytes=found.path.stat().st_size)
+                has_body=True, size_bytes=found.path.stat().st_size,
+                thumbnail=_picture(thumbnail))
             continue
         facts, body, body_assets, problem = _experiment_result(found, outcome, batch)
         experiment_facts[experiment_id] = facts
@@ -162,7 +173,8 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
         add_asset(GeneratedAsset(thumbnail_uri(article), pdf.thumbnail_png, cached_path=_in_cache(
             batch, blob_name(pdf.thumbnail_png, ".png"))))
         article_facts[article.id] = ArticleFacts(
-            pages=pdf.pages, size_bytes=pdf.size_bytes, has_thumbnail=True)
+            pages=pdf.pages, size_bytes=pdf.size_bytes, has_thumbnail=True,
+            thumbnail_size=_image_size(pdf.thumbnail_png))
 
     renderer = Renderer(catalogue, Facts(experiment_facts, article_facts),
                         use_directory_urls=use_directory_urls, templates_dir=templates_dir)
@@ -190,7 +202,41 @@ def _experiment_result(source: _Source, outcome: Outcome, batch: BatchRenderer
     assets = [GeneratedAsset(f"{ASSETS_DIR}/{IMAGE_FOLDER}/{image.name}", image.data,
                              cached_path=_in_cache(batch, image.name))
               for image in outcome.assets]
-    return ExperimentFacts(has_body=True, size_bytes=size), outcome, assets, None
+    if outcome.thumbnail is not None:
+        assets.append(_thumbnail_asset(outcome.thumbnail, batch))
+    return (ExperimentFacts(has_body=True, size_bytes=size, thumbnail=_picture(outcome.thumbnail)),
+            outcome, assets, None)
+
+
+def _thumbnail_uri(thumbnail: NotebookThumbnail) -> str:
+    return f"{ASSETS_DIR}/{IMAGE_FOLDER}/{thumbnail.name}"
+
+
+def _thumbnail_asset(thumbnail: NotebookThumbnail, batch: BatchRenderer) -> GeneratedAsset:
+    return GeneratedAsset(_thumbnail_uri(thumbnail), thumbnail.data,
+                          cached_path=_in_cache(batch, thumbnail.name))
+
+
+def _picture(thumbnail: NotebookThumbnail | None) -> Picture | None:
+    if thumbnail is None:
+        return None
+    return Picture(_thumbnail_uri(thumbnail), thumbnail.width, thumbnail.height)
+
+
+def _read_thumbnail(path: Path) -> NotebookThumbnail | None:
+    try:
+        return thumbnail_from_bytes(path.read_bytes())
+    except OSError:
+        return None  # the worker reports the unreadable file on the page
+
+
+def _image_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height of an image we made ourselves (read from its header only)."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return image.width, image.height
+    except (OSError, ValueError):
+        return None
 
 
 def _in_cache(batch: BatchRenderer, name: str) -> Path | None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import math
 import posixpath
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -22,14 +24,18 @@ from mkdocs.utils.meta import get_data
 
 from ..build.batch import BatchRenderer, Progress
 from ..build.cache import Cache
+from ..build.feed import atom_feed
 from ..build.navigation import TocNode, nest_toc, site_navigation
 from ..build.notebooks import ASSET_PLACEHOLDER, NotebookOptions, RenderedNotebook
 from ..build.render import (
     ASSETS_DIR,
     EXPERIMENT_LOG_URI,
+    FEED_URI,
     NOTEBOOK_MARKER,
     STYLESHEET_PATH,
     STYLESHEET_URI,
+    Picture,
+    Preview,
     experiment_uri,
 )
 from ..build.site import SiteContent, build_site_content
@@ -51,6 +57,12 @@ log = get_plugin_logger(__name__)
 
 # Generated Markdown uses these; enabling them silently would change the user's other pages.
 REQUIRED_EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition")
+# The end of a page's <head>: the first closing tag, which in a page MkDocs rendered comes
+# before <body> (catalogue text in the head, the title, is escaped and cannot contain it).
+_HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
+_BODY_START = re.compile(r"<body[\s>]", re.IGNORECASE)
+# Images a link preview can show; SVG logos are not fetched by most sites that preview.
+_PREVIEW_IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 # Seconds before a build's start during which cache entries count as in use by another build.
 EVICTION_MARGIN = 5.0
 # From this many generated pages, the few notebooks a rebuild must render again (after an
@@ -97,6 +109,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.checked = LoadResult(None, [])
         self.build_started = 0.0
         self._swaps: dict[str, tuple[str, str]] = {}  # page -> (lean notebook, full notebook)
+        self.has_feed = False
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config_dir = self.config_dir = Path(config.config_file_path or ".").resolve().parent
@@ -162,6 +175,20 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         for asset in self.content.assets:
             files.append(published_file(config, asset))
         files.append(File.generated(config, STYLESHEET_URI, abs_src_path=str(STYLESHEET_PATH)))
+        self.has_feed = False
+        if config.site_url:
+            feed = atom_feed(catalogue, config.site_url,
+                             use_directory_urls=config.use_directory_urls)
+            if feed is not None:
+                files.append(File.generated(config, FEED_URI, content=feed))
+                self.has_feed = True
+            else:
+                log.info("no feed.xml: no experiment or article has an `added` date")
+        else:
+            # Feed readers and link previews need absolute addresses; a relative feed
+            # would break the moment it is read anywhere but on the site itself.
+            log.info("no feed.xml and no link-preview addresses: mkdocs.yml sets no "
+                     "site_url")
         if self.config.navigation and config.nav is None:
             handwritten = [f.src_uri for f in files.documentation_pages()]
             config.nav = site_navigation(self.content.renderer.catalogue, handwritten,
@@ -215,6 +242,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
 
     @event_priority(100)  # before plugins that rewrite finished pages (e.g. Material's privacy)
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        output = self._with_head_tags(output, page, config)
         swap = self._swaps.pop(page.file.src_uri, None)
         if swap is None:
             return output
@@ -225,6 +253,29 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                 "or the theme after it was rendered, so it cannot be completed; please report "
                 "which plugin or template override you use")
         return output.replace(lean, full, 1)
+
+    def _with_head_tags(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """Link previews and the feed's <link>, added to the finished page's <head>.
+
+        Added here rather than through a template block: overriding the theme's templates
+        (theme.custom_dir, or a `main.html` with `extrahead`) belongs to the site's owner,
+        and one of ours would take that place or be lost behind theirs. The tags go before
+        the first </head>, checked to come before <body>."""
+        if self.content is None:
+            return output
+        head_end = _HEAD_END.search(output)
+        body_start = _BODY_START.search(output)
+        if head_end is None or (body_start is not None and body_start.start() < head_end.start()):
+            return output
+        renderer = self.content.renderer
+        preview = renderer.preview(page.file.src_uri) or Preview(
+            html.unescape(page.title or config.site_name),
+            str(page.meta.get("description") or config.site_description or ""))
+        tags = renderer.head_tags(
+            preview, page_url=page.canonical_url, site_url=config.site_url,
+            site_name=config.site_name, image=preview.image or _site_image(config),
+            feed=self.has_feed)
+        return output[:head_end.start()] + tags + output[head_end.start():]
 
     def _body_for(self, page: Page) -> RenderedNotebook | None:
         experiment_id = _experiment_id(page)
@@ -286,6 +337,16 @@ def _experiment_id(page: Page) -> str | None:
     if not uri.startswith("experiments/") or uri == EXPERIMENT_LOG_URI:
         return None
     return uri[len("experiments/"):-len(".md")]
+
+
+def _site_image(config: MkDocsConfig) -> Picture | None:
+    """The theme's logo, when it is a picture a link preview can show."""
+    logo = config.theme.get("logo")
+    if not isinstance(logo, str) or not logo.lower().endswith(_PREVIEW_IMAGE_TYPES):
+        return None
+    if "://" in logo or logo.startswith("/"):
+        return None  # not a file of this site
+    return Picture(logo, 0, 0)  # size unknown; the tags leave it out
 
 
 def _log(problem: Diagnostic) -> None:
