@@ -88,6 +88,11 @@ SiteBuilder = Callable[..., BuiltSite]
 @pytest.fixture
 def build_site(tmp_path: Path) -> SiteBuilder:
     """Write an archive (catalogue, docs, files) into tmp_path, build it, return the site."""
+    return make_site_builder(tmp_path)
+
+
+def make_site_builder(tmp_path: Path) -> SiteBuilder:
+    """`build_site` for a folder of the caller's choosing (a module-scoped build, say)."""
 
     def _build(catalogue: str | None,
                files: dict[str, str | bytes | Callable[[Path], Any]] | None = None, *,

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from neuroverse_site.build.cache import FORMAT_VERSION
 from neuroverse_site.plugin.files import LinkedFile
 
 from archive_factory import TWO_NOTEBOOKS, write_notebook
@@ -109,7 +110,7 @@ def test_search_finds_markdown_and_code_cells_lands_on_headings_and_skips_output
 
 def test_a_complete_build_evicts_entries_it_no_longer_uses(build_site: SiteBuilder) -> None:
     first = build_site(CATALOGUE, _files())
-    entries = first.root / ".cache" / "neuroverse" / "v1" / "entries"
+    entries = first.root / ".cache" / "neuroverse" / f"v{FORMAT_VERSION}" / "entries"
     assert len(list(entries.glob("*/*.json"))) == 2
     one_left = CATALOGUE[: CATALOGUE.index("      - id: pooling")]
     for entry in entries.glob("*/*.json"):  # as if written by an earlier build
@@ -126,7 +127,7 @@ def test_published_files_are_linked_not_copied(build_site: SiteBuilder) -> None:
     notebook = site.site_dir / "notebooks" / "filters.ipynb"
     assert os.path.samefile(notebook, site.root / "notebooks" / "filters.ipynb")
     image = next((site.site_dir / "assets" / "neuroverse" / "nb").iterdir())
-    blob = site.root / ".cache" / "neuroverse" / "v1" / "blobs" / image.name
+    blob = site.root / ".cache" / "neuroverse" / f"v{FORMAT_VERSION}" / "blobs" / image.name
     assert os.path.samefile(image, blob)
 
 
