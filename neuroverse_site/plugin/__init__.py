@@ -272,7 +272,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             html.unescape(page.title or config.site_name),
             str(page.meta.get("description") or config.site_description or ""))
         tags = renderer.head_tags(
-            preview, page_url=page.canonical_url, site_url=config.site_url,
+            preview, from_url=page.url, page_url=page.canonical_url, site_url=config.site_url,
             site_name=config.site_name, image=preview.image or _site_image(config),
             feed=self.has_feed)
         return output[:head_end.start()] + tags + output[head_end.start():]

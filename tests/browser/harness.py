@@ -255,7 +255,7 @@ def build_project_site(site_dir: Path) -> Path:
 
 
 def build_archive(root: Path, catalogue: str,
-                  files: dict[str, Callable[[Path], Any]]) -> Path:
+                  files: dict[str, Callable[[Path], Any]], mkdocs_yml: str = MKDOCS_YML) -> Path:
     """Write an archive into `root`, build it strictly, and return the site folder."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "catalogue.yml").write_text(textwrap.dedent(catalogue), encoding="utf-8")
@@ -265,7 +265,7 @@ def build_archive(root: Path, catalogue: str,
     for relative, write in files.items():
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         write(root / relative)
-    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(mkdocs_yml, encoding="utf-8")
     site_dir = root / "site"
     build(load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True))
     return site_dir

@@ -521,16 +521,21 @@ class Renderer:
             return None
         return Picture(thumbnail_uri(article), *facts.thumbnail_size)
 
-    def head_tags(self, preview: Preview, *, page_url: str | None, site_url: str | None,
-                  site_name: str, image: Picture | None, feed: bool) -> str:
-        """The link-preview <meta> tags and the feed's <link> for one page's <head>.
-        URLs are absolute (previews are fetched from elsewhere), so without `site_url`
-        only the words are given."""
+    def head_tags(self, preview: Preview, *, from_url: str, page_url: str | None,
+                  site_url: str | None, site_name: str, image: Picture | None,
+                  feed: bool) -> str:
+        """The link-preview <meta> tags and the feed's <link> for the <head> of the page at
+        `from_url` (its URL path from the site root). Preview URLs are absolute (they are
+        fetched from elsewhere), so without `site_url` only the words are given. The feed's
+        <link> is relative, as browsers and feed readers resolve it: Material fetches the
+        sitemap beside every alternate link, which must then be this site's own."""
         base = site_url.rstrip("/") + "/" if site_url else None
+        from_dir = posixpath.dirname(from_url.rstrip("/") + "/x") if from_url else ""
+        feed_href = quote(posixpath.relpath(FEED_URI, from_dir or "."), safe="/")
         return self.env.get_template("head.html.j2").render(
             preview=preview, page_url=page_url if base else None, site_name=site_name,
             image=image, image_url=(base + quote(image.uri, safe="/")) if base and image else None,
-            feed_url=base + FEED_URI if base and feed else None)
+            feed_url=feed_href if feed else None)
 
     def experiment_page(self, experiment: Experiment,
                         facts: ExperimentFacts | None = None) -> GeneratedPage:
