@@ -497,3 +497,35 @@ def test_renderer_registers_what_the_readme_uses() -> None:
     renderer = Renderer(Catalogue(SiteInfo("x")), Facts({}, {}))
     assert renderer.env.globals["distinct"]("Title!", "title") == ""
     assert renderer.env.globals["distinct"]("Another", "title") == "Another"
+
+
+HOSTILE_CODE = r"""site:
+  title: Hostile code
+sections:
+  - id: a
+    title: A
+    status: active
+    description: |
+      `<img src=x onerror=alert(1)>` and `a`<img src=x onerror=alert(2)>`b`
+
+      `x
+      <script>alert(3)</script>
+      `
+
+      \`<b>escaped</b>` and ``<div onclick=alert(4)>`` and ```` `` ```` <i>tail</i>
+
+      `<!--` <img src=y onerror=alert(5)> `-->`
+"""
+
+
+def test_code_spans_in_descriptions_never_let_markup_through(build_site: SiteBuilder) -> None:
+    built = build_site(HOSTILE_CODE)
+    article = built.article("sections/a/")
+    assert article.css("img, script, b, i, div[onclick]") == []
+    assert not [node for node in article.css("*") if "onerror" in node.attributes
+                or "onclick" in node.attributes]
+    codes = [code.text() for code in article.css("code")]
+    assert "<img src=x onerror=alert(1)>" in codes and "<div onclick=alert(4)>" in codes
+    # A span spilling over lines stays escaped as before (shown as entities, never run):
+    # its second line would otherwise start a raw HTML block.
+    assert "<img src=y onerror=alert(5)>" in article.text()
