@@ -18,9 +18,7 @@ from . import __version__
 from .authoring.commands import register as register_authoring_commands
 from .build import linkcheck
 from .core.checks import DEFAULT_MAX_FILE_SIZE_MB, CheckOptions, check_file
-from .core.diagnostics import Severity
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+from .core.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Severity
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -85,20 +85,15 @@ class _ListHandler(logging.Handler):
 SiteBuilder = Callable[..., BuiltSite]
 
 
-@pytest.fixture
-def build_site(tmp_path: Path) -> SiteBuilder:
-    """Write an archive (catalogue, docs, files) into tmp_path, build it, return the site."""
-    return make_site_builder(tmp_path)
-
-
-def make_site_builder(tmp_path: Path) -> SiteBuilder:
-    """`build_site` for a folder of the caller's choosing (a module-scoped build, say)."""
+def site_builder(base: Path) -> SiteBuilder:
+    """A builder that writes an archive (catalogue, docs, files) under `base`, builds it and
+    returns the site."""
 
     def _build(catalogue: str | None,
                files: dict[str, str | bytes | Callable[[Path], Any]] | None = None, *,
                strict: bool = True, plugin_options: str = "", mkdocs_yml: str | None = None,
                root: Path | None = None, expect_failure: bool = False) -> BuiltSite:
-        archive = root or tmp_path / "archive"
+        archive = root or base / "archive"
         archive.mkdir(parents=True, exist_ok=True)
         if catalogue is not None:  # None: the archive already has its catalogue
             (archive / "catalogue.yml").write_text(textwrap.dedent(catalogue), encoding="utf-8")
@@ -138,6 +133,18 @@ def make_site_builder(tmp_path: Path) -> SiteBuilder:
         return built
 
     return _build
+
+
+@pytest.fixture
+def build_site(tmp_path: Path) -> SiteBuilder:
+    """Build a site into this test's tmp_path."""
+    return site_builder(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def build_module_site(tmp_path_factory: pytest.TempPathFactory) -> SiteBuilder:
+    """Build a site once for a whole test module (its tests only read it)."""
+    return site_builder(tmp_path_factory.mktemp("module-site"))
 
 
 @pytest.fixture

@@ -4,14 +4,17 @@ and eviction keeps what is in use."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
 import time
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 
+from neuroverse_site.build import cache
 from neuroverse_site.build.cache import Cache, cache_key
 from neuroverse_site.build.notebooks import NotebookConverter, NotebookOptions
 from neuroverse_site.build.pdfs import read_pdf
@@ -114,7 +117,8 @@ def test_an_edited_local_image_invalidates_the_entry(tmp_path: Path,
 _WRITER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from neuroverse_site.build.cache import Cache, blob_name
+    from neuroverse_site.build.cache import Cache
+    from neuroverse_site.core.ids import blob_name
     from neuroverse_site.build.notebooks import NotebookAsset, RenderedNotebook
     cache = Cache(Path(sys.argv[1]))
     image = b"same image bytes"
@@ -181,3 +185,28 @@ def test_input_digests_are_remembered_but_any_write_is_noticed(tmp_path: Path) -
     source.write_bytes(b"other")  # same size; put the old modification time back
     os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert Cache(tmp_path / "cache").input_digest(source) != first
+
+
+def test_editing_any_module_of_the_rendering_code_changes_every_key(tmp_path: Path) -> None:
+    package = Path(cache.__file__).resolve().parent.parent
+    copy = tmp_path / "neuroverse_site"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = cache.code_fingerprint(copy)
+    assert before == cache.code_fingerprint(package)
+    for module in ["build/mathml.py", "build/render/templates/article.md.j2", "core/ids.py",
+                   "build/notebook_templates/neuroverse/notebook.html.j2"]:
+        edited = copy / module
+        original = edited.read_bytes()
+        edited.write_bytes(original + b"\n# an edit\n")
+        assert cache.code_fingerprint(copy) != before, module
+        edited.write_bytes(original)
+    assert cache.code_fingerprint(copy) == before
+
+
+def test_the_key_follows_every_library_beneath_the_package() -> None:
+    versions = cache.library_versions()
+    # Direct requirements and what they stand on (nbconvert renders Markdown with mistune).
+    for name in ["nbconvert", "latex2mathml", "mistune", "pygments", "nh3", "pypdfium2",
+                 "pillow", "neuroverse-site", "jinja2", "markupsafe"]:
+        assert versions.get(name, "absent") != "absent", name
+    assert versions["mistune"] == metadata.version("mistune")

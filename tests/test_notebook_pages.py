@@ -15,7 +15,7 @@ from neuroverse_site.build.cache import FORMAT_VERSION
 from neuroverse_site.plugin.files import LinkedFile
 
 from archive_factory import TWO_NOTEBOOKS, write_notebook
-from conftest import BuiltSite, SiteBuilder
+from conftest import MKDOCS_YML, BuiltSite, SiteBuilder
 
 CATALOGUE = TWO_NOTEBOOKS
 
@@ -122,10 +122,18 @@ def test_a_complete_build_evicts_entries_it_no_longer_uses(build_site: SiteBuild
     assert len(list(entries.glob("*/*.json"))) == 1
 
 
-def test_published_files_are_linked_not_copied(build_site: SiteBuilder) -> None:
+def test_cache_blobs_are_linked_and_the_archive_files_copied(build_site: SiteBuilder) -> None:
     site = build_site(CATALOGUE, _files())
     notebook = site.site_dir / "notebooks" / "filters.ipynb"
-    assert os.path.samefile(notebook, site.root / "notebooks" / "filters.ipynb")
+    source = site.root / "notebooks" / "filters.ipynb"
+    assert notebook.read_bytes() == source.read_bytes()
+    assert not os.path.samefile(notebook, source)
+    # No file of the archive has a second name anywhere: writing into site/ in place never
+    # edits a source.
+    archive_files = [p for p in site.root.rglob("*")
+                     if p.is_file() and site.site_dir not in p.parents
+                     and ".cache" not in p.relative_to(site.root).parts]
+    assert archive_files and all(p.stat().st_nlink == 1 for p in archive_files)
     image = next((site.site_dir / "assets" / "neuroverse" / "nb").iterdir())
     blob = site.root / ".cache" / "neuroverse" / f"v{FORMAT_VERSION}" / "blobs" / image.name
     assert os.path.samefile(image, blob)
@@ -138,3 +146,41 @@ def test_a_linked_file_whose_source_vanished_is_written_from_memory(tmp_path: Pa
     linked.fallback = b"image bytes"
     linked.copy_file()
     assert (tmp_path / "assets" / "x.png").read_bytes() == b"image bytes"
+
+
+SWAPPING_HOOK = """\
+from mkdocs.plugins import event_priority
+
+
+def on_page_content(html, page, config, files):
+    # Another plugin that rewrites every code block after the notebook is in the page.
+    return html.replace("<pre", '<pre data-touched="yes"', )
+
+
+@event_priority(100)
+def on_page_context(context, page, config, nav):
+    if page.content:
+        page.content = page.content.replace("Kernel zebrafinch", "Kernel zebrafinch!")
+    return context
+"""
+
+
+@pytest.mark.parametrize("hook_events", ["content", "context"])
+def test_a_plugin_that_edits_the_notebook_never_breaks_the_build(
+        build_site: SiteBuilder, hook_events: str) -> None:
+    hook = SWAPPING_HOOK
+    if hook_events == "content":  # only the on_page_content edit
+        hook = hook.split("@event_priority")[0]
+    mkdocs_yml = MKDOCS_YML.format(plugin_options="") + "hooks:\n  - hook.py\n"
+    site = build_site(CATALOGUE, {**_files(), "hook.py": hook}, mkdocs_yml=mkdocs_yml)
+
+    page = site.article("experiments/filters/")
+    assert "weights_axolotl" in page.text()  # the full notebook, with its code
+    assert page.css_first('pre[data-touched="yes"]') is not None
+    if hook_events == "context":
+        assert "Kernel zebrafinch!" in page.text()
+    # Search fell back to the full page and still finds the notebook's words.
+    entries = " ".join(doc["text"] for doc in site.search_index()
+                       if doc["location"].startswith("experiments/filters/"))
+    assert "quetzalcoatl" in entries
+    assert "weights_axolotl" in entries

@@ -132,7 +132,25 @@ def test_a_size_limit_that_is_not_a_size_stops_the_build(build_site: SiteBuilder
     site = build_site("site: {title: T}\nsections: []\n",
                       plugin_options=f"max_file_size_mb: {size}", expect_failure=True)
     assert site.error is not None
-    assert "max_file_size_mb must be a number of MB above 0" in "\n".join(site.log)
+    assert ("option 'max_file_size_mb': must be a number of MB above 0, not "
+            in "\n".join(site.log))
+
+
+@pytest.mark.parametrize("workers", ["0", "-2", "1.5", "true", "many"])
+def test_a_worker_count_that_is_not_a_count_stops_the_build(build_site: SiteBuilder,
+                                                            workers: str) -> None:
+    site = build_site("site: {title: T}\nsections: []\n",
+                      plugin_options=f"workers: {workers}", expect_failure=True)
+    assert site.error is not None
+    assert "option 'workers': must be a whole number from 1, not " in "\n".join(site.log)
+
+
+def test_a_templates_folder_that_does_not_exist_is_named(build_site: SiteBuilder) -> None:
+    site = build_site("site: {title: T}\nsections: []\n",
+                      plugin_options="templates_dir: my-templates", expect_failure=True)
+    assert site.error is not None
+    log = "\n".join(site.log)
+    assert "option 'templates_dir'" in log and "my-templates' isn't an existing directory" in log
 
 
 def test_missing_markdown_extensions_are_named_not_enabled(build_site: SiteBuilder) -> None:

@@ -42,15 +42,6 @@ def test_builds_strictly_with_addresses_from_the_repository(workflow: dict[Any, 
     assert any("neuroverse linkcheck site" in s.get("run", "") for s in steps(workflow))
 
 
-def test_publishes_with_the_pages_actions(workflow: dict[Any, Any]) -> None:
-    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
-    uses = [s.get("uses", "") for s in steps(workflow)]
-    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
-    assert any(u.startswith("actions/deploy-pages@") for u in uses)
-    assert workflow["jobs"]["deploy"]["needs"] == "build"
-    assert workflow["jobs"]["deploy"]["environment"]["name"] == "github-pages"
-
-
 def test_no_address_is_written_into_the_workflow() -> None:
     text = WORKFLOW.read_text(encoding="utf-8")
     assert not re.search(r"https?://", text), "addresses come from the repository context"

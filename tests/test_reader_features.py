@@ -30,7 +30,7 @@ from neuroverse_site.core.loader import load_catalogue_file
 from neuroverse_site.core.model import Catalogue, Experiment, SiteInfo, Status
 
 from archive_factory import png_bytes, write_notebook, write_pdf
-from conftest import MKDOCS_YML, BuiltSite, SiteBuilder, make_site_builder
+from conftest import MKDOCS_YML, BuiltSite, SiteBuilder
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITE = "https://example.org/archive/"
@@ -98,9 +98,9 @@ def _files() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+def site(build_module_site: SiteBuilder) -> BuiltSite:
     """One build shared by the read-only tests below (a build takes seconds)."""
-    return make_site_builder(tmp_path_factory.mktemp("reader"))(CATALOGUE, _files())
+    return build_module_site(CATALOGUE, _files())
 
 
 def _actions(site: BuiltSite, url: str) -> dict[str, Any]:

@@ -17,14 +17,11 @@ from typing import Any
 
 from ..core.checks import CheckOptions, check_catalogue
 from ..core.diagnostics import Diagnostic, Severity, sorted_diagnostics
-from ..core.ids import RESERVED_IDS, slugify, unique_id
-from ..core.loader import LoadResult, load_catalogue
+from ..core.ids import QUOTES, RESERVED_IDS, slugify, unique_id
+from ..core.loader import BOM, LoadResult, load_catalogue
 from ..core.model import Catalogue, Location, Section
 from .safefile import Snapshot, read_snapshot, replace_file
 from .yamltext import Insertion, LayoutError, insert_entry
-
-_BOM = b"\xef\xbb\xbf"
-QUOTES = "\"'\u201c\u201d\u2018\u2019"  # straight and typographic
 
 # Section -> entry kind -> the list it goes in
 LIST_OF = {"section": "sections", "experiment": "experiments", "article": "articles",
@@ -152,7 +149,7 @@ def open_catalogue(path: Path) -> OpenCatalogue:
     except OSError as exc:
         raise AuthoringError(f"{path}: cannot read the catalogue ({exc.strerror})") from None
     try:
-        text = snapshot.data.removeprefix(_BOM).decode("utf-8")
+        text = snapshot.data.removeprefix(BOM).decode("utf-8")
     except UnicodeDecodeError:
         raise AuthoringError(f"{path}: the catalogue is not UTF-8 text") from None
     loaded = load_catalogue(text, path.name)
@@ -437,6 +434,6 @@ def write_addition(plan: PlannedAddition) -> None:
     """Write the candidate over the catalogue, unless it changed since it was read."""
     if plan.errors:
         raise AuthoringError("refusing to add an entry that brings errors")
-    bom = _BOM if plan.opened.snapshot.data.startswith(_BOM) else b""
+    bom = BOM if plan.opened.snapshot.data.startswith(BOM) else b""
     replace_file(plan.opened.snapshot, plan.opened.path,
                  bom + plan.insertion.text.encode("utf-8"))

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..core.diagnostics import EXIT_OK, EXIT_PROBLEMS
 from ..core.model import ResourceKind, Status
 from .add import (
     LIST_OF,
@@ -32,7 +33,6 @@ from .add import (
 )
 from .safefile import FileChangedError
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 STATUSES = [s.value for s in Status]
 
 

@@ -28,15 +28,12 @@ from typing import Any
 from urllib.parse import unquote
 
 from ..core.checks import CheckOptions, check_catalogue
-from ..core.diagnostics import Severity
-from ..core.ids import RESERVED_IDS, slugify, unique_id
+from ..core.diagnostics import EXIT_OK, EXIT_PROBLEMS, Severity
+from ..core.ids import QUOTES, RESERVED_IDS, slugify, unique_id
 from ..core.loader import load_catalogue
 from ..core.model import Status
 from .safefile import FileChangedError, replace_file
 from .yamltext import DEFAULT_LAYOUT, format_entry, format_mapping
-
-EXIT_OK, EXIT_PROBLEMS = 0, 1
-QUOTES = "\"'\u201c\u201d\u2018\u2019"
 
 _LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _HTML_LINK = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)

@@ -17,26 +17,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..build.render import (
-    ARTICLES_URI,
-    EXPERIMENT_LOG_URI,
-    RESOURCES_URI,
     Facts,
     Renderer,
-    article_uri,
-    experiment_uri,
     page_url,
-    section_uri,
 )
 from ..core.checks import CheckOptions, check_file
-from ..core.diagnostics import Severity
-from ..core.model import Catalogue, Status
+from ..core.diagnostics import EXIT_OK, EXIT_PROBLEMS, Severity
+from ..core.model import Catalogue
 from .safefile import FileChangedError, Snapshot, read_snapshot, replace_file
 
 START_MARKER = "<!-- neuroverse:readme:start -->"
 END_MARKER = "<!-- neuroverse:readme:end -->"
 TEMPLATE = "readme/archive.md.j2"
 
-EXIT_OK, EXIT_PROBLEMS = 0, 1
 
 
 class ReadmeError(Exception):
@@ -62,10 +55,7 @@ def render_archive_block(catalogue: Catalogue, *, root_from_readme: str = ".",
     env = Renderer(catalogue, Facts({}, {})).env
     return env.get_template(TEMPLATE).render(
         catalogue=catalogue, catalogue_name=catalogue_name, site_url=site_url,
-        page=page, file=file, Status=Status, section_uri=section_uri, experiment_uri=experiment_uri,
-        article_uri=article_uri, experiment_log_uri=EXPERIMENT_LOG_URI,
-        articles_uri=ARTICLES_URI, resources_uri=RESOURCES_URI,
-    )
+        page=page, file=file)
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from PIL import Image, ImageDraw
 
 from ..build.render import text_filter, yaml_string_filter
+from ..core.diagnostics import EXIT_OK, EXIT_PROBLEMS
 from ..core.loader import load_catalogue
 from .readme import render_archive_block, replace_block
-
-EXIT_OK, EXIT_PROBLEMS = 0, 1
 
 NOTEBOOK = "notebooks/getting-started/first-experiment.ipynb"
 PDF = "papers/getting-started/first-article.pdf"

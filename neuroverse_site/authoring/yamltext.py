@@ -204,15 +204,6 @@ def _newline_of(lines: Sequence[str]) -> str:
     return "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
 
 
-def layout_for(document: Any, text: str, key: str) -> ListLayout:
-    lines = text.splitlines(keepends=True)
-    items = _block_list(document, key)
-    fallback = _document_layout(document, lines)
-    if items is None:
-        return fallback
-    return _ListView(items, lines).layout(fallback.blank_between)
-
-
 def insert_entry(text: str, document: Any, key: str, fields: Mapping[str, Any],
                  after_index: int | None = None) -> Insertion:
     """Add `fields` as a new item of the top-level list `key`.

@@ -32,11 +32,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from ..core.ids import blob_name
 from .notebooks import NotebookAsset, RenderedNotebook, TocEntry
 from .pdfs import PdfFacts
 from .thumbnails import NotebookThumbnail
 
-FORMAT_VERSION = 2  # 2: notebooks carry a thumbnail
+FORMAT_VERSION = 3  # 3: notebooks carry a thumbnail
 _HEADER_PREFIX = "NVC1 "
 _TEMP_PREFIX = ".tmp-"
 _STALE_TEMP_SECONDS = 3600.0
@@ -66,7 +67,7 @@ def _requirement_names(distribution: str) -> list[str]:
     return names
 
 
-def _library_versions() -> dict[str, str]:
+def library_versions() -> dict[str, str]:
     """The version of every distribution in the run-time closure of our requirements."""
     versions: dict[str, str] = {}
     pending = [_DISTRIBUTION]
@@ -83,13 +84,14 @@ def _library_versions() -> dict[str, str]:
     return dict(sorted(versions.items()))
 
 
-def _code_fingerprint() -> str:
+def code_fingerprint(package_dir: Path = _PACKAGE_DIR) -> str:
+    """A digest of every file of the rendering code (and the core it reads) in the package."""
     digest = hashlib.sha256()
     paths = sorted(path for folder in _CODE_FOLDERS
-                   for path in (_PACKAGE_DIR / folder).rglob("*")
+                   for path in (package_dir / folder).rglob("*")
                    if path.is_file() and "__pycache__" not in path.parts)
     for path in paths:
-        digest.update(path.relative_to(_PACKAGE_DIR).as_posix().encode())
+        digest.update(path.relative_to(package_dir).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -102,8 +104,8 @@ def environment_fingerprint() -> str:
     global _ENVIRONMENT
     if _ENVIRONMENT is None:
         _ENVIRONMENT = json.dumps(
-            {"format": FORMAT_VERSION, "libraries": _library_versions(),
-             "code": _code_fingerprint()},
+            {"format": FORMAT_VERSION, "libraries": library_versions(),
+             "code": code_fingerprint()},
             sort_keys=True,
         )
     return _ENVIRONMENT
@@ -121,11 +123,6 @@ def key_from_digest(kind: str, input_sha256: str, options_key: str = "") -> str:
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part.encode())
     return digest.hexdigest()
-
-
-def blob_name(data: bytes, suffix: str) -> str:
-    """The content-addressed file name notebooks and thumbnails are stored under."""
-    return hashlib.sha256(data).hexdigest()[:20] + suffix
 
 
 def file_digest(path: Path) -> str | None:
@@ -200,8 +197,6 @@ class Cache:
                 toc=tuple(TocEntry(int(t[0]), str(t[1]), str(t[2])) for t in payload["toc"]),
                 assets=tuple(NotebookAsset(name, blobs[name]) for name in payload["assets"]),
                 title=None if payload["title"] is None else str(payload["title"]),
-                language=str(payload["language"]),
-                cells=int(payload["cells"]),
                 local_files=tuple((d.path, d.sha256) for d in dependencies),
                 search_html=str(payload["search_html"]),
                 thumbnail=thumbnail,
@@ -215,8 +210,6 @@ class Cache:
             "toc": [[t.level, t.id, t.title] for t in notebook.toc],
             "assets": [a.name for a in notebook.assets],
             "title": notebook.title,
-            "language": notebook.language,
-            "cells": notebook.cells,
             "search_html": notebook.search_html,
             "thumbnail": None,
         }

@@ -17,9 +17,14 @@ import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
+from ..core.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+
+if TYPE_CHECKING:  # the parser loads when a site is checked, not when the command starts
+    from selectolax.lexbor import LexborHTMLParser
+
 
 # The attributes a reader's browser follows or loads, by tag.
 LINK_ATTRIBUTES: tuple[tuple[str, str], ...] = (
@@ -78,6 +83,8 @@ class _Site:
 
     def anchors(self, page: str) -> frozenset[str]:
         if page not in self._anchors:
+            from selectolax.lexbor import LexborHTMLParser
+
             tree = LexborHTMLParser((self.root / page).read_text(encoding="utf-8"))
             names = {node.attributes.get("id") for node in tree.css("[id]")}
             names |= {node.attributes.get("name") for node in tree.css("a[name]")}
@@ -106,6 +113,8 @@ def check_site(site_dir: Path, site_url: str | None = None) -> LinkReport:
     for html_file in sorted(site_dir.rglob("*.html")):
         page = html_file.relative_to(site_dir).as_posix()
         report.pages += 1
+        from selectolax.lexbor import LexborHTMLParser
+
         tree = LexborHTMLParser(html_file.read_text(encoding="utf-8"))
         for tag, attribute, url in _links(tree):
             parts = urlsplit(url)
@@ -162,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
     site_dir = Path(args.site_dir)
     if not (site_dir / "index.html").is_file():
         print(f"{site_dir}: no index.html here; build the site first (mkdocs build)")
-        return 2
+        return EXIT_USAGE
     report = check_site(site_dir, args.site_url)
     print(report.format())
-    return 1 if report.broken else 0
+    return EXIT_PROBLEMS if report.broken else EXIT_OK

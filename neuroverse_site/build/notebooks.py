@@ -33,7 +33,7 @@ from pygments.util import ClassNotFound
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
-from ..core.ids import slugify, unique_id
+from ..core.ids import blob_name, slugify, unique_id
 from ..core.probes import notebook_format_problem
 from .mathml import MATHML_ATTRIBUTES, MATHML_TAGS, mathml_renderer_class
 from .thumbnails import NotebookThumbnail, notebook_thumbnail
@@ -56,10 +56,9 @@ class NotebookOptions:
     """What changes how a notebook renders; part of any cache key."""
 
     trust_outputs: bool = False
-    show_prompts: bool = False
 
     def key(self) -> str:
-        return json.dumps({"trust": self.trust_outputs, "prompts": self.show_prompts})
+        return json.dumps({"trust": self.trust_outputs})
 
 
 @dataclass(frozen=True)
@@ -81,8 +80,6 @@ class RenderedNotebook:
     toc: tuple[TocEntry, ...] = ()
     assets: tuple[NotebookAsset, ...] = ()
     title: str | None = None
-    language: str = "python"
-    cells: int = 0
     # Files beside the notebook that its Markdown shows, as (absolute path, sha256): a cache
     # hit is only valid while they are unchanged.
     local_files: tuple[tuple[str, str], ...] = ()
@@ -100,7 +97,7 @@ class _Collected:
     local_files: dict[str, str] = field(default_factory=dict)
 
     def add(self, data: bytes, suffix: str) -> str:
-        name = hashlib.sha256(data).hexdigest()[:20] + suffix
+        name = blob_name(data, suffix)
         self.assets.setdefault(name, NotebookAsset(name, data))
         return name
 
@@ -207,8 +204,8 @@ class NotebookConverter:
             config = Config()
             config.ExtractOutputPreprocessor.enabled = True
             config.CSSHTMLHeaderPreprocessor.enabled = False
-            config.TemplateExporter.exclude_input_prompt = not self.options.show_prompts
-            config.TemplateExporter.exclude_output_prompt = not self.options.show_prompts
+            config.TemplateExporter.exclude_input_prompt = True
+            config.TemplateExporter.exclude_output_prompt = True
             exporter = _page_exporter_class()(
                 config=config,
                 template_file="neuroverse/notebook.html.j2",
@@ -267,8 +264,6 @@ class NotebookConverter:
             toc=toc,
             assets=tuple(collected.assets.values()),
             title=title,
-            language=language,
-            cells=len(notebook.cells),
             local_files=tuple(sorted(collected.local_files.items())),
             thumbnail=notebook_thumbnail(notebook),
         )
@@ -428,7 +423,7 @@ def render_script(path: Path, data: bytes | None = None) -> RenderedNotebook:
     _mark_focusable(page)
     body = page.body
     fragment = (body.inner_html or "") if body is not None else ""
-    return RenderedNotebook(html=fragment, search_html=lean_copy(fragment), cells=1)
+    return RenderedNotebook(html=fragment, search_html=lean_copy(fragment))
 
 
 def lean_copy(fragment: str) -> str:

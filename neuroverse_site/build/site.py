@@ -15,9 +15,9 @@ from PIL import Image
 
 from ..core.checks import resolve_inside, unreadable_file
 from ..core.diagnostics import Diagnostic, has_errors, sorted_diagnostics
+from ..core.ids import blob_name
 from ..core.model import Catalogue, Experiment
 from .batch import BatchRenderer, Deferred, Failure, Job, Outcome, Progress
-from .cache import blob_name
 from .notebooks import IMAGE_FOLDER, RenderedNotebook
 from .pdfs import PdfFacts
 from .render import (

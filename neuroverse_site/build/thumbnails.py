@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import io
 import json
 from collections.abc import Iterator, Mapping
@@ -21,6 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from PIL import Image
+
+from ..core.ids import blob_name
 
 THUMBNAIL_WIDTH = 320
 THUMBNAIL_MAX_HEIGHT = 400  # a very tall figure is cut to a card's size, not squeezed
@@ -91,8 +92,7 @@ def make_thumbnail(encoded: str) -> NotebookThumbnail | None:
     buffer = io.BytesIO()
     frame.save(buffer, format="WEBP", quality=THUMBNAIL_QUALITY, method=4)
     data = buffer.getvalue()
-    return NotebookThumbnail(hashlib.sha256(data).hexdigest()[:20] + ".webp", data,
-                             width, height)
+    return NotebookThumbnail(blob_name(data, ".webp"), data, width, height)
 
 
 def _candidates(notebook: Mapping[str, Any]) -> Iterator[str]:

@@ -8,6 +8,10 @@ from enum import StrEnum
 
 from .model import Location
 
+# What every command of `neuroverse` exits with: done; problems found (or nothing written);
+# the command was used wrongly.
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
 
 class Severity(StrEnum):
     ERROR = "error"

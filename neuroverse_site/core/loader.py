@@ -26,7 +26,6 @@ import yaml
 from jsonschema import Draft7Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import YAMLError as RoundTripYAMLError
 
@@ -389,26 +388,6 @@ def key_path_text(path: Sequence[str | int]) -> str:
     for step in path:
         text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
     return text
-
-
-def position(node: Any, path: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
-    """1-based line and column of the value (or the key) at `path` in a round-trip tree
-    (`LoadResult.document`), or of its nearest parent."""
-    line, column = 0, 0
-    for step in path:
-        if isinstance(node, CommentedMap) and step in node:
-            line, column = node.lc.key(step) if key else node.lc.value(step)
-            node = node[step]
-        elif isinstance(node, CommentedSeq) and isinstance(step, int) and step < len(node):
-            line, column = node.lc.item(step)
-            node = node[step]
-        else:
-            break
-    return line + 1, column + 1
-
-
-# ---------------------------------------------------------------------------------------
-# Schema
 
 
 def _schema_diagnostics(document: dict[str, Any], tree: _Tree) -> Iterator[Diagnostic]:

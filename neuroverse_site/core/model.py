@@ -44,11 +44,6 @@ class Status(StrEnum):
     def symbol(self) -> str:
         return _STATUS_SYMBOLS[self]
 
-    @property
-    def has_files(self) -> bool:
-        """Whether an entry in this status is expected to have its file already."""
-        return self not in (Status.PLANNED, Status.UPCOMING)
-
 
 _STATUS_LABELS = {
     Status.COMPLETED: "Completed",

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import html
-import math
 import posixpath
 import re
 import time
+from html import unescape as unescape_html
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
@@ -29,18 +26,17 @@ from ..build.navigation import TocNode, nest_toc, site_navigation
 from ..build.notebooks import ASSET_PLACEHOLDER, NotebookOptions, RenderedNotebook
 from ..build.render import (
     ASSETS_DIR,
-    EXPERIMENT_LOG_URI,
     FEED_URI,
     NOTEBOOK_MARKER,
     STYLESHEET_PATH,
     STYLESHEET_URI,
     Picture,
     Preview,
+    experiment_id_of,
     experiment_uri,
 )
 from ..build.site import SiteContent, build_site_content
 from ..core.checks import (
-    DEFAULT_MAX_FILE_SIZE_MB,
     NOTEBOOK_DIR,
     PAPER_DIR,
     CheckOptions,
@@ -51,6 +47,7 @@ from ..core.checks import (
 from ..core.diagnostics import Diagnostic, Severity, has_errors
 from ..core.loader import LoadResult
 from ..core.model import Catalogue, SiteInfo
+from .config import NeuroverseConfig
 from .files import published_file
 
 log = get_plugin_logger(__name__)
@@ -71,31 +68,6 @@ EVICTION_MARGIN = 5.0
 DEFER_MIN_PAGES = 100
 
 
-class NeuroverseConfig(Config):  # type: ignore[no-untyped-call,unused-ignore]
-    catalogue = c.Type(str, default="catalogue.yml")
-    """Path to the catalogue, relative to mkdocs.yml."""
-    archive_dir = c.Optional(c.Type(str))
-    """The folder notebook and PDF paths are relative to; defaults to the catalogue's folder."""
-    trust_notebook_outputs = c.Type(bool, default=False)
-    """Keep scripts and raw HTML in notebook outputs. Only for notebooks you wrote yourself."""
-    templates_dir = c.Optional(c.Type(str))
-    """A folder of *.md.j2 templates that override the built-in ones, relative to mkdocs.yml."""
-    navigation = c.Type(bool, default=True)
-    """Build the navigation from the catalogue when mkdocs.yml has no `nav`."""
-    max_file_size_mb = c.Type((int, float), default=DEFAULT_MAX_FILE_SIZE_MB)
-    """Warn (NV305) about notebooks and PDFs larger than this many megabytes."""
-    cache = c.Type(bool, default=True)
-    """Keep rendered notebooks and PDF facts on disk between builds (and `mkdocs serve`
-    rebuilds). Safe to delete at any time; it only costs the time to render again."""
-    cache_dir = c.Type(str, default=".cache/neuroverse")
-    """Where the cache lives, relative to mkdocs.yml."""
-    workers = c.Optional(c.Type(int))
-    """Processes rendering the notebooks and PDFs missing from the cache, the build's own
-    included; default: one per CPU. 1 renders everything in the build process. With 2 or
-    more, the few notebooks a large site renders again after an edit render in a worker
-    while MkDocs reads the other pages."""
-
-
 class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped-call,unused-ignore]
     supports_multiple_instances = False
 
@@ -112,14 +84,10 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.has_feed = False
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        config_dir = self.config_dir = Path(config.config_file_path or ".").resolve().parent
-        self.catalogue_path = config_dir / self.config.catalogue
+        self.config_dir = Path(config.config_file_path or ".").resolve().parent
+        self.catalogue_path = Path(self.config.catalogue)
         archive_dir = self.config.archive_dir
-        self.root = (config_dir / archive_dir).resolve() if archive_dir else self.catalogue_path.parent
-        size_limit = self.config.max_file_size_mb
-        if not math.isfinite(size_limit) or size_limit <= 0:
-            raise PluginError(f"neuroverse: max_file_size_mb must be a number of MB above 0, "
-                              f"not {size_limit}")
+        self.root = Path(archive_dir).resolve() if archive_dir else self.catalogue_path.parent
         missing = [ext for ext in REQUIRED_EXTENSIONS if ext not in config.markdown_extensions]
         if missing:
             raise PluginError(
@@ -136,7 +104,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             _fill_site_settings(config, self.checked.catalogue.site)
         self.build_started = time.time()
         # Beside mkdocs.yml, never in the archive folder, which may be read-only or not ours.
-        cache = Cache(self.config_dir / self.config.cache_dir) if self.config.cache else None
+        cache = Cache(Path(self.config.cache_dir)) if self.config.cache else None
         self.batch = BatchRenderer(
             NotebookOptions(trust_outputs=self.config.trust_notebook_outputs), cache,
             workers=self.config.workers)
@@ -148,7 +116,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         # so a half-typed catalogue never stops the preview server.
         result = self.checked
         catalogue = (publishable(result.catalogue) if result.catalogue is not None
-                     else Catalogue(SiteInfo("NeuroVerse"), path=self.config.catalogue))
+                     else Catalogue(SiteInfo("NeuroVerse"), path=self.catalogue_path.name))
         assert self.batch is not None
         templates = self.config.templates_dir
         pages = (len(catalogue.sections) + len(catalogue.experiments)
@@ -156,7 +124,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.content = build_site_content(
             catalogue, self.root, self.batch,
             use_directory_urls=config.use_directory_urls,
-            templates_dir=self.config_dir / templates if templates else None,
+            templates_dir=Path(templates) if templates else None,
             report=_log_progress,
             problems=result.diagnostics,
             defer=pages >= DEFER_MIN_PAGES,
@@ -231,28 +199,44 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             first = items[0] if items else None
             (first.children if first is not None and first.level == 1 else items).extend(
                 _anchor_links(nest_toc(body.toc)))
-        if not body.search_html:
-            return html.replace(NOTEBOOK_MARKER, full)
-        # Search (on_page_context) reads the lean copy; on_post_page puts the full notebook
-        # in its place in the finished page. See notebooks.lean_copy.
-        lean = (f'<div class="nv-notebook">{body.search_html.replace(ASSET_PLACEHOLDER, assets)}'
-                "</div>")
-        self._swaps[page.file.src_uri] = (lean, full)
-        return html.replace(NOTEBOOK_MARKER, lean)
+        if body.search_html:
+            lean = (f'<div class="nv-notebook">'
+                    f'{body.search_html.replace(ASSET_PLACEHOLDER, assets)}</div>')
+            self._swaps[page.file.src_uri] = (lean, full)
+        return html.replace(NOTEBOOK_MARKER, full)
+
+    # Search reads a lean copy of the notebook (see notebooks.lean_copy), readers the full
+    # one. The swap brackets the search plugin's own on_page_context: the lean copy goes in
+    # just before it indexes the page and the full notebook back just after, before the
+    # theme renders it. Where another plugin changed the notebook's HTML in between, the
+    # copy is not found and search indexes the full page: slower, never wrong.
+    @event_priority(50)
+    def _show_search_the_lean_notebook(self, context: Any, /, *, page: Page,
+                                       config: MkDocsConfig, nav: Any) -> Any:
+        swap = self._swaps.get(page.file.src_uri)
+        if swap is not None and page.content is not None:
+            lean, full = swap
+            if full in page.content:
+                page.content = page.content.replace(full, lean, 1)
+            else:
+                del self._swaps[page.file.src_uri]
+        return context
+
+    @event_priority(-50)
+    def _show_readers_the_full_notebook(self, context: Any, /, *, page: Page,
+                                        config: MkDocsConfig, nav: Any) -> Any:
+        swap = self._swaps.pop(page.file.src_uri, None)
+        if swap is not None and page.content is not None:
+            lean, full = swap
+            page.content = page.content.replace(lean, full, 1)
+        return context
+
+    on_page_context = CombinedEvent(_show_search_the_lean_notebook,
+                                    _show_readers_the_full_notebook)
 
     @event_priority(100)  # before plugins that rewrite finished pages (e.g. Material's privacy)
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        output = self._with_head_tags(output, page, config)
-        swap = self._swaps.pop(page.file.src_uri, None)
-        if swap is None:
-            return output
-        lean, full = swap
-        if lean not in output:
-            raise PluginError(
-                f"neuroverse: the notebook on {page.file.src_uri} was changed by another plugin "
-                "or the theme after it was rendered, so it cannot be completed; please report "
-                "which plugin or template override you use")
-        return output.replace(lean, full, 1)
+        return self._with_head_tags(output, page, config)
 
     def _with_head_tags(self, output: str, page: Page, config: MkDocsConfig) -> str:
         """Link previews and the feed's <link>, added to the finished page's <head>.
@@ -269,7 +253,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             return output
         renderer = self.content.renderer
         preview = renderer.preview(page.file.src_uri) or Preview(
-            html.unescape(page.title or config.site_name),
+            unescape_html(page.title or config.site_name),
             str(page.meta.get("description") or config.site_description or ""))
         tags = renderer.head_tags(
             preview, from_url=page.url, page_url=page.canonical_url, site_url=config.site_url,
@@ -305,7 +289,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         for path in self._watched_paths(Path(config.site_dir)):
             server.watch(str(path))
         if self.config.templates_dir:
-            server.watch(str(self.config_dir / self.config.templates_dir))
+            server.watch(self.config.templates_dir)
         return server
 
 
@@ -320,7 +304,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             named = [e.source for e in catalogue.experiments] + [a.pdf for a in catalogue.articles]
             files = [path for name in named if name is not None
                      and (path := resolve_inside(self.root, name)) is not None and path.is_file()]
-        outputs = [site_dir.resolve(), (self.config_dir / self.config.cache_dir).resolve()]
+        outputs = [site_dir.resolve(), Path(self.config.cache_dir).resolve()]
         watched: dict[Path, None] = {}
         for folder in [self.root / NOTEBOOK_DIR, self.root / PAPER_DIR,
                        *(path.parent for path in files)]:
@@ -333,10 +317,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
 
 
 def _experiment_id(page: Page) -> str | None:
-    uri = page.file.src_uri
-    if not uri.startswith("experiments/") or uri == EXPERIMENT_LOG_URI:
-        return None
-    return uri[len("experiments/"):-len(".md")]
+    return experiment_id_of(page.file.src_uri)
 
 
 def _site_image(config: MkDocsConfig) -> Picture | None:

@@ -13,14 +13,15 @@ from ..build.site import GeneratedAsset
 
 
 class LinkedFile(File):
-    """A file published unchanged (a PDF, a notebook download, an image held in the cache),
-    hard-linked into the site instead of copied when the file system allows.
+    """An image or thumbnail held in the render cache, hard-linked into the site instead of
+    copied when the file system allows.
 
-    Writing hundreds of megabytes of PDFs and images was a third of a rebuild; a link is
-    one system call. Nothing writes through the link: MkDocs empties the site folder by
-    unlinking, the link is replaced rather than overwritten, and cache blobs are
-    checksummed when read. If linking fails (another file system, a blob just evicted by
-    a concurrent build), the file is copied, or written from `fallback`."""
+    Writing hundreds of megabytes of images was a third of a rebuild; a link is one system
+    call. Only cache blobs are linked, never the archive's own notebooks and PDFs: a tool
+    that edits a file of `site/` in place would edit the source through a link. A blob is
+    named by its checksum and checked when read, so an edit through the link reads as a
+    miss and is rendered again. If linking fails (another file system, a blob just evicted
+    by a concurrent build), the file is written from `fallback`, or copied."""
 
     fallback: bytes | None = None
 
@@ -41,10 +42,10 @@ class LinkedFile(File):
 
 
 def published_file(config: MkDocsConfig, asset: GeneratedAsset) -> File:
-    """The MkDocs file that publishes a generated asset: linked from the archive or the
-    cache where it lies on disk, written from memory otherwise."""
+    """The MkDocs file that publishes a generated asset: copied from the archive, linked
+    from the cache, or written from memory."""
     if asset.source_path is not None:
-        return LinkedFile.generated(config, asset.src_uri, abs_src_path=str(asset.source_path))
+        return File.generated(config, asset.src_uri, abs_src_path=str(asset.source_path))
     if asset.cached_path is not None:
         linked = LinkedFile.generated(config, asset.src_uri, abs_src_path=str(asset.cached_path))
         assert isinstance(linked, LinkedFile)  # File.generated builds its own class

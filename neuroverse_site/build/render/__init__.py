@@ -43,6 +43,15 @@ def experiment_uri(experiment: Experiment | str) -> str:
     return f"experiments/{experiment if isinstance(experiment, str) else experiment.id}.md"
 
 
+def experiment_id_of(src_uri: str) -> str | None:
+    """The id of the experiment whose page `src_uri` is, or None for any other page."""
+    folder, _, name = src_uri.rpartition("/")
+    if folder != "experiments" or not name.endswith(".md") or src_uri == EXPERIMENT_LOG_URI:
+        return None
+    experiment_id = name.removesuffix(".md")
+    return experiment_id if experiment_uri(experiment_id) == src_uri else None
+
+
 def article_uri(article: Article | str) -> str:
     return f"articles/{article if isinstance(article, str) else article.id}.md"
 
@@ -394,11 +403,10 @@ class Renderer:
     """Renders every generated page for one catalogue."""
 
     def __init__(self, catalogue: Catalogue, facts: Facts, *, use_directory_urls: bool = True,
-                 templates_dir: Path | None = None, site_url: str | None = None) -> None:
+                 templates_dir: Path | None = None) -> None:
         self.catalogue = catalogue
         self.facts = facts
         self.use_directory_urls = use_directory_urls
-        self.site_url = site_url
         loaders: list[Any] = [PackageLoader("neuroverse_site", "build/render/templates")]
         if templates_dir is not None:
             loaders.insert(0, FileSystemLoader(str(templates_dir)))
@@ -415,8 +423,13 @@ class Renderer:
             yaml_string=yaml_string_filter, size=size_filter, href=href_filter,
             page_title=page_title_filter,
         )
-        # Also used by the README's template, which shares this environment.
-        self.env.globals.update(distinct=distinct_text)
+        # What every template, the README's included, may name.
+        self.env.globals.update(
+            Status=Status, section_uri=section_uri, experiment_uri=experiment_uri,
+            article_uri=article_uri, thumbnail_uri=thumbnail_uri,
+            experiment_log_uri=EXPERIMENT_LOG_URI, articles_uri=ARTICLES_URI,
+            resources_uri=RESOURCES_URI, tags_uri=TAGS_URI, distinct=distinct_text,
+        )
         self.tag_anchors = tag_anchors(catalogue)
         self._by_uri: dict[str, Experiment | Article | Section] = {
             **{section_uri(s): s for s in catalogue.sections},
@@ -448,14 +461,9 @@ class Renderer:
     def _render(self, template: str, from_uri: str, **context: Any) -> str:
         context.setdefault("facts", self.facts)
         return self.env.get_template(template).render(
-            catalogue=self.catalogue, Status=Status,
-            section_uri=section_uri, experiment_uri=experiment_uri, article_uri=article_uri,
-            thumbnail_uri=thumbnail_uri, experiment_log_uri=EXPERIMENT_LOG_URI,
-            articles_uri=ARTICLES_URI, resources_uri=RESOURCES_URI, tags_uri=TAGS_URI,
-            tag_anchors=self.tag_anchors, source_links=self._source_links, tagged=self.tagged,
-            article_picture=self.article_picture,
-            **self._helpers(from_uri), **context,
-        )
+            catalogue=self.catalogue, tag_anchors=self.tag_anchors,
+            source_links=self._source_links, tagged=self.tagged,
+            article_picture=self.article_picture, **self._helpers(from_uri), **context)
 
     # Pages ------------------------------------------------------------------------------
 
