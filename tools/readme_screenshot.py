@@ -61,6 +61,10 @@ def shot_for(kind: str, entry_id: str | None, phone: bool, out: Path | None) -> 
         section = entry_id or "fundamentals"
         return Shot(f"sections/{section}/", None,
                     out or IMAGES / f"site-section-cards{suffix}.png")
+    if kind == "experiment":
+        experiment = entry_id or "perceptron"
+        return Shot(f"experiments/{experiment}/", None,
+                    out or IMAGES / f"site-experiment{suffix}.png")
     article = entry_id or "backpropagation"
     return Shot(f"articles/{article}/", None, out or IMAGES / f"site-article{suffix}.png")
 
@@ -85,10 +89,10 @@ def palette_png(data: bytes) -> bytes:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("kind", nargs="?", choices=("home", "section", "article"),
+    parser.add_argument("kind", nargs="?", choices=("home", "section", "experiment", "article"),
                         default="home", help="which page to photograph (default: home)")
-    parser.add_argument("--id", help="the section or article id (default: fundamentals, "
-                                     "backpropagation)")
+    parser.add_argument("--id", help="the section, experiment or article id (default: "
+                                     "fundamentals, perceptron, backpropagation)")
     parser.add_argument("--phone", action="store_true", help="a phone-sized screen")
     parser.add_argument("--out", type=Path, help="where to write the PNG")
     args = parser.parse_args(argv)
