@@ -16,6 +16,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from PIL import Image
 
+from neuroverse_site import plugin
 from neuroverse_site.authoring.readme import render_archive_block
 from neuroverse_site.build.render import (
     Facts,
@@ -29,7 +30,7 @@ from neuroverse_site.build.thumbnails import THUMBNAIL_WIDTH, notebook_thumbnail
 from neuroverse_site.core.loader import load_catalogue_file
 from neuroverse_site.core.model import Catalogue, Experiment, SiteInfo, Status
 
-from archive_factory import png_bytes, write_notebook, write_pdf
+from archive_factory import TWO_NOTEBOOKS, png_bytes, write_notebook, write_pdf
 from conftest import MKDOCS_YML, BuiltSite, SiteBuilder
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -529,3 +530,29 @@ def test_code_spans_in_descriptions_never_let_markup_through(build_site: SiteBui
     # A span spilling over lines stays escaped as before (shown as entities, never run):
     # its second line would otherwise start a raw HTML block.
     assert "<img src=y onerror=alert(5)>" in article.text()
+
+
+def test_a_notebook_rendered_alongside_has_its_picture_on_the_cards(
+        build_site: SiteBuilder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """Cards are rendered before a deferred notebook is (see SiteContent.settle): its
+    picture, made from the notebook's JSON alone, is there all the same."""
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.neuroverse_site")
+    monkeypatch.setattr(plugin, "DEFER_MIN_PAGES", 0)
+    files: dict[str, Any] = {
+        "notebooks/filters.ipynb": lambda p: write_notebook(p, "Digit filters"),
+        "notebooks/pooling.ipynb": lambda p: write_notebook(p, "Pooling"),
+    }
+    warm = build_site(TWO_NOTEBOOKS, files, root=tmp_path / "a", plugin_options="workers: 2")
+    write_notebook(warm.root / "notebooks/filters.ipynb", "Digit filters", markdown="Edited.")
+    deferred = build_site(TWO_NOTEBOOKS, root=warm.root, plugin_options="workers: 2")
+    assert any("while the other pages are read" in line for line in deferred.log)
+    direct = build_site(TWO_NOTEBOOKS, {
+        "notebooks/filters.ipynb": (warm.root / "notebooks/filters.ipynb").read_bytes(),
+        "notebooks/pooling.ipynb": (warm.root / "notebooks/pooling.ipynb").read_bytes(),
+    }, root=tmp_path / "b", plugin_options="workers: 1\n      cache: false")
+    for built in (deferred, direct):
+        image = _card(built, "sections/cnn/", "Digit filters").css_first("img")
+        assert image is not None
+        assert (built.path("sections/cnn/").parent / image.attributes["src"]).is_file()
+    assert deferred.text("sections/cnn/") == direct.text("sections/cnn/")
