@@ -556,3 +556,11 @@ def test_a_notebook_rendered_alongside_has_its_picture_on_the_cards(
         assert image is not None
         assert (built.path("sections/cnn/").parent / image.attributes["src"]).is_file()
     assert deferred.text("sections/cnn/") == direct.text("sections/cnn/")
+
+
+def test_a_hand_written_tags_page_is_named_not_lost_unseen(build_site: SiteBuilder) -> None:
+    built = build_site(CATALOGUE, {**_files(), "docs/tags.md": "# My own tags\n"},
+                       strict=False)
+    assert any("docs/tags.md:1:1: warning NV350 this page has the address of the generated "
+               "page 'Tags'" in line for line in built.warnings()), built.warnings()
+    assert built.article("tags/").css_first("h1").text().startswith("Tags")

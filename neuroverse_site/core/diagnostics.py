@@ -59,6 +59,7 @@ CODES: dict[str, Code] = _codes(
     Code("NV304", _E, "a PDF cannot be read (empty, truncated, encrypted, not a PDF)"),
     Code("NV305", _W, "a file is larger than the size limit"),
     Code("NV310", _W, "a file in notebooks/ or papers/ is not in the catalogue"),
+    Code("NV350", _W, "a hand-written page has the address of a generated page"),
 )
 
 

@@ -46,7 +46,7 @@ from ..core.checks import (
 )
 from ..core.diagnostics import Diagnostic, Severity, has_errors
 from ..core.loader import LoadResult
-from ..core.model import Catalogue, SiteInfo
+from ..core.model import Catalogue, Location, SiteInfo
 from .config import NeuroverseConfig
 from .files import published_file
 
@@ -139,6 +139,17 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             log.info(f"rendering {len(pending)} notebook{'s' * (len(pending) != 1)} while "
                      "the other pages are read")
         for page in sorted(self.content.pages, key=lambda page: page.src_uri in pending):
+            taken = files.get_file_from_path(page.src_uri)
+            if taken is not None:
+                # The generated page wins (links and the navigation point at it); the
+                # owner hears which of their pages is left out instead of losing it unseen.
+                files.remove(taken)
+                _log(Diagnostic(
+                    "NV350", f"this page has the address of the generated page "
+                    f"'{page.title}' and is left out of the site",
+                    Location(f"{Path(config.docs_dir).name}/{page.src_uri}", 1, 1),
+                    hint="rename the file; the generated page takes its place in the "
+                         "navigation"))
             files.append(File.generated(config, page.src_uri, content=page.markdown))
         for asset in self.content.assets:
             files.append(published_file(config, asset))
