@@ -33,11 +33,11 @@ from pathlib import Path
 from typing import Any
 
 from ..core.ids import blob_name
-from .notebooks import NotebookAsset, RenderedNotebook, TocEntry
+from .notebooks import CellNote, NotebookAsset, RenderedNotebook, TocEntry
 from .pdfs import PdfFacts
 from .thumbnails import NotebookThumbnail
 
-FORMAT_VERSION = 3  # 3: notebooks carry a thumbnail
+FORMAT_VERSION = 4  # 4: notebooks carry a thumbnail
 _HEADER_PREFIX = "NVC1 "
 _TEMP_PREFIX = ".tmp-"
 _STALE_TEMP_SECONDS = 3600.0
@@ -200,6 +200,8 @@ class Cache:
                 local_files=tuple((d.path, d.sha256) for d in dependencies),
                 search_html=str(payload["search_html"]),
                 thumbnail=thumbnail,
+                notes=tuple(CellNote(str(n[0]), int(n[1]), str(n[2]), str(n[3]), int(n[4]),
+                                     int(n[5])) for n in payload.get("notes", [])),
             )
         except (KeyError, TypeError, ValueError, IndexError):
             return None
@@ -212,6 +214,8 @@ class Cache:
             "title": notebook.title,
             "search_html": notebook.search_html,
             "thumbnail": None,
+            "notes": [[n.code, n.cell, n.message, n.hint, n.line, n.column]
+                      for n in notebook.notes],
         }
         blobs = {a.name: a.data for a in notebook.assets}
         if notebook.thumbnail is not None:

@@ -91,10 +91,17 @@ def _about(handwritten: list[str]) -> list[Any]:
 class TocNode:
     """A heading of a notebook in the page's table of contents, with the ones under it."""
 
-    title: str
+    title: str  # plain text, as the heading reads
     id: str
     level: int
     children: list[TocNode] = field(default_factory=list)
+
+    @property
+    def html_title(self) -> str:
+        """The title as MkDocs' anchor links carry it: HTML, which Material prints into the
+        TOC unescaped. The one place a heading's text is escaped, so "The `<img>` tag"
+        reads as written and `&lt;script&gt;` stays text."""
+        return escape_html(self.title, quote=True)
 
 
 def nest_toc(entries: Sequence[TocEntry]) -> list[TocNode]:

@@ -9,19 +9,21 @@ from the cache never pays for it.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import html as html_text
 import io
 import json
-import mimetypes
+import re
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
 
-import nh3
 from jinja2 import pass_context
 from PIL import Image
 from pygments import format as format_tokens
@@ -35,8 +37,17 @@ from selectolax.lexbor import LexborNode as Node
 
 from ..core.ids import blob_name, slugify, unique_id
 from ..core.probes import notebook_format_problem
-from .mathml import MATHML_ATTRIBUTES, MATHML_TAGS, mathml_renderer_class
+from .images import MAX_IMAGE_BYTES, ImageRefused, publishable_image
+from .mathml import mathml_renderer_class
 from .thumbnails import NotebookThumbnail, notebook_thumbnail
+from .untrusted import (
+    balanced,
+    clean_assembled,
+    clean_untrusted,
+    is_remote,
+    unclosed_elements,
+    url_scheme,
+)
 
 if TYPE_CHECKING:
     from nbconvert.exporters import HTMLExporter
@@ -56,9 +67,15 @@ class NotebookOptions:
     """What changes how a notebook renders; part of any cache key."""
 
     trust_outputs: bool = False
+    allow_remote_images: bool = False
+    # The archive folder: a notebook may show image files from anywhere inside it, never
+    # from outside. None: only from the notebook's own folder and below.
+    archive_root: str | None = None
 
     def key(self) -> str:
-        return json.dumps({"trust": self.trust_outputs})
+        return json.dumps({"trust": self.trust_outputs,
+                           "remote_images": self.allow_remote_images,
+                           "root": self.archive_root})
 
 
 @dataclass(frozen=True)
@@ -66,6 +83,19 @@ class TocEntry:
     level: int
     id: str
     title: str
+
+
+@dataclass(frozen=True)
+class CellNote:
+    """Something in one cell the reader will not see as written (a diagnostic to be):
+    `cell` counts from 1, `line` and `column` place the cell in the .ipynb file."""
+
+    code: str
+    cell: int
+    message: str
+    hint: str = ""
+    line: int = 1
+    column: int = 1
 
 
 @dataclass(frozen=True)
@@ -89,12 +119,26 @@ class RenderedNotebook:
     # The card picture, made from the chosen figure (see thumbnails.py); a file published
     # under IMAGE_FOLDER like the other images.
     thumbnail: NotebookThumbnail | None = None
+    notes: tuple[CellNote, ...] = ()
 
 
 @dataclass
 class _Collected:
+    """What one conversion gathers besides its HTML: images, files read, notes."""
+
+    notebook_dir: Path
+    archive_root: Path
+    allow_remote_images: bool
+    trusted_outputs: bool
+    cells: dict[int, int] = field(default_factory=dict)  # id(cell node) -> index from 1
     assets: dict[str, NotebookAsset] = field(default_factory=dict)
     local_files: dict[str, str] = field(default_factory=dict)
+    notes: list[CellNote] = field(default_factory=list)
+
+    def note(self, code: str, cell: int, message: str, hint: str = "") -> None:
+        found = CellNote(code, cell, message, hint)
+        if found not in self.notes:
+            self.notes.append(found)
 
     def add(self, data: bytes, suffix: str) -> str:
         name = blob_name(data, suffix)
@@ -141,7 +185,14 @@ def _page_exporter_class() -> type[HTMLExporter]:
                 exclude_anchor_links=self.exclude_anchor_links,
                 **self.lexer_options,
             )
-            return str(MarkdownWithMath(renderer=renderer).render(source))
+            html = str(MarkdownWithMath(renderer=renderer).render(source))
+            # Markdown cells, and Markdown outputs, are cleaned one at a time (see
+            # NotebookConverter._fragment); without a converter they pass as rendered.
+            hook = getattr(self, "nv_fragment", None)
+            if hook is None:
+                return html
+            kind = "output" if context.get("output") is not None else "markdown"
+            return str(hook(html, cell, kind))
 
     return PageExporter
 
@@ -194,6 +245,7 @@ class NotebookConverter:
     def __init__(self, options: NotebookOptions | None = None) -> None:
         self.options = options or NotebookOptions()
         self._exporters: dict[str, HTMLExporter] = {}
+        self._current: _Collected | None = None  # the conversion in progress
 
     def _exporter(self, language: str) -> HTMLExporter:
         exporter = self._exporters.get(language)
@@ -210,10 +262,15 @@ class NotebookConverter:
                 config=config,
                 template_file="neuroverse/notebook.html.j2",
                 extra_template_paths=[str(_TEMPLATE_DIR), mkdocs_jupyter_settings.templates_dir],
-                filters={"highlight_code": _highlighter(language)},
+                filters={"highlight_code": _highlighter(language),
+                         # The template's own cleaning (raw cells, inline SVG) is ours too.
+                         "clean_html": self._template_filter("markdown"),
+                         "nv_output_html": self._template_filter("output"),
+                         "nv_svg_output": self._svg_filter()},
                 exclude_anchor_links=True,
                 embed_images=False,
             )
+            exporter.nv_fragment = self._fragment  # type: ignore[attr-defined]
             self._exporters[language] = exporter
         return exporter
 
@@ -236,22 +293,37 @@ class NotebookConverter:
             warnings.simplefilter("ignore", MissingIDFieldWarning)
             notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
         language = _language(notebook)
+        root = self.options.archive_root
+        collected = _Collected(
+            notebook_dir=path.parent.resolve(),
+            archive_root=Path(root).resolve() if root else path.parent.resolve(),
+            allow_remote_images=self.options.allow_remote_images,
+            trusted_outputs=self.options.trust_outputs)
+        # Cells are numbered for the notes; nbconvert copies the notebook, metadata and all.
+        for index, cell in enumerate(notebook.cells, 1):
+            cell.setdefault("metadata", {})[_CELL_NUMBER] = index
+        exporter = self._exporter(language)
+        self._current = collected
         try:
-            html, resources = self._exporter(language).from_notebook_node(
+            html, resources = exporter.from_notebook_node(
                 notebook,
-                resources={"unique_key": "output", "mkdocs": {"include_requirejs": False}},
+                resources={"unique_key": "output", "mkdocs": {"include_requirejs": False},
+                           "nv_trusted": self.options.trust_outputs},
             )
         # What nbconvert raises on notebooks that are JSON but damaged inside (a bad base64
         # image, an output of the wrong shape): the notebook's own page says so, and the
         # build goes on.
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise NotebookProblem(f"cannot be converted ({type(exc).__name__}: {exc})") from exc
+        finally:
+            self._current = None
         if not self.options.trust_outputs:
-            html = sanitize(html)
-        collected = _Collected()
+            # Every fragment is clean already; this pass covers what the template itself
+            # writes from the notebook (image sizes and metadata go into attributes).
+            html = clean_assembled(html)
         extracted: Mapping[str, bytes] = resources.get("outputs", {})
         page = HTMLParser(html)
-        _rewrite_images(page, extracted, path.parent, collected)
+        _rewrite_images(page, extracted, collected)
         title = _take_title(page)
         toc = _headings(page)
         _mark_focusable(page)
@@ -266,7 +338,54 @@ class NotebookConverter:
             title=title,
             local_files=tuple(sorted(collected.local_files.items())),
             thumbnail=notebook_thumbnail(notebook),
+            notes=_placed(collected.notes, data),
         )
+
+    def _template_filter(self, kind: str) -> Any:
+        @pass_context
+        def clean(context: Any, html: Any) -> str:
+            text = html.decode() if isinstance(html, bytes) else str(html)
+            return self._fragment(text, context.get("cell"), kind)
+
+        return clean
+
+    def _svg_filter(self) -> Any:
+        @pass_context
+        def svg_output(context: Any, source: Any) -> str:
+            # An image like any other: checked, cleaned and published as a file, so the
+            # note can name its cell.
+            encoded = base64.b64encode(str(source).encode("utf-8")).decode("ascii")
+            return self._fragment(f'<img src="data:image/svg+xml;base64,{encoded}">',
+                                  context.get("cell"), "output")
+
+        return svg_output
+
+    def _fragment(self, html: str, cell: Any, kind: str) -> str:
+        """One Markdown cell or output, rendered on its own as Jupyter renders it: its
+        unclosed tags and comments end with it, untrusted HTML is cleaned, and its images
+        are published only when they pass (see `_place_image`)."""
+        state = self._current
+        if state is None:
+            return html
+        metadata = cell.get("metadata", {}) if cell is not None else {}
+        index = int(metadata.get(_CELL_NUMBER, 0))
+        left_open = unclosed_elements(html)
+        if left_open:
+            where = "this output" if kind == "output" else "this cell"
+            state.note("NV400", index,
+                       f"{', '.join(left_open)} is never closed; everything after it in "
+                       f"{where} is cut off or shown as text",
+                       hint="close it (`-->`, `</style>`, `</script>`...) in the cell; the "
+                            "cells after it are not affected")
+        trusted = kind == "output" and state.trusted_outputs
+        html = balanced(html) if trusted else clean_untrusted(html)
+        if "<img" not in html.lower():
+            return html
+        tree = HTMLParser(f"<!DOCTYPE html><html><head></head><body>{html}")
+        for image in tree.css("img"):
+            _place_image(image, state, index, remote_ok=trusted or state.allow_remote_images)
+        body = tree.body
+        return (body.inner_html or "") if body is not None else ""
 
 
 def _language(notebook: Any) -> str:
@@ -276,66 +395,198 @@ def _language(notebook: Any) -> str:
     return str(info.get("pygments_lexer") or info.get("name") or kernel.get("language") or "python")
 
 
-_ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
-    "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
-    "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp",
-    "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
-    "thead", "tr", "u", "ul", "var", "nv-output", *MATHML_TAGS,
-}
-_ALLOWED_ATTRIBUTES = {
-    "*": {"class", "id", "title", "lang", "dir", "data-mime-type", "data-type",
-          "data-search-exclude", "align"},
-    "a": {"href"},
-    "img": {"src", "alt", "width", "height"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan", "scope"},
-    "ol": {"start"},
-    **{tag: set(MATHML_ATTRIBUTES) for tag in MATHML_TAGS},
-}
+_CELL_NUMBER = "neuroverse_cell"
+MISSING_IMAGE_CLASS = "nv-missing-image"
 
 
-def sanitize(html: str) -> str:
-    """Keep the notebook's structure and content, drop anything that could run."""
-    cleaned: str = nh3.clean(
-        html,
-        tags=_ALLOWED_TAGS,
-        attributes=_ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto", "data"},
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-    )
-    return cleaned
-
-
-def _rewrite_images(page: HTMLParser, extracted: Mapping[str, bytes], notebook_dir: Path,
+def _rewrite_images(page: HTMLParser, extracted: Mapping[str, bytes],
                     collected: _Collected) -> None:
-    for anchor in page.css("a[href^='data:']"):
-        anchor.attrs["href"] = "#"  # a data: link navigates to attacker-chosen content
+    """The images nbconvert's template wrote itself: figures extracted from outputs (each
+    checked by content: an "image/png" output may hold anything) and inline data: URIs.
+    Images inside cleaned fragments were placed already."""
+    for anchor in page.css("a[href]"):
+        if url_scheme(anchor.attributes.get("href") or "") == "data":
+            anchor.attrs["href"] = "#"  # a data: link navigates to attacker-chosen content
     for image in page.css("img"):
         src = image.attributes.get("src") or ""
-        data: bytes | None = None
-        suffix = PurePosixPath(src).suffix.lower() or ".png"
         if src in extracted:
-            data = extracted[src]
-            if suffix == ".png":
-                data = _without_opaque_alpha(data)
-        elif src and not src.startswith(("data:", "http://", "https://", "/")):
-            local = (notebook_dir / src).resolve()
-            if local.is_relative_to(notebook_dir.resolve().parent.parent):
-                if local.is_file():
-                    data = local.read_bytes()
-                # An absent file is remembered too ("" as its digest): adding it later
-                # must re-render the notebook.
-                digest = hashlib.sha256(data).hexdigest() if data is not None else ""
-                collected.local_files[str(local)] = digest
-        if data is not None:
-            name = collected.add(data, suffix if mimetypes.guess_type("x" + suffix)[0] else ".png")
-            image.attrs["src"] = f"__NV_ASSETS__/{IMAGE_FOLDER}/{name}"
+            _publish(image, extracted[src], "an image output", collected, _output_cell(src))
+        elif url_scheme(src) == "data":
+            _place_image(image, collected, 0, remote_ok=False)
         image.attrs["loading"] = "lazy"
         image.attrs["decoding"] = "async"
         if not image.attributes.get("alt"):
             image.attrs["alt"] = "Notebook output"
+
+
+_EXTRACTED_NAME = re.compile(r"output_(\d+)_\d+\.\w+")
+
+
+def _output_cell(name: str) -> int:
+    """The cell an extracted output came from: nbconvert names it output_CELL_OUTPUT
+    with the cell counted from 0."""
+    found = _EXTRACTED_NAME.fullmatch(name)
+    return int(found.group(1)) + 1 if found else 0
+
+
+def _place_image(image: Node, state: _Collected, cell: int, *, remote_ok: bool) -> None:
+    """Publish the image `image` shows, or put its alt text in its place and say why."""
+    src = image.attributes.get("src") or ""
+    if not src or src.startswith(ASSET_PLACEHOLDER[1:]):
+        return
+    scheme = url_scheme(src)
+    if is_remote(src):
+        if remote_ok:
+            image.attrs["referrerpolicy"] = "no-referrer"
+            return
+        state.note("NV405", cell, f"the image '{_short(src)}' is on another host; it is "
+                   "shown as a link, so that opening the page asks nothing of that host",
+                   hint="save the image beside the notebook and show it from there, or set "
+                        "`allow_remote_images: true` for the plugin in mkdocs.yml")
+        _replace_image(image, src)
+        return
+    if scheme == "data":
+        data = _data_uri_bytes(src)
+        if data is None:
+            state.note("NV403", cell, "an inline image (data: URI) cannot be decoded; it is "
+                       "not published", hint="attach the image as PNG, JPEG, GIF or WebP")
+            _replace_image(image, None)
+        else:
+            _publish(image, data, "an inline image", state, cell)
+        return
+    if scheme is not None:
+        state.note("NV403", cell, f"the image '{_short(src)}' uses '{scheme}:', which the "
+                   "site does not load", hint="show images from files beside the notebook")
+        _replace_image(image, None)
+        return
+    local, problem = _archive_file(src, state)
+    if problem is not None:
+        state.note("NV401", cell, f"the image '{_short(src)}' {problem}; it is not published",
+                   hint="keep images inside the archive folder, outside hidden and "
+                        "version-control folders")
+        _replace_image(image, None)
+        return
+    assert local is not None
+    data = None
+    if local.is_file():
+        try:
+            if local.stat().st_size > MAX_IMAGE_BYTES:  # refused unread (see publishable_image)
+                state.local_files[str(local)] = ""  # re-checked on every build
+                state.note("NV403", cell, f"the image '{_short(src)}' is larger than "
+                           f"{MAX_IMAGE_BYTES // (1024 * 1024)} MB; it is not published",
+                           hint="save a smaller image")
+                _replace_image(image, None)
+                return
+            data = local.read_bytes()
+        except OSError:
+            data = None
+    # An absent file is remembered too ("" as its digest): adding it later must re-render
+    # the notebook.
+    state.local_files[str(local)] = hashlib.sha256(data).hexdigest() if data is not None else ""
+    if data is None:
+        state.note("NV402", cell, f"the image '{_short(src)}' does not exist or cannot be "
+                   "read", hint="check the path; it is relative to the notebook's folder")
+        _replace_image(image, None)
+        return
+    _publish(image, data, f"'{_short(src)}'", state, cell)
+
+
+def _archive_file(src: str, state: _Collected) -> tuple[Path | None, str | None]:
+    """The file a relative image URL names, if the site may publish it."""
+    path = unquote(urlsplit(src).path)
+    if not path or path.startswith(("/", "\\")) or "\x00" in path:
+        return None, "is not a path relative to the notebook"
+    lexical = Path(*[part for part in path.replace("\\", "/").split("/") if part])
+    try:
+        resolved = (state.notebook_dir / lexical).resolve()
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a name the OS refuses
+        return None, "cannot be resolved"
+    if not resolved.is_relative_to(state.archive_root):
+        return None, "is outside the archive folder"
+    # Hidden files and folders (.env, .git, .hg, .svn...) are never published, whether
+    # named directly or reached through a symlink.
+    named = (state.notebook_dir / lexical)
+    for candidate in (resolved, named):
+        try:
+            parts = candidate.relative_to(state.archive_root).parts
+        except ValueError:
+            parts = lexical.parts
+        if any(part.startswith(".") and part not in (".", "..") for part in parts):
+            return None, "is in a hidden or version-control folder, or is a hidden file"
+    return resolved, None
+
+
+def _publish(image: Node, data: bytes, what: str, state: _Collected, cell: int) -> None:
+    try:
+        found = publishable_image(data)
+    except ImageRefused as refused:
+        state.note("NV403", cell, f"{what} {refused}; it is not published",
+                   hint="images must be PNG, JPEG, GIF, WebP, AVIF, BMP or SVG files")
+        _replace_image(image, None)
+        return
+    if found.removed:
+        state.note("NV404", cell, f"the SVG image {what} carried "
+                   f"{', '.join(found.removed[:4])}; it is published without them",
+                   hint="an SVG is shown as a picture only: no script, links or foreign "
+                        "content")
+    payload = _without_opaque_alpha(found.data) if found.suffix == ".png" else found.data
+    name = state.add(payload, found.suffix)
+    image.attrs["src"] = f"__NV_ASSETS__/{IMAGE_FOLDER}/{name}"
+
+
+def _replace_image(image: Node, remote: str | None) -> None:
+    """The image's alt text in its place (a link to it when it is remote)."""
+    alt = image.attributes.get("alt") or ("image" if remote else "image not shown")
+    holder = HTMLParser("<span></span>").css_first("span")
+    assert holder is not None
+    holder.attrs["class"] = MISSING_IMAGE_CLASS
+    if remote is not None:
+        link = HTMLParser("<a></a>").css_first("a")
+        assert link is not None
+        link.attrs["href"] = remote
+        link.attrs["rel"] = "noopener noreferrer nofollow"
+        link.insert_child(f"{alt} (image on another site)")
+        holder.insert_child(link)
+    else:
+        holder.insert_child(f"[{alt}]")
+    image.replace_with(holder)
+
+
+def _data_uri_bytes(uri: str) -> bytes | None:
+    header, comma, payload = uri.partition(",")
+    if not comma:
+        return None
+    try:
+        if header.lower().endswith(";base64"):
+            return base64.b64decode("".join(payload.split()), validate=True)
+        return unquote(payload).encode("latin-1")
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        return None
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+_CELL_TYPE_KEY = re.compile(r'(?<!\\)"cell_type"\s*:')
+
+
+def _placed(notes: list[CellNote], data: bytes) -> tuple[CellNote, ...]:
+    """The notes with each cell's line and column in the .ipynb file (where its
+    "cell_type" key is), so editors can jump to it."""
+    if not notes:
+        return ()
+    text = data.decode("utf-8", errors="replace")
+    starts = [match.start() for match in _CELL_TYPE_KEY.finditer(text)]
+    placed = []
+    for note in notes:
+        line, column = 1, 1
+        if 1 <= note.cell <= len(starts):
+            offset = starts[note.cell - 1]
+            line = text.count("\n", 0, offset) + 1
+            column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        placed.append(CellNote(note.code, note.cell, note.message, note.hint, line, column))
+    return tuple(placed)
 
 
 def _take_title(page: HTMLParser) -> str | None:

@@ -16,9 +16,9 @@ from PIL import Image
 from ..core.checks import resolve_inside, unreadable_file
 from ..core.diagnostics import Diagnostic, has_errors, sorted_diagnostics
 from ..core.ids import blob_name
-from ..core.model import Catalogue, Experiment
+from ..core.model import Article, Catalogue, Experiment, Location, Section
 from .batch import BatchRenderer, Deferred, Failure, Job, Outcome, Progress
-from .notebooks import IMAGE_FOLDER, RenderedNotebook
+from .notebooks import IMAGE_FOLDER, CellNote, RenderedNotebook
 from .pdfs import PdfFacts
 from .render import (
     ASSETS_DIR,
@@ -28,9 +28,13 @@ from .render import (
     GeneratedPage,
     Picture,
     Renderer,
+    article_uri,
+    experiment_uri,
+    section_uri,
     thumbnail_uri,
 )
 from .thumbnails import NotebookThumbnail, thumbnail_from_bytes
+from .untrusted import clean_generated_page, describe_removed
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class Settled:
     assets: list[GeneratedAsset]  # its images, those not published already
     problem: Diagnostic | None = None  # it could not be rendered...
     page: GeneratedPage | None = None  # ...and its page, rendered again to say why
+    notes: list[Diagnostic] = field(default_factory=list)  # warnings about its cells
 
 
 @dataclass
@@ -88,7 +93,9 @@ class SiteContent:
         fresh = [a for a in assets if a.src_uri not in self.published]
         self.published.update(a.src_uri for a in fresh)
         if problem is None:
-            return Settled(fresh)
+            notes = cell_diagnostics(source.uri, body.notes if body is not None else ())
+            self.problems.extend(notes)
+            return Settled(fresh, notes=notes)
         self.problems.append(problem)
         return Settled(fresh, problem, self.renderer.experiment_page(source.experiment, facts))
 
@@ -153,6 +160,7 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
         experiment_facts[experiment_id] = facts
         if body is not None:
             bodies[experiment_id] = body
+            file_problems.extend(cell_diagnostics(found.uri, body.notes))
         for asset in body_assets:
             add_asset(asset)
         if problem is not None:
@@ -245,3 +253,36 @@ def _in_cache(batch: BatchRenderer, name: str) -> Path | None:
 
 def _problem(outcome: object) -> str:
     return outcome.message if isinstance(outcome, Failure) else "cannot be rendered"
+
+
+def cell_diagnostics(uri: str, notes: Sequence[CellNote]) -> list[Diagnostic]:
+    """A notebook's notes as diagnostics at its cells, in the .ipynb file."""
+    return [Diagnostic(note.code, f"cell {note.cell}: {note.message}" if note.cell else
+                       note.message, Location(uri, note.line, note.column), hint=note.hint)
+            for note in notes]
+
+
+def checked_page_html(catalogue: Catalogue, src_uri: str, html: str, *,
+                      allow_remote_images: bool = False) -> tuple[str, list[Diagnostic]]:
+    """A generated page's HTML with every link and image its catalogue text made checked
+    as the browser will read it (see untrusted.clean_generated_page), and a warning at the
+    entry's Markdown field for whatever had to go."""
+    cleaned, removed = clean_generated_page(html, allow_remote_images=allow_remote_images)
+    if not removed:
+        return html, []
+    entries: list[Section | Experiment | Article] = [
+        *(s for s in catalogue.sections if section_uri(s) == src_uri),
+        *(e for e in catalogue.experiments if experiment_uri(e) == src_uri),
+        *(a for a in catalogue.articles if article_uri(a) == src_uri)]
+    location, key_path = None, ""
+    if entries:
+        entry = entries[0]
+        location = entry.fields.get("description", entry.location)
+        key_path = entry.key_path + (".description" if "description" in entry.fields else "")
+    phrases = describe_removed(removed)
+    remote = all(item.reason == "remote" for item in removed)
+    hint = ("save the image in the archive and link it by a relative path, or set "
+            "`allow_remote_images: true`" if remote else
+            "links may go to http(s):, mailto:, #anchors and relative paths only")
+    return cleaned, [Diagnostic("NV107", f"removed from the page: {'; '.join(phrases[:5])}",
+                                location, key_path, hint=hint)]

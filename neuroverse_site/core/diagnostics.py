@@ -46,6 +46,8 @@ CODES: dict[str, Code] = _codes(
     Code("NV104", _E, "an id cannot be used in a URL"),
     Code("NV105", _E, "a value is not valid (date, URL, text)"),
     Code("NV106", _E, "a link uses a scheme that could run code (javascript:, data:, ...)"),
+    Code("NV107", _W, "a link or image in Markdown text was removed from the page (a scheme "
+                      "that could run code, or an image on another host)"),
     Code("NV200", _E, "an id is used twice"),
     Code("NV201", _E, "unknown section"),
     Code("NV202", _E, "unknown related article"),
@@ -60,6 +62,13 @@ CODES: dict[str, Code] = _codes(
     Code("NV305", _W, "a file is larger than the size limit"),
     Code("NV310", _W, "a file in notebooks/ or papers/ is not in the catalogue"),
     Code("NV350", _W, "a hand-written page has the address of a generated page"),
+    Code("NV400", _W, "a notebook cell leaves a tag or comment unclosed"),
+    Code("NV401", _W, "a notebook image is outside the archive, hidden or in a "
+                      "version-control folder"),
+    Code("NV402", _W, "a notebook image file does not exist"),
+    Code("NV403", _W, "a notebook image is not a raster image or SVG"),
+    Code("NV404", _W, "a notebook SVG image carried script, links or foreign content"),
+    Code("NV405", _W, "a notebook image on another host is shown as a link"),
 )
 
 

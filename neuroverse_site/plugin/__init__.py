@@ -35,7 +35,7 @@ from ..build.render import (
     experiment_id_of,
     experiment_uri,
 )
-from ..build.site import SiteContent, build_site_content
+from ..build.site import SiteContent, build_site_content, checked_page_html
 from ..core.checks import (
     NOTEBOOK_DIR,
     PAPER_DIR,
@@ -82,6 +82,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.build_started = 0.0
         self._swaps: dict[str, tuple[str, str]] = {}  # page -> (lean notebook, full notebook)
         self.has_feed = False
+        self._generated: set[str] = set()  # src_uri of every page made from the catalogue
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.config_dir = Path(config.config_file_path or ".").resolve().parent
@@ -106,7 +107,9 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         # Beside mkdocs.yml, never in the archive folder, which may be read-only or not ours.
         cache = Cache(Path(self.config.cache_dir)) if self.config.cache else None
         self.batch = BatchRenderer(
-            NotebookOptions(trust_outputs=self.config.trust_notebook_outputs), cache,
+            NotebookOptions(trust_outputs=self.config.trust_notebook_outputs,
+                            allow_remote_images=self.config.allow_remote_images,
+                            archive_root=str(self.root)), cache,
             workers=self.config.workers)
         return config
 
@@ -138,6 +141,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         if pending:
             log.info(f"rendering {len(pending)} notebook{'s' * (len(pending) != 1)} while "
                      "the other pages are read")
+        self._generated = {page.src_uri for page in self.content.pages}
         for page in sorted(self.content.pages, key=lambda page: page.src_uri in pending):
             taken = files.get_file_from_path(page.src_uri)
             if taken is not None:
@@ -185,6 +189,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                     files.append(published_file(config, asset))
                 if settled.problem is not None:
                     _log(settled.problem)
+                for note in settled.notes:
+                    _log(note)
                 if settled.page is not None:  # the page as it reads with the problem
                     markdown, _ = get_data(settled.page.markdown)
         if self.content is not None and page.file.src_uri == "index.md":
@@ -198,6 +204,14 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
+        if self.content is not None and page.file.src_uri in self._generated:
+            # The final word on every URL catalogue text became, after Markdown made it
+            # (and before the notebook, which was cleaned on its own, joins the page).
+            html, removed = checked_page_html(
+                self.content.renderer.catalogue, page.file.src_uri, html,
+                allow_remote_images=self.config.allow_remote_images)
+            for problem in removed:
+                _log(problem)
         body = self._body_for(page)
         if body is None or NOTEBOOK_MARKER not in html:
             return html
@@ -371,7 +385,7 @@ def _log_progress(progress: Progress) -> None:
 def _anchor_links(nodes: list[TocNode]) -> list[AnchorLink]:
     links = []
     for node in nodes:
-        link = AnchorLink(node.title, node.id, node.level)
+        link = AnchorLink(node.html_title, node.id, node.level)
         link.children = _anchor_links(node.children)
         links.append(link)
     return links

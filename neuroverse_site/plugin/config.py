@@ -42,6 +42,9 @@ class NeuroverseConfig(Config):  # type: ignore[no-untyped-call,unused-ignore]
     """The folder notebook and PDF paths are relative to; defaults to the catalogue's folder."""
     trust_notebook_outputs = c.Type(bool, default=False)
     """Keep scripts and raw HTML in notebook outputs. Only for notebooks you wrote yourself."""
+    allow_remote_images = c.Type(bool, default=False)
+    """Show images from other hosts in notebooks and Markdown text. Off by default: such an
+    image tells its host who reads the page; it is shown as a link instead (NV405, NV107)."""
     templates_dir = c.Optional(c.Dir(exists=True))
     """A folder of *.md.j2 templates that override the built-in ones, relative to mkdocs.yml."""
     navigation = c.Type(bool, default=True)

@@ -68,9 +68,20 @@ def project_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSit
 
 @pytest.fixture(scope="session")
 def hostile_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    # Not strict: the hostile text draws warnings (NV107, NV402) by design.
     site_dir = build_archive(tmp_path_factory.mktemp("hostile"), HOSTILE_CATALOGUE,
-                             HOSTILE_FILES)
+                             HOSTILE_FILES, strict=False)
     yield from serve(site_dir)
+
+
+@pytest.fixture(scope="session")
+def hostile_corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """tests/cases/hostile and the hostile catalogue Markdown, as one served site."""
+    from hostile_corpus import write_archive
+
+    root = tmp_path_factory.mktemp("corpus") / "archive"
+    write_archive(root)
+    yield from serve(build_archive(root, None, {}, strict=False))
 
 
 @pytest.fixture

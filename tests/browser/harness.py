@@ -254,11 +254,14 @@ def build_project_site(site_dir: Path) -> Path:
     return site_dir
 
 
-def build_archive(root: Path, catalogue: str,
-                  files: dict[str, Callable[[Path], Any]], mkdocs_yml: str = MKDOCS_YML) -> Path:
-    """Write an archive into `root`, build it strictly, and return the site folder."""
+def build_archive(root: Path, catalogue: str | None,
+                  files: dict[str, Callable[[Path], Any]], *, strict: bool = True,
+                  mkdocs_yml: str = MKDOCS_YML) -> Path:
+    """Write an archive into `root`, build it (strictly unless told), and return the site
+    folder. With no `catalogue`, the archive has its catalogue already."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "catalogue.yml").write_text(textwrap.dedent(catalogue), encoding="utf-8")
+    if catalogue is not None:
+        (root / "catalogue.yml").write_text(textwrap.dedent(catalogue), encoding="utf-8")
     (root / "docs").mkdir(exist_ok=True)
     (root / "docs" / "index.md").write_text("# Welcome\n\nAn archive for a browser.\n",
                                             encoding="utf-8")
@@ -267,7 +270,7 @@ def build_archive(root: Path, catalogue: str,
         write(root / relative)
     (root / "mkdocs.yml").write_text(mkdocs_yml, encoding="utf-8")
     site_dir = root / "site"
-    build(load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True))
+    build(load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=strict))
     return site_dir
 
 

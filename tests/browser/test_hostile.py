@@ -94,3 +94,60 @@ def test_search_results_show_hostile_titles_as_text(
     assert injected(page) == []
     shown = results.all_inner_texts()
     assert any("<script>alert('experiment title')</script>" in text for text in shown), shown
+
+
+# The hostile corpus: every case of tests/cases/hostile on its own page, and every form of
+# hostile catalogue Markdown on its section's page. Each payload would set window.__pwned,
+# call alert or ask evil.example for something.
+
+from hostile_corpus import DESCRIPTIONS, INERT_DESCRIPTIONS  # noqa: E402
+from hostile_corpus import cases as corpus_cases  # noqa: E402
+
+CORPUS_PAGES = ([case.url for case in corpus_cases()]
+                + [f"sections/{form}/" for form in [*DESCRIPTIONS, *INERT_DESCRIPTIONS]])
+
+# What the page ended up with, as the browser parsed it: the payloads' flag, links whose
+# protocol is not the web's or mail's, theme widgets drawn by a notebook, and any
+# resource fetched from another host.
+PAGE_STATE_JS = """
+() => ({
+  pwned: window.__pwned === undefined ? null : String(window.__pwned),
+  protocols: [...document.querySelectorAll('article a[href]')]
+    .map(a => a.protocol).filter(p => !['http:', 'https:', 'mailto:'].includes(p)),
+  widgets: [...document.querySelectorAll('.nv-notebook *')]
+    .filter(e => !e.closest('.md-code__nav'))  // the theme's own copy button on code
+    .filter(e => e.hasAttribute('data-md-component') || [...e.classList].some(
+      c => c.startsWith('md-') || c === 'mermaid' || c === 'admonition'))
+    .map(e => e.outerHTML.slice(0, 80)),
+  foreign: performance.getEntriesByType('resource').map(r => r.name)
+    .filter(name => !name.startsWith(location.origin)),
+})
+"""
+
+
+@pytest.mark.parametrize("path", CORPUS_PAGES, ids=lambda p: p.strip("/").split("/")[-1])
+def test_no_hostile_form_runs_fetches_or_spoofs(
+        tab_factory: Callable[..., Tab], hostile_corpus: ServedSite, path: str) -> None:
+    tab = tab_factory(hostile_corpus, viewport={"width": 1280, "height": 900})
+    page = tab.open(path)
+    page.wait_for_load_state("networkidle")
+    page.mouse.move(400, 400)
+    page.keyboard.press("Tab")  # focus handlers, had any survived
+    for link in page.locator("article a[href]").all()[:20]:
+        link.hover()
+    page.wait_for_timeout(200)
+    state = page.evaluate(PAGE_STATE_JS)
+    assert state == {"pwned": None, "protocols": [], "widgets": [], "foreign": []}
+    assert injected(page) == []
+    # The tab fixture fails the test on any dialog and any request to another host.
+
+
+def test_damage_stays_in_its_cell_in_the_browser(
+        tab_factory: Callable[..., Tab], hostile_corpus: ServedSite) -> None:
+    tab = tab_factory(hostile_corpus, viewport={"width": 1280, "height": 900})
+    for case in corpus_cases():
+        page = tab.open(case.url)
+        after = page.locator(".nv-notebook h2", has_text=case.after)
+        assert after.is_visible(), case.name
+        assert page.locator(".nv-notebook p", has_text="The cell after the case is intact."
+                            ).is_visible(), case.name

@@ -143,10 +143,7 @@ _BLOCK_START = re.compile(r"^(\d*)([#+.)-])")
 # An ampersand is only markup when it starts an entity such as &lt; or &#60;.
 _ENTITY_START = re.compile(r"&(?=#?\w+;)")
 _HTML_SPECIALS = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
-_SAFE_LINK = re.compile(r"^(https?:|mailto:|#|\.{0,2}/|[\w-]+(/|\.md|\.html|$))", re.IGNORECASE)
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
-_MARKDOWN_LINK_TARGET = re.compile(r"(\]\()\s*([^)\s]*)")
-_REFERENCE_DEFINITION = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(\S*)", re.MULTILINE)
 
 
 def _html_escape(text: str) -> str:
@@ -173,24 +170,17 @@ def attr_filter(value: object) -> str:
 
 def markdown_filter(value: object) -> str:
     """Markdown from the catalogue (descriptions): formatting and links are kept, raw HTML
-    and attribute lists are shown as text, and only web, mail and relative links survive.
+    and attribute lists are shown as text. Which links survive is decided on the page
+    Markdown makes, as the browser reads it (build.site.checked_page_html), not here: the
+    source can spell a scheme in too many ways.
 
     Inline code is left as typed: Markdown escapes a code span's `<`, `&` and `"` itself, so
     escaping them here first would show `&lt;` to the reader. Only spans closed on their
     own line count: a line inside a span that spilled over lines could start a raw HTML
     block before Markdown ever sees the span."""
-
-    def neutralise(match: re.Match[str]) -> str:
-        target = match.group(2)
-        return match.group(0) if _SAFE_LINK.match(target) else f"{match.group(1)}#"
-
-    # Inline links `[x](target)` and reference definitions `[x]: target` alike, code or not:
-    # a target written as a code span is still a target.
-    text = _MARKDOWN_LINK_TARGET.sub(neutralise, str(value))
-    text = _REFERENCE_DEFINITION.sub(neutralise, text)
     return "".join(chunk if is_code else
                    _html_escape(chunk).replace("{", "\\{").replace("}", "\\}")
-                   for is_code, chunk in _code_spans(text))
+                   for is_code, chunk in _code_spans(str(value)))
 
 
 def _code_spans(text: str) -> list[tuple[bool, str]]:
