@@ -79,7 +79,8 @@ PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touc
 
 @pytest.fixture(scope="module")
 def linked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
-    site_dir = build_archive(tmp_path_factory.mktemp("linked"), CATALOGUE, FILES, MKDOCS_YML)
+    site_dir = build_archive(tmp_path_factory.mktemp("linked"), CATALOGUE, FILES,
+                             mkdocs_yml=MKDOCS_YML)
     yield from serve(site_dir)
 
 
