@@ -37,6 +37,7 @@ experiments:
     section: cnn
     notebook: notebooks/filters.ipynb
     tags: [filters]
+    added: 2026-11-02
   - id: pooling
     title: Pooling
     section: cnn
@@ -50,6 +51,7 @@ articles:
     title: The chain rule
     sections: [cnn, notes]
     pdf: papers/chain.pdf
+    added: 2026-11-20
     summary: Derivatives through a graph.
 resources:
   - title: Distill
@@ -76,7 +78,7 @@ GENERATED_PAGES = [
     "sections/index.html", "sections/cnn/index.html", "sections/notes/index.html",
     "experiments/index.html", "experiments/filters/index.html", "experiments/pooling/index.html",
     "experiments/later/index.html", "articles/index.html", "articles/chain/index.html",
-    "resources/index.html",
+    "resources/index.html", "tags/index.html",
 ]
 
 

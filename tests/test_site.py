@@ -516,7 +516,8 @@ def test_hand_written_pages_share_the_about_tab(build_site: SiteBuilder) -> None
     site = build_site(CATALOGUE, files)  # type: ignore[arg-type]
     top = site.html("").css(".md-nav--primary > .md-nav__list > .md-nav__item")
     labels = [" ".join(item.css_first(".md-nav__link").text().split()) for item in top]
-    assert labels == ["Home", "Sections", "Experiment log", "Articles", "Resources", "About"]
+    assert labels == ["Home", "Sections", "Experiment log", "Articles", "Resources", "Tags",
+                      "About"]
     sidebar = site.html("notes/").css_first("nav.md-nav--primary")
     about = [" ".join(a.text().split()) for a in sidebar.css("a.md-nav__link")]
     assert about.index("About") < about.index("Notes on the site")

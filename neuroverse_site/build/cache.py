@@ -35,9 +35,11 @@ from typing import Any
 from ..core.ids import blob_name
 from .notebooks import CellNote, NotebookAsset, RenderedNotebook, TocEntry
 from .pdfs import PdfFacts, PdfPage
+from .thumbnails import NotebookThumbnail
 
 # 4: PDF entries hold every rendered page (images and text) and what could run in the file.
-FORMAT_VERSION = 4
+# 5: notebooks carry a thumbnail.
+FORMAT_VERSION = 5
 _HEADER_PREFIX = "NVC1 "
 _TEMP_PREFIX = ".tmp-"
 _STALE_TEMP_SECONDS = 3600.0
@@ -187,6 +189,11 @@ class Cache:
             return None
         payload, blobs, dependencies = entry
         try:
+            thumbnail = None
+            if payload["thumbnail"] is not None:
+                name, width, height = payload["thumbnail"]
+                thumbnail = NotebookThumbnail(str(name), blobs[str(name)], int(width),
+                                              int(height))
             return RenderedNotebook(
                 html=str(payload["html"]),
                 toc=tuple(TocEntry(int(t[0]), str(t[1]), str(t[2])) for t in payload["toc"]),
@@ -194,6 +201,7 @@ class Cache:
                 title=None if payload["title"] is None else str(payload["title"]),
                 local_files=tuple((d.path, d.sha256) for d in dependencies),
                 search_html=str(payload["search_html"]),
+                thumbnail=thumbnail,
                 notes=tuple(CellNote(str(n[0]), int(n[1]), str(n[2]), str(n[3]), int(n[4]),
                                      int(n[5])) for n in payload.get("notes", [])),
                 cells=int(payload.get("cells", 0)),
@@ -202,19 +210,24 @@ class Cache:
             return None
 
     def store_notebook(self, key: str, notebook: RenderedNotebook) -> None:
-        payload = {
+        payload: dict[str, Any] = {
             "html": notebook.html,
             "toc": [[t.level, t.id, t.title] for t in notebook.toc],
             "assets": [a.name for a in notebook.assets],
             "title": notebook.title,
             "search_html": notebook.search_html,
+            "thumbnail": None,
             "notes": [[n.code, n.cell, n.message, n.hint, n.line, n.column]
                       for n in notebook.notes],
             "cells": notebook.cells,
         }
+        blobs = {a.name: a.data for a in notebook.assets}
+        if notebook.thumbnail is not None:
+            thumbnail = notebook.thumbnail
+            payload["thumbnail"] = [thumbnail.name, thumbnail.width, thumbnail.height]
+            blobs[thumbnail.name] = thumbnail.data
         dependencies = [Dependency(path, digest) for path, digest in notebook.local_files]
-        self._store(key, "notebook", payload, {a.name: a.data for a in notebook.assets},
-                    dependencies)
+        self._store(key, "notebook", payload, blobs, dependencies)
 
     # PDFs --------------------------------------------------------------------------------
 

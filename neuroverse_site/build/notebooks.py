@@ -39,6 +39,7 @@ from ..core.ids import blob_name, slugify, unique_id
 from ..core.probes import notebook_format_problem
 from .images import MAX_IMAGE_BYTES, ImageRefused, publishable_image
 from .mathml import mathml_renderer_class
+from .thumbnails import NotebookThumbnail, notebook_thumbnail
 from .untrusted import (
     balanced,
     clean_assembled,
@@ -119,6 +120,9 @@ class RenderedNotebook:
     # The same fragment as search should read it: headings, Markdown and code as plain text,
     # no outputs, no wrappers (see `lean_copy`).
     search_html: str = ""
+    # The card picture, made from the chosen figure (see thumbnails.py); a file published
+    # under IMAGE_FOLDER like the other images.
+    thumbnail: NotebookThumbnail | None = None
     notes: tuple[CellNote, ...] = ()
     cells: int = 0  # how many cells the notebook has (a page of thousands is unusable)
 
@@ -343,6 +347,7 @@ class NotebookConverter:
             assets=tuple(collected.assets.values()),
             title=title,
             local_files=tuple(sorted(collected.local_files.items())),
+            thumbnail=notebook_thumbnail(notebook),
             notes=_placed(collected.notes, data),
             cells=len(notebook.cells),
         )

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import base64
 import html as html_text
+import io
 import mimetypes
 import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from PIL import Image
 
 from ..core.checks import active_pdf, heavy_notebook, unreadable_file
 from ..core.diagnostics import Diagnostic, has_errors, sorted_diagnostics
@@ -32,6 +35,7 @@ from .render import (
     Facts,
     GeneratedPage,
     PageView,
+    Picture,
     Renderer,
     article_uri,
     experiment_uri,
@@ -40,6 +44,7 @@ from .render import (
     section_uri,
     thumbnail_uri,
 )
+from .thumbnails import NotebookThumbnail
 from .untrusted import clean_generated_page, describe_removed
 
 
@@ -240,7 +245,8 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
             pages=pdf.pages, size_bytes=pdf.size_bytes, has_thumbnail=True,
             page_views=tuple(PageView(p.number, p.width, p.height, p.text)
                              for p in pdf.rendered),
-            active=pdf.active)
+            active=pdf.active,
+            thumbnail_size=_image_size(pdf.thumbnail_png))
 
     renderer = Renderer(catalogue, Facts(experiment_facts, article_facts),
                         use_directory_urls=use_directory_urls, templates_dir=templates_dir)
@@ -268,7 +274,34 @@ def _experiment_result(source: _Source, outcome: Outcome, batch: BatchRenderer
     assets = [GeneratedAsset(f"{ASSETS_DIR}/{IMAGE_FOLDER}/{image.name}", image.data,
                              cached_path=_in_cache(batch, image.name))
               for image in outcome.assets]
-    return ExperimentFacts(has_body=True, size_bytes=size), outcome, assets, None
+    if outcome.thumbnail is not None:
+        assets.append(_thumbnail_asset(outcome.thumbnail, batch))
+    return (ExperimentFacts(has_body=True, size_bytes=size, thumbnail=_picture(outcome.thumbnail)),
+            outcome, assets, None)
+
+
+def _thumbnail_uri(thumbnail: NotebookThumbnail) -> str:
+    return f"{ASSETS_DIR}/{IMAGE_FOLDER}/{thumbnail.name}"
+
+
+def _thumbnail_asset(thumbnail: NotebookThumbnail, batch: BatchRenderer) -> GeneratedAsset:
+    return GeneratedAsset(_thumbnail_uri(thumbnail), thumbnail.data,
+                          cached_path=_in_cache(batch, thumbnail.name))
+
+
+def _picture(thumbnail: NotebookThumbnail | None) -> Picture | None:
+    if thumbnail is None:
+        return None
+    return Picture(_thumbnail_uri(thumbnail), thumbnail.width, thumbnail.height)
+
+
+def _image_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height of an image we made ourselves (read from its header only)."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return image.width, image.height
+    except (OSError, ValueError):
+        return None
 
 
 def _weight_warnings(source: _Source, body: RenderedNotebook) -> list[Diagnostic]:

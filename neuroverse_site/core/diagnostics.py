@@ -66,6 +66,7 @@ CODES: dict[str, Code] = _codes(
     Code("NV307", _W, "a notebook has so many cells or so much output that its page is unusable"),
     Code("NV310", _W, "a file in notebooks/ or papers/ is not in the catalogue"),
     Code("NV330", _W, "a PDF carries JavaScript or Launch, SubmitForm or ImportData actions"),
+    Code("NV350", _W, "a hand-written page has the address of a generated page"),
     Code("NV400", _W, "a notebook cell leaves a tag or comment unclosed"),
     Code("NV401", _W, "a notebook image is outside the archive, hidden or in a "
                       "version-control folder"),

@@ -86,6 +86,8 @@ class SiteInfo:
     tagline: str = ""
     repository_url: str | None = None
     url: str | None = None  # where the site is published
+    # The branch of `repository_url` whose files the site shows (Colab and source links).
+    branch: str = "main"
     location: Location | None = None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from html import unescape as unescape_html
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +21,18 @@ from mkdocs.utils import clean_directory
 
 from ..build.batch import BatchRenderer, Progress
 from ..build.cache import Cache
+from ..build.feed import atom_feed
 from ..build.navigation import HOME_URI, TocNode, nest_toc, prune_advice, site_navigation
 from ..build.notebooks import NotebookOptions, RenderedNotebook
 from ..build.project import REQUIRED_EXTENSIONS
 from ..build.render import (
+    FEED_URI,
     NOTEBOOK_MARKER,
     STYLESHEET_PATH,
     STYLESHEET_URI,
     ArticleFacts,
+    Picture,
+    Preview,
     article_id_of,
     experiment_id_of,
 )
@@ -50,7 +55,7 @@ from ..core.checks import (
 )
 from ..core.diagnostics import Diagnostic, Severity, has_errors
 from ..core.loader import LoadResult
-from ..core.model import Catalogue, SiteInfo
+from ..core.model import Catalogue, Location, SiteInfo
 from . import incremental
 from .config import NeuroverseConfig
 from .files import published_file
@@ -58,6 +63,12 @@ from .incremental import PageState, SiteState, TrackedFile
 
 log = get_plugin_logger(__name__)
 
+# The end of a page's <head>: the first closing tag, which in a page MkDocs rendered comes
+# before <body> (catalogue text in the head, the title, is escaped and cannot contain it).
+_HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
+_BODY_START = re.compile(r"<body[\s>]", re.IGNORECASE)
+# Images a link preview can show; SVG logos are not fetched by most sites that preview.
+_PREVIEW_IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 # Seconds before a build's start during which cache entries count as in use by another build.
 EVICTION_MARGIN = 5.0
 
@@ -76,6 +87,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.build_started = 0.0
         # page -> [(what search reads, what readers get)]: see on_page_context
         self._swaps: dict[str, list[tuple[str, str]]] = {}
+        self.has_feed = False
         self._generated: set[str] = set()  # src_uri of every page made from the catalogue
         self.dirty = False  # MkDocs' dirty mode: unmodified pages are not built
         self._inputs: dict[str, str] = {}  # page -> digest of its own inputs
@@ -147,6 +159,17 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self._inputs = {}
         self._generated = {page.src_uri for page in self.content.pages}
         for page in self.content.pages:
+            taken = files.get_file_from_path(page.src_uri)
+            if taken is not None:
+                # The generated page wins (links and the navigation point at it); the
+                # owner hears which of their pages is left out instead of losing it unseen.
+                files.remove(taken)
+                _log(Diagnostic(
+                    "NV350", f"this page has the address of the generated page "
+                    f"'{page.title}' and is left out of the site",
+                    Location(f"{Path(config.docs_dir).name}/{page.src_uri}", 1, 1),
+                    hint="rename the file; the generated page takes its place in the "
+                         "navigation"))
             files.append(TrackedFile.generated(config, page.src_uri, content=page.markdown))
             body = self.content.bodies.get(experiment_id_of(page.src_uri) or "")
             article = self.content.renderer.facts.articles.get(
@@ -155,11 +178,27 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             texts = "\0".join(v.text for v in article.page_views) if article else ""
             self._inputs[page.src_uri] = incremental.page_inputs(
                 page.markdown, body.html if body else "", body.search_html if body else "",
-                repr(body.toc) if body else "", texts)
+                repr(body.toc) if body else "", texts,
+                # What its <head> says when shared (see on_post_page).
+                repr(self.content.renderer.preview(page.src_uri)))
         for asset in self.content.assets:
             files.append(published_file(config, asset))
         self.content.assets = []  # the files have what they need; images are not held twice
         files.append(File.generated(config, STYLESHEET_URI, abs_src_path=str(STYLESHEET_PATH)))
+        self.has_feed = False
+        if config.site_url:
+            feed = atom_feed(catalogue, config.site_url,
+                             use_directory_urls=config.use_directory_urls)
+            if feed is not None:
+                files.append(File.generated(config, FEED_URI, content=feed))
+                self.has_feed = True
+            else:
+                log.info("no feed.xml: no experiment or article has an `added` date")
+        else:
+            # Feed readers and link previews need absolute addresses; a relative feed
+            # would break the moment it is read anywhere but on the site itself.
+            log.info("no feed.xml and no link-preview addresses: mkdocs.yml sets no "
+                     "site_url")
         if self.config.navigation and config.nav is None:
             handwritten = [f.src_uri for f in files.documentation_pages()]
             config.nav = site_navigation(self.content.renderer.catalogue, handwritten,
@@ -219,7 +258,9 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                   if incremental.is_handwritten(digest)}
         if self.content is not None:
             titles.update((page.src_uri, page.title) for page in self.content.pages)
-        site = incremental.digest(fingerprint, incremental.navigation_digest(nav, titles))
+        # Every page's <head> announces the feed when there is one (see on_post_page).
+        site = incremental.digest(fingerprint, incremental.navigation_digest(nav, titles),
+                                  f"feed={self.has_feed}")
         kept: dict[str, PageState] = {}
         for file in files.documentation_pages():
             if not isinstance(file, TrackedFile) or file.src_uri not in self._inputs:
@@ -379,6 +420,33 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         incremental.write_state(state_file, SiteState(config.site_dir, pages, sorted(outputs),
                                                       previous.fingerprint))
 
+    @event_priority(100)  # before plugins that rewrite finished pages (e.g. Material's privacy)
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        return self._with_head_tags(output, page, config)
+
+    def _with_head_tags(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """Link previews and the feed's <link>, added to the finished page's <head>.
+
+        Added here rather than through a template block: overriding the theme's templates
+        (theme.custom_dir, or a `main.html` with `extrahead`) belongs to the site's owner,
+        and one of ours would take that place or be lost behind theirs. The tags go before
+        the first </head>, checked to come before <body>."""
+        if self.content is None:
+            return output
+        head_end = _HEAD_END.search(output)
+        body_start = _BODY_START.search(output)
+        if head_end is None or (body_start is not None and body_start.start() < head_end.start()):
+            return output
+        renderer = self.content.renderer
+        preview = renderer.preview(page.file.src_uri) or Preview(
+            unescape_html(page.title or config.site_name),
+            str(page.meta.get("description") or config.site_description or ""))
+        tags = renderer.head_tags(
+            preview, from_url=page.url, page_url=page.canonical_url, site_url=config.site_url,
+            site_name=config.site_name, image=preview.image or _site_image(config),
+            feed=self.has_feed)
+        return output[:head_end.start()] + tags + output[head_end.start():]
+
     def _take_body(self, page: Page) -> RenderedNotebook | None:
         """The page's notebook, handed over once: the build no longer holds it (or its
         images) after the page has it, so a large archive's bodies are not all in memory
@@ -437,6 +505,16 @@ def _experiment_id(page: Page) -> str | None:
 def _search_plugin(config: MkDocsConfig) -> Any:
     plugins = config.plugins
     return plugins.get("material/search") or plugins.get("search")
+
+
+def _site_image(config: MkDocsConfig) -> Picture | None:
+    """The theme's logo, when it is a picture a link preview can show."""
+    logo = config.theme.get("logo")
+    if not isinstance(logo, str) or not logo.lower().endswith(_PREVIEW_IMAGE_TYPES):
+        return None
+    if "://" in logo or logo.startswith("/"):
+        return None  # not a file of this site
+    return Picture(logo, 0, 0)  # size unknown; the tags leave it out
 
 
 def _log(problem: Diagnostic) -> None:

@@ -262,7 +262,8 @@ def build_project_site(site_dir: Path) -> Path:
 
 
 def build_archive(root: Path, catalogue: str | None,
-                  files: dict[str, Callable[[Path], Any]], *, strict: bool = True) -> Path:
+                  files: dict[str, Callable[[Path], Any]], *, strict: bool = True,
+                  mkdocs_yml: str = MKDOCS_YML) -> Path:
     """Write an archive into `root`, build it (strictly unless told), and return the site
     folder. With no `catalogue`, the archive has its catalogue already."""
     root.mkdir(parents=True, exist_ok=True)
@@ -274,7 +275,7 @@ def build_archive(root: Path, catalogue: str | None,
     for relative, write in files.items():
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         write(root / relative)
-    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(mkdocs_yml, encoding="utf-8")
     site_dir = root / "site"
     build(load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=strict))
     return site_dir
