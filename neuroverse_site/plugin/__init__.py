@@ -91,6 +91,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self._generated: set[str] = set()  # src_uri of every page made from the catalogue
         self.dirty = False  # MkDocs' dirty mode: unmodified pages are not built
         self._inputs: dict[str, str] = {}  # page -> digest of its own inputs
+        self._title_sources: dict[str, str] = {}  # hand-written page -> digest of its text
         self._digests: dict[str, str] = {}  # page -> digest of everything its HTML reads
         self._previous = SiteState("")  # what the last build into this site folder wrote
         self._searched: dict[str, list[Any]] = {}  # page -> its search entries, this build
@@ -157,6 +158,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             _log(problem)
         self.problems = self.content.problems if has_errors(self.content.problems) else []
         self._inputs = {}
+        self._title_sources = {}
         self._generated = {page.src_uri for page in self.content.pages}
         for page in self.content.pages:
             taken = files.get_file_from_path(page.src_uri)
@@ -228,6 +230,10 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                     extra += self.content.renderer.problems_notice(self.problems, file.src_uri)
             self._inputs[file.src_uri] = incremental.page_inputs(
                 file.content_bytes, "\n".join(linkable), extra, handwritten=True)
+            # Its title is in its own text (front matter or first heading); what the home
+            # page is given (recent entries, their pictures) is not, and must not count as
+            # a navigation change that rebuilds every page.
+            self._title_sources[file.src_uri] = incremental.digest(file.content_bytes)
             replacement = incremental.tracked(file)
             if replacement is not file:
                 files.remove(file)
@@ -254,8 +260,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self._fingerprint = fingerprint
         # What each page's title comes from: a generated page's is known, a hand-written
         # page's is somewhere in its text.
-        titles = {uri: digest for uri, digest in self._inputs.items()
-                  if incremental.is_handwritten(digest)}
+        titles = dict(self._title_sources)
         if self.content is not None:
             titles.update((page.src_uri, page.title) for page in self.content.pages)
         # Every page's <head> announces the feed when there is one (see on_post_page).
