@@ -66,13 +66,18 @@ def shot_for(kind: str, entry_id: str | None, phone: bool, out: Path | None) -> 
         return Shot(f"experiments/{experiment}/", None,
                     out or IMAGES / f"site-experiment{suffix}.png")
     article = entry_id or "backpropagation"
-    return Shot(f"articles/{article}/", None, out or IMAGES / f"site-article{suffix}.png")
+    # On a phone the facts fill the first screen: show the article itself, its first page
+    # drawn and its text one tap away.
+    return Shot(f"articles/{article}/", "#page-1" if phone else None,
+                out or IMAGES / f"site-article{suffix}.png")
 
 
 def capture(page: Page, base: str, shot: Shot) -> bytes:
     page.goto(base + shot.path, wait_until="load")
     if shot.scroll_to is not None:
-        page.locator(shot.scroll_to).first.evaluate("el => el.scrollIntoView()")
+        # Below Material's fixed header, not under it.
+        page.locator(shot.scroll_to).first.evaluate(
+            "el => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 64)")
     page.wait_for_function(IMAGES_IN_VIEW, timeout=10_000)
     page.wait_for_timeout(300)  # Material's header settles after a scroll
     data: bytes = page.screenshot()
