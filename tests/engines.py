@@ -17,7 +17,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from selectolax.lexbor import LexborHTMLParser
 
-from archive_factory import png_bytes, write_notebook, write_pdf
+from archive_factory import png_bytes, text_pdf_bytes, write_notebook
 
 CATALOGUE = """\
 site:
@@ -37,6 +37,7 @@ experiments:
     section: cnn
     notebook: notebooks/filters.ipynb
     tags: [filters]
+    added: 2026-11-02
   - id: pooling
     title: Pooling
     section: cnn
@@ -50,6 +51,7 @@ articles:
     title: The chain rule
     sections: [cnn, notes]
     pdf: papers/chain.pdf
+    added: 2026-11-20
     summary: Derivatives through a graph.
   - id: pooling-notes
     title: Why pool at all
@@ -69,7 +71,10 @@ def archive_files() -> dict[str, Any]:
         "notebooks/filters.ipynb": lambda p: write_notebook(
             p, "Digit filters", heading="Kernel zebrafinch", markdown="Only here: quetzalcoatl."),
         "notebooks/pooling.ipynb": lambda p: write_notebook(p, "Pooling", heading="Max pool"),
-        "papers/chain.pdf": lambda p: write_pdf(p, pages=3),
+        # Text on every page: the page texts are filled in after Markdown by the plugin and
+        # by the export itself, and must read the same.
+        "papers/chain.pdf": text_pdf_bytes(["The chain rule", "Only on page two: ocelotry.",
+                                            "Summary"]),
         "docs/about.md": "# About\n\nHand-written.\n",
         "notes/pooling.md": POOLING_NOTE,
         "notes/img/grid.png": png_bytes("#3366cc"),
@@ -96,7 +101,7 @@ GENERATED_PAGES = [
     "experiments/index.html", "experiments/filters/index.html", "experiments/pooling/index.html",
     "experiments/later/index.html", "articles/index.html", "articles/chain/index.html",
     "articles/pooling-notes/index.html",
-    "resources/index.html",
+    "resources/index.html", "tags/index.html",
 ]
 
 

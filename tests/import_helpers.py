@@ -40,8 +40,8 @@ def write_archive(root: Path, files: dict[str, Any]) -> None:
             meta = {k: v.strip() for line in lines if (k := line.partition(":")[0])
                     in ("Title", "Subject") for v in [line.partition(":")[2]]}
             path.write_bytes(text_pdf_bytes(
-                [line for line in lines if line.partition(":")[0] not in meta],
-                title=meta.get("Title"), subject=meta.get("Subject")))
+                ["\n".join(line for line in lines if line.partition(":")[0] not in meta)],
+                size=(595, 842), title=meta.get("Title"), subject=meta.get("Subject")))
         elif relative.endswith(".pdf"):
             write_pdf(path, pages=1)
         else:

@@ -39,6 +39,7 @@ from ..core.ids import blob_name, slugify, unique_id
 from ..core.probes import notebook_format_problem
 from .images import MAX_IMAGE_BYTES, ImageRefused, publishable_image
 from .mathml import mathml_renderer_class
+from .thumbnails import NotebookThumbnail, notebook_thumbnail
 from .untrusted import (
     balanced,
     clean_assembled,
@@ -70,8 +71,12 @@ class NotebookOptions:
     # The archive folder: a notebook may show image files from anywhere inside it, never
     # from outside. None: only from the notebook's own folder and below.
     archive_root: str | None = None
+    pdf_pages: int = 40  # pages of each PDF rendered for its article page
 
-    def key(self) -> str:
+    def key(self, kind: str = "notebook") -> str:
+        """The options that shape files of `kind` ("notebook", "script" or "pdf")."""
+        if kind == "pdf":
+            return json.dumps({"pdf_pages": self.pdf_pages})
         return json.dumps({"trust": self.trust_outputs,
                            "remote_images": self.allow_remote_images,
                            "root": self.archive_root})
@@ -115,6 +120,9 @@ class RenderedNotebook:
     # The same fragment as search should read it: headings, Markdown and code as plain text,
     # no outputs, no wrappers (see `lean_copy`).
     search_html: str = ""
+    # The card picture, made from the chosen figure (see thumbnails.py); a file published
+    # under IMAGE_FOLDER like the other images.
+    thumbnail: NotebookThumbnail | None = None
     notes: tuple[CellNote, ...] = ()
     cells: int = 0  # how many cells the notebook has (a page of thousands is unusable)
 
@@ -339,6 +347,7 @@ class NotebookConverter:
             assets=tuple(collected.assets.values()),
             title=title,
             local_files=tuple(sorted(collected.local_files.items())),
+            thumbnail=notebook_thumbnail(notebook),
             notes=_placed(collected.notes, data),
             cells=len(notebook.cells),
         )
@@ -682,9 +691,12 @@ def render_script(path: Path, data: bytes | None = None) -> RenderedNotebook:
     return RenderedNotebook(html=fragment, search_html=lean_copy(fragment))
 
 
+_WORD_CHARACTER = re.compile(r"\w")
+
+
 def lean_copy(fragment: str) -> str:
-    """What search needs from a rendered notebook: headings (ids, permalinks), Markdown and
-    code as plain text; outputs (excluded from search anyway), highlighting spans and
+    """What search needs from a rendered notebook: headings (ids, permalinks), Markdown as
+    plain text and code as its distinct words; outputs (excluded from search anyway), highlighting spans and
     wrapper divs dropped.
 
     Material's search plugin walks every tag of a page in Python, and a highlighted
@@ -699,6 +711,21 @@ def lean_copy(fragment: str) -> str:
         plain = HTMLParser(f"<pre><code>{code}</code></pre>").css_first("pre")
         if plain is not None:
             block.replace_with(plain)
+    # Code reaches search as its distinct words, each once per notebook, under the heading
+    # where it first appears (as an article's words are): search splits code into the same
+    # words and matches no better for repeats, indentation or bare punctuation, and code
+    # was more than half of the index every reader downloads.
+    seen: set[str] = set()
+    for node in tree.css("pre"):
+        words = []
+        for word in node.text(deep=True).split():
+            if word not in seen and _WORD_CHARACTER.search(word):
+                seen.add(word)
+                words.append(word)
+        plain = HTMLParser(f"<pre><code>{html_text.escape(' '.join(words))}</code></pre>"
+                           ).css_first("pre")
+        if plain is not None:
+            node.replace_with(plain)
     for wrapper in tree.css("div"):
         wrapper.unwrap()
     body = tree.body

@@ -7,6 +7,8 @@ them to is pure. The plugin turns the result into MkDocs files.
 from __future__ import annotations
 
 import base64
+import html as html_text
+import io
 import mimetypes
 import posixpath
 from collections.abc import Callable, Sequence
@@ -14,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from PIL import Image
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from ..core.checks import heavy_notebook, unreadable_file
+from ..core.checks import active_pdf, heavy_notebook, unreadable_file
 from ..core.diagnostics import Diagnostic, has_errors, sorted_diagnostics
 from ..core.ids import blob_name, slugify
 from ..core.model import Article, Catalogue, Experiment, Location, Section, SiteInfo
@@ -26,19 +29,24 @@ from .batch import BatchRenderer, Failure, Job, Outcome, Progress
 from .navigation import HOME_URI
 from .notebooks import ASSET_PLACEHOLDER, IMAGE_FOLDER, CellNote, RenderedNotebook
 from .notes import NoteLinks, RenderedNote, render_note
-from .pdfs import PdfFacts
+from .pdfs import PdfFacts, search_terms
 from .render import (
     ASSETS_DIR,
     ArticleFacts,
     ExperimentFacts,
     Facts,
     GeneratedPage,
+    PageView,
+    Picture,
     Renderer,
     article_uri,
     experiment_uri,
+    page_image_uri,
+    page_text_marker,
     section_uri,
     thumbnail_uri,
 )
+from .thumbnails import NotebookThumbnail
 from .untrusted import clean_generated_page, describe_removed
 
 
@@ -128,6 +136,25 @@ def note_block(note: RenderedNote, page_url: str, *, inline_images: bool = False
         body = tree.css_first("body > div")
         html = (body.inner_html or "") if body is not None else html
     return f'<div class="nv-note">{html}</div>'
+
+
+def with_page_texts(text: str, article: ArticleFacts) -> tuple[str, list[tuple[str, str]]]:
+    """`text` (a page's HTML, or the Markdown an export writes) with each PDF page's text
+    put where its marker is, escaped here, so nothing in a PDF is ever read as markup; and,
+    per page, (what search reads, what readers get): search reads each page's search terms
+    (see pdfs.search_terms). The marker stays in front of the text, which makes each page's
+    text unique in the page. A template override that leaves a marker out leaves that
+    page's text out."""
+    views = article.page_views
+    swaps = []
+    for view, terms in zip(views, search_terms([v.text for v in views]), strict=True):
+        marker = page_text_marker(view.number)
+        if marker not in text:
+            continue
+        full = f"{marker}{html_text.escape(view.text)}"
+        swaps.append((f"{marker}{html_text.escape(terms)}", full))
+        text = text.replace(marker, full, 1)
+    return text, swaps
 
 
 def settings_from_catalogue(site: SiteInfo, *, repo_url: bool, repo_name: bool,
@@ -233,8 +260,23 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
             continue
         add_asset(GeneratedAsset(thumbnail_uri(article), pdf.thumbnail_png, cached_path=_in_cache(
             batch, blob_name(pdf.thumbnail_png, ".png"))))
+        for page in pdf.rendered:
+            for density, image in ((1, page.image), (2, page.image_2x)):
+                if image:
+                    # Page images are most of a site's bytes: with a cache they are
+                    # published from its files, not held in memory for the whole build.
+                    cached = _in_cache(batch, blob_name(image, ".jpg"))
+                    add_asset(GeneratedAsset(page_image_uri(article, page.number, density),
+                                             None if cached else image, cached_path=cached))
+        if pdf.active:
+            file_problems.append(active_pdf(pdf_uri, pdf.active, article.fields.get(
+                "pdf", article.location), f"{article.key_path}.pdf"))
         article_facts[article.id] = ArticleFacts(
-            pages=pdf.pages, size_bytes=pdf.size_bytes, has_thumbnail=True)
+            pages=pdf.pages, size_bytes=pdf.size_bytes, has_thumbnail=True,
+            page_views=tuple(PageView(p.number, p.width, p.height, p.text)
+                             for p in pdf.rendered),
+            active=pdf.active,
+            thumbnail_size=_image_size(pdf.thumbnail_png))
 
     rendered_notes: dict[str, RenderedNote] = {}
     pages_of_files = _pages_of_files(catalogue)
@@ -307,7 +349,34 @@ def _experiment_result(source: _Source, outcome: Outcome, batch: BatchRenderer
     assets = [GeneratedAsset(f"{ASSETS_DIR}/{IMAGE_FOLDER}/{image.name}", image.data,
                              cached_path=_in_cache(batch, image.name))
               for image in outcome.assets]
-    return ExperimentFacts(has_body=True, size_bytes=size), outcome, assets, None
+    if outcome.thumbnail is not None:
+        assets.append(_thumbnail_asset(outcome.thumbnail, batch))
+    return (ExperimentFacts(has_body=True, size_bytes=size, thumbnail=_picture(outcome.thumbnail)),
+            outcome, assets, None)
+
+
+def _thumbnail_uri(thumbnail: NotebookThumbnail) -> str:
+    return f"{ASSETS_DIR}/{IMAGE_FOLDER}/{thumbnail.name}"
+
+
+def _thumbnail_asset(thumbnail: NotebookThumbnail, batch: BatchRenderer) -> GeneratedAsset:
+    return GeneratedAsset(_thumbnail_uri(thumbnail), thumbnail.data,
+                          cached_path=_in_cache(batch, thumbnail.name))
+
+
+def _picture(thumbnail: NotebookThumbnail | None) -> Picture | None:
+    if thumbnail is None:
+        return None
+    return Picture(_thumbnail_uri(thumbnail), thumbnail.width, thumbnail.height)
+
+
+def _image_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height of an image we made ourselves (read from its header only)."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return image.width, image.height
+    except (OSError, ValueError):
+        return None
 
 
 def _weight_warnings(source: _Source, body: RenderedNotebook) -> list[Diagnostic]:

@@ -43,6 +43,7 @@ from .probes import (
     examine_notebook,
     note_problem,
     notebook_weight_problem,
+    pdf_active_content,
     pdf_problem,
 )
 
@@ -323,6 +324,8 @@ def _files(catalogue: Catalogue, archive: _Archive,
                 facts = NotebookFacts(checker(path) if checker else None)
             if facts.problem:
                 yield unreadable_file(key, relative, facts.problem, location, key_path)
+            elif key == "pdf" and (active := pdf_active_content(path)):
+                yield active_pdf(relative, active, location, key_path)
             heavy = notebook_weight_problem(facts.cells, facts.output_bytes)
             if heavy is not None:
                 yield heavy_notebook(relative, heavy, location, key_path)
@@ -367,6 +370,16 @@ def unreadable_file(key: str, relative: str, problem: str, location: Location | 
                           "'Save with encoding')")
     return Diagnostic("NV304", f"'{relative}' {problem}", location, key_path,
                       hint="export or download the PDF again")
+
+
+def active_pdf(relative: str, active: Sequence[str], location: Location | None,
+               key_path: str) -> Diagnostic:
+    """The warning for a PDF that carries JavaScript or actions that act when it opens."""
+    return Diagnostic(
+        "NV330", f"'{relative}' carries {', '.join(active)}", location, key_path,
+        hint="the site shows it as page images and text, where nothing runs, but a reader "
+        "who downloads it may open it in a viewer that does; export it again without "
+        "scripts and actions (e.g. print it to PDF)")
 
 
 def _megabytes(size: int, above: float) -> str:

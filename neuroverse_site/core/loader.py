@@ -600,6 +600,10 @@ def _explain(error: ValidationError, tree: _Tree) -> Iterator[Diagnostic]:
             yield Diagnostic("NV105", f"{_describe(error.instance)} is not an http(s) or "
                              "mailto URL", loc, subject,
                              hint="links must start with https://, http:// or mailto:")
+    elif validator in ("pattern", "maxLength") and where and where[-1] == "branch":
+        yield Diagnostic("NV105", f"{_describe(error.instance)} is not a branch name", loc,
+                         subject, hint="write the branch as git names it, e.g. `main` or "
+                                       "`gh-pages`: letters, digits, `.`, `_`, `-` and `/`")
     elif validator in ("format", "pattern") and where and where[-1] == "added":
         problem = "is not a real date" if validator == "format" else "is not a YYYY-MM-DD date"
         yield Diagnostic("NV105", f"{_describe(error.instance)} {problem}", loc, subject,
@@ -665,6 +669,7 @@ class _Builder:
             tagline=_text(site_map.get("tagline")),
             repository_url=_text(site_map.get("repository_url")) or None,
             url=_text(site_map.get("url")) or None,
+            branch=_text(site_map.get("branch")) or "main",
             location=self.location(["site"]),
         )
         return Catalogue(
@@ -710,7 +715,11 @@ class _Builder:
                 number=numbers[section],
                 title=_text(entry.get("title")) or str(entry["id"]),
                 section=section,
-                status=_status(entry.get("status"), Status.COMPLETED),
+                # Without a file there is nothing completed to show: one status, the same on
+                # the site, in the README and on cards, instead of "Completed" and "Planned".
+                status=_status(entry.get("status"),
+                               Status.COMPLETED if entry.get("notebook") or entry.get("script")
+                               else Status.PLANNED),
                 notebook=_path(entry.get("notebook"), ".ipynb"),
                 script=_path(entry.get("script"), ".py"),
                 goal=_text(entry.get("goal")),

@@ -87,6 +87,8 @@ class SiteInfo:
     tagline: str = ""
     repository_url: str | None = None
     url: str | None = None  # where the site is published
+    # The branch of `repository_url` whose files the site shows (Colab and source links).
+    branch: str = "main"
     location: Location | None = None
 
 
@@ -151,12 +153,6 @@ class Article:
         """The article's file, PDF or Markdown note, relative to the archive root; None for
         an article still planned."""
         return self.pdf or self.note
-
-    @property
-    def shown_summary(self) -> str:
-        """The summary as pages show it: none when it only repeats the title (as an
-        old import wrote it), which would read twice under the heading and on the card."""
-        return "" if same_words(self.summary, self.title) else self.summary
 
 
 def same_words(one: str, other: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Sequence
+from html import unescape as unescape_html
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +22,20 @@ from mkdocs.utils import clean_directory
 
 from ..build.batch import BatchRenderer, Progress
 from ..build.cache import Cache
+from ..build.feed import atom_feed
 from ..build.navigation import HOME_URI, TocNode, nest_toc, prune_advice, site_navigation
 from ..build.notebooks import NotebookOptions, RenderedNotebook, TocEntry
 from ..build.notes import RenderedNote
 from ..build.project import REQUIRED_EXTENSIONS
 from ..build.render import (
+    FEED_URI,
     NOTE_MARKER,
     NOTEBOOK_MARKER,
     STYLESHEET_PATH,
     STYLESHEET_URI,
+    ArticleFacts,
+    Picture,
+    Preview,
     article_id_of,
     experiment_id_of,
 )
@@ -41,6 +47,7 @@ from ..build.site import (
     note_block,
     notebook_block,
     settings_from_catalogue,
+    with_page_texts,
 )
 from ..core.checks import (
     NOTEBOOK_DIR,
@@ -52,7 +59,7 @@ from ..core.checks import (
 )
 from ..core.diagnostics import Diagnostic, Severity, has_errors
 from ..core.loader import LoadResult
-from ..core.model import Catalogue, SiteInfo
+from ..core.model import Catalogue, Location, SiteInfo
 from . import incremental
 from .config import NeuroverseConfig
 from .files import published_file
@@ -60,6 +67,12 @@ from .incremental import PageState, SiteState, TrackedFile
 
 log = get_plugin_logger(__name__)
 
+# The end of a page's <head>: the first closing tag, which in a page MkDocs rendered comes
+# before <body> (catalogue text in the head, the title, is escaped and cannot contain it).
+_HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
+_BODY_START = re.compile(r"<body[\s>]", re.IGNORECASE)
+# Images a link preview can show; SVG logos are not fetched by most sites that preview.
+_PREVIEW_IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 # Seconds before a build's start during which cache entries count as in use by another build.
 EVICTION_MARGIN = 5.0
 
@@ -76,10 +89,13 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.problems: list[Diagnostic] = []
         self.checked = LoadResult(None, [])
         self.build_started = 0.0
-        self._swaps: dict[str, tuple[str, str]] = {}  # page -> (lean notebook, full notebook)
+        # page -> [(what search reads, what readers get)]: see on_page_context
+        self._swaps: dict[str, list[tuple[str, str]]] = {}
+        self.has_feed = False
         self._generated: set[str] = set()  # src_uri of every page made from the catalogue
         self.dirty = False  # MkDocs' dirty mode: unmodified pages are not built
         self._inputs: dict[str, str] = {}  # page -> digest of its own inputs
+        self._title_sources: dict[str, str] = {}  # hand-written page -> digest of its text
         self._digests: dict[str, str] = {}  # page -> digest of everything its HTML reads
         self._previous = SiteState("")  # what the last build into this site folder wrote
         self._searched: dict[str, list[Any]] = {}  # page -> its search entries, this build
@@ -125,7 +141,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.batch = BatchRenderer(
             NotebookOptions(trust_outputs=self.config.trust_notebook_outputs,
                             allow_remote_images=self.config.allow_remote_images,
-                            archive_root=str(self.root)), cache,
+                            archive_root=str(self.root), pdf_pages=self.config.pdf_pages),
+            cache,
             workers=self.config.workers)
         return config
 
@@ -149,18 +166,50 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             _log(problem)
         self.problems = self.content.problems if has_errors(self.content.problems) else []
         self._inputs = {}
+        self._title_sources = {}
         self._generated = {page.src_uri for page in self.content.pages}
         for page in self.content.pages:
+            taken = files.get_file_from_path(page.src_uri)
+            if taken is not None:
+                # The generated page wins (links and the navigation point at it); the
+                # owner hears which of their pages is left out instead of losing it unseen.
+                files.remove(taken)
+                _log(Diagnostic(
+                    "NV350", f"this page has the address of the generated page "
+                    f"'{page.title}' and is left out of the site",
+                    Location(f"{Path(config.docs_dir).name}/{page.src_uri}", 1, 1),
+                    hint="rename the file; the generated page takes its place in the "
+                         "navigation"))
             files.append(TrackedFile.generated(config, page.src_uri, content=page.markdown))
             body = self.content.bodies.get(experiment_id_of(page.src_uri) or "")
             note = self.content.notes.get(article_id_of(page.src_uri) or "")
+            article = self.content.renderer.facts.articles.get(
+                article_id_of(page.src_uri) or "")
+            # An article's page texts are filled in after Markdown (see _fill_page_texts).
+            texts = "\0".join(v.text for v in article.page_views) if article else ""
             self._inputs[page.src_uri] = incremental.page_inputs(
                 page.markdown, body.html if body else "", body.search_html if body else "",
-                repr(body.toc) if body else "", *_note_inputs(note))
+                repr(body.toc) if body else "", texts,
+                # What its <head> says when shared (see on_post_page).
+                repr(self.content.renderer.preview(page.src_uri)), *_note_inputs(note))
         for asset in self.content.assets:
             files.append(published_file(config, asset))
         self.content.assets = []  # the files have what they need; images are not held twice
         files.append(File.generated(config, STYLESHEET_URI, abs_src_path=str(STYLESHEET_PATH)))
+        self.has_feed = False
+        if config.site_url:
+            feed = atom_feed(catalogue, config.site_url,
+                             use_directory_urls=config.use_directory_urls)
+            if feed is not None:
+                files.append(File.generated(config, FEED_URI, content=feed))
+                self.has_feed = True
+            else:
+                log.info("no feed.xml: no experiment or article has an `added` date")
+        else:
+            # Feed readers and link previews need absolute addresses; a relative feed
+            # would break the moment it is read anywhere but on the site itself.
+            log.info("no feed.xml and no link-preview addresses: mkdocs.yml sets no "
+                     "site_url")
         if self.config.navigation and config.nav is None:
             handwritten = [f.src_uri for f in files.documentation_pages()]
             config.nav = site_navigation(self.content.renderer.catalogue, handwritten,
@@ -190,6 +239,10 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                     extra += self.content.renderer.problems_notice(self.problems, file.src_uri)
             self._inputs[file.src_uri] = incremental.page_inputs(
                 file.content_bytes, "\n".join(linkable), extra, handwritten=True)
+            # Its title is in its own text (front matter or first heading); what the home
+            # page is given (recent entries, their pictures) is not, and must not count as
+            # a navigation change that rebuilds every page.
+            self._title_sources[file.src_uri] = incremental.digest(file.content_bytes)
             replacement = incremental.tracked(file)
             if replacement is not file:
                 files.remove(file)
@@ -216,11 +269,12 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self._fingerprint = fingerprint
         # What each page's title comes from: a generated page's is known, a hand-written
         # page's is somewhere in its text.
-        titles = {uri: digest for uri, digest in self._inputs.items()
-                  if incremental.is_handwritten(digest)}
+        titles = dict(self._title_sources)
         if self.content is not None:
             titles.update((page.src_uri, page.title) for page in self.content.pages)
-        site = incremental.digest(fingerprint, incremental.navigation_digest(nav, titles))
+        # Every page's <head> announces the feed when there is one (see on_post_page).
+        site = incremental.digest(fingerprint, incremental.navigation_digest(nav, titles),
+                                  f"feed={self.has_feed}")
         kept: dict[str, PageState] = {}
         for file in files.documentation_pages():
             if not isinstance(file, TrackedFile) or file.src_uri not in self._inputs:
@@ -287,6 +341,9 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             # Search reads the page after this: the note's headings are found like any.
             _extend_toc(page, note.toc)
             return html.replace(NOTE_MARKER, note_block(note, page.url), 1)
+        article = self._article_for(page)
+        if article is not None:
+            return self._fill_page_texts(html, page, article)
         body = self._take_body(page)
         if body is None or NOTEBOOK_MARKER not in html:
             return html
@@ -294,8 +351,16 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         _extend_toc(page, body.toc)
         if body.search_html:
             lean = notebook_block(body, page.url, search=True)
-            self._swaps[page.file.src_uri] = (lean, full)
+            self._swaps[page.file.src_uri] = [(lean, full)]
         return html.replace(NOTEBOOK_MARKER, full)
+
+    def _fill_page_texts(self, html: str, page: Page, article: ArticleFacts) -> str:
+        """Each PDF page's text, after Markdown (see site.with_page_texts); search reads
+        each page's search terms instead (see on_page_context)."""
+        html, swaps = with_page_texts(html, article)
+        if swaps:
+            self._swaps[page.file.src_uri] = swaps
+        return html
 
     # Search reads a lean copy of the notebook (see notebooks.lean_copy), readers the full
     # one. The swap brackets the search plugin's own on_page_context: the lean copy goes in
@@ -307,13 +372,13 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                                        config: MkDocsConfig, nav: Any) -> Any:
         entries = incremental.search_entries_of(_search_plugin(config))
         self._search_mark = len(entries) if entries is not None else 0
-        swap = self._swaps.get(page.file.src_uri)
-        if swap is not None and page.content is not None:
-            lean, full = swap
-            if full in page.content:
+        swaps = self._swaps.get(page.file.src_uri, [])
+        if page.content is not None and swaps and all(full in page.content
+                                                      for _, full in swaps):
+            for lean, full in swaps:
                 page.content = page.content.replace(full, lean, 1)
-            else:
-                del self._swaps[page.file.src_uri]
+        else:
+            self._swaps.pop(page.file.src_uri, None)
         return context
 
     @event_priority(-50)
@@ -322,14 +387,20 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         entries = incremental.search_entries_of(_search_plugin(config))
         if entries is not None:
             self._searched[page.file.src_uri] = entries[self._search_mark:]
-        swap = self._swaps.pop(page.file.src_uri, None)
-        if swap is not None and page.content is not None:
-            lean, full = swap
-            page.content = page.content.replace(lean, full, 1)
+        for lean, full in self._swaps.pop(page.file.src_uri, []):
+            if page.content is not None:
+                page.content = page.content.replace(lean, full, 1)
         return context
 
     on_page_context = CombinedEvent(_show_search_the_lean_notebook,
                                     _show_readers_the_full_notebook)
+
+    def _article_for(self, page: Page) -> ArticleFacts | None:
+        article_id = article_id_of(page.file.src_uri)
+        if self.content is None or article_id is None:
+            return None
+        facts = self.content.renderer.facts.articles.get(article_id)
+        return facts if facts is not None and facts.page_views else None
 
     def _record_build(self, config: MkDocsConfig) -> None:
         """After a build: put the whole search index back (dirty mode indexes only the pages
@@ -362,6 +433,33 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             incremental.remove_stale(site_dir, previous.outputs, outputs)
         incremental.write_state(state_file, SiteState(config.site_dir, pages, sorted(outputs),
                                                       previous.fingerprint))
+
+    @event_priority(100)  # before plugins that rewrite finished pages (e.g. Material's privacy)
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        return self._with_head_tags(output, page, config)
+
+    def _with_head_tags(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """Link previews and the feed's <link>, added to the finished page's <head>.
+
+        Added here rather than through a template block: overriding the theme's templates
+        (theme.custom_dir, or a `main.html` with `extrahead`) belongs to the site's owner,
+        and one of ours would take that place or be lost behind theirs. The tags go before
+        the first </head>, checked to come before <body>."""
+        if self.content is None:
+            return output
+        head_end = _HEAD_END.search(output)
+        body_start = _BODY_START.search(output)
+        if head_end is None or (body_start is not None and body_start.start() < head_end.start()):
+            return output
+        renderer = self.content.renderer
+        preview = renderer.preview(page.file.src_uri) or Preview(
+            unescape_html(page.title or config.site_name),
+            str(page.meta.get("description") or config.site_description or ""))
+        tags = renderer.head_tags(
+            preview, from_url=page.url, page_url=page.canonical_url, site_url=config.site_url,
+            site_name=config.site_name, image=preview.image or _site_image(config),
+            feed=self.has_feed)
+        return output[:head_end.start()] + tags + output[head_end.start():]
 
     def _take_body(self, page: Page) -> RenderedNotebook | None:
         """The page's notebook, handed over once: the build no longer holds it (or its
@@ -441,6 +539,16 @@ def _experiment_id(page: Page) -> str | None:
 def _search_plugin(config: MkDocsConfig) -> Any:
     plugins = config.plugins
     return plugins.get("material/search") or plugins.get("search")
+
+
+def _site_image(config: MkDocsConfig) -> Picture | None:
+    """The theme's logo, when it is a picture a link preview can show."""
+    logo = config.theme.get("logo")
+    if not isinstance(logo, str) or not logo.lower().endswith(_PREVIEW_IMAGE_TYPES):
+        return None
+    if "://" in logo or logo.startswith("/"):
+        return None  # not a file of this site
+    return Picture(logo, 0, 0)  # size unknown; the tags leave it out
 
 
 def _log(problem: Diagnostic) -> None:

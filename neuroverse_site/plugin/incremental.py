@@ -87,10 +87,6 @@ def page_inputs(*parts: str | bytes, handwritten: bool = False) -> str:
     return ("h" if handwritten else "g") + digest(*parts)
 
 
-def is_handwritten(inputs: str) -> bool:
-    return inputs.startswith("h")
-
-
 def _tree_digest(folder: Path) -> str:
     """Names, sizes and contents of every file under `folder` (a user's templates)."""
     parts: list[str | bytes] = []

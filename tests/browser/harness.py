@@ -20,7 +20,7 @@ from typing import Any
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from archive_factory import png_bytes, write_notebook, write_pdf
+from archive_factory import png_bytes, text_pdf_bytes, write_notebook, write_pdf
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("NEUROVERSE_CHROMIUM", "/usr/bin/chromium"))
@@ -38,6 +38,12 @@ NOTEBOOK_WORD = "quokkafold"  # in one notebook's markdown cell
 OUTPUT_WORD = "zebrafinch"  # only in a stream output, which search leaves out
 ARTICLE_WORD = "marzipanic"  # in one article's summary
 NOTE_WORD = "wombatrix"  # in a Markdown note's text, under its second heading
+ARTICLE_BODY_WORD = "hornwrack"  # only in the text of page 2 of that article's PDF
+ARTICLE_PAGES = [
+    "The chain rule, slowly\nA derivative of a composition is a product.",
+    f"Bookkeeping\nEach node keeps its local {ARTICLE_BODY_WORD} gradient.\nThen multiply.",
+    "Summary\nBackpropagation is the chain rule applied in order.",
+]
 
 ARCHIVE_CATALOGUE = f"""\
 site:
@@ -115,7 +121,8 @@ ARCHIVE_FILES: dict[str, Callable[[Path], Any]] = {
         stream=f"epoch 1 loss 0.25 {OUTPUT_WORD}\n"),
     "notebooks/gradient_descent.ipynb": lambda p: write_notebook(p, "Gradient descent"),
     "notebooks/filters.ipynb": lambda p: write_notebook(p, "Convolution filters"),
-    "papers/chain_rule.pdf": lambda p: write_pdf(p, pages=3),
+    "papers/chain_rule.pdf": lambda p: p.write_bytes(text_pdf_bytes(ARTICLE_PAGES,
+                                                                     size=(420, 595))),
     "notes/backprop.md": lambda p: p.write_text(textwrap.dedent(f"""\
         # Backpropagation, in my words
 
@@ -291,7 +298,8 @@ def build_project_site(site_dir: Path) -> Path:
 
 
 def build_archive(root: Path, catalogue: str | None,
-                  files: dict[str, Callable[[Path], Any]], *, strict: bool = True) -> Path:
+                  files: dict[str, Callable[[Path], Any]], *, strict: bool = True,
+                  mkdocs_yml: str = MKDOCS_YML) -> Path:
     """Write an archive into `root`, build it (strictly unless told), and return the site
     folder. With no `catalogue`, the archive has its catalogue already."""
     root.mkdir(parents=True, exist_ok=True)
@@ -303,7 +311,7 @@ def build_archive(root: Path, catalogue: str | None,
     for relative, write in files.items():
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         write(root / relative)
-    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(mkdocs_yml, encoding="utf-8")
     site_dir = root / "site"
     build(load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=strict))
     return site_dir

@@ -14,13 +14,10 @@ from pathlib import Path
 import pytest
 
 from .harness import (
-    PDF_VIEWER_PREFIX,
     REPO,
     ServedSite,
     Tab,
-    eventually,
     serious_violations,
-    wait_for_frame,
 )
 
 PAGES = {
@@ -49,16 +46,5 @@ def test_page_has_no_serious_accessibility_violation(
     assert page.locator("body").get_attribute("data-md-color-scheme") == expected
     page.wait_for_timeout(300)  # Material's colour transitions
     page.screenshot(path=str(screenshot_dir() / f"{name}-{scheme}.png"), full_page=True)
-    if name == "article" and page.evaluate("navigator.pdfViewerEnabled"):
-        # A full-page capture leaves Chromium's PDF viewer blank; take it on its own once
-        # it has drawn the document.
-        viewer = page.locator("object.nv-pdf")
-        viewer.scroll_into_view_if_needed()
-        frame = wait_for_frame(page, PDF_VIEWER_PREFIX)
-        page_count = frame.locator("viewer-page-selector #pagelength")
-        eventually(lambda: page_count.inner_text() != "", "the PDF viewer did not load")
-        page.wait_for_timeout(500)
-        viewer.screenshot(path=str(screenshot_dir() / f"article-pdf-{scheme}.png"))
-
     problems = serious_violations(page)
     assert not problems, "\n".join(problems)
