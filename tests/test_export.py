@@ -49,7 +49,7 @@ def test_plain_mkdocs_builds_the_export_into_the_plugin_site(
     err = capsys.readouterr().err
     # Same cache as the plugin: nothing is rendered twice.
     assert "rendered 2/2 notebooks, 2 from cache; read 1/1 PDFs, 1 from cache" in err
-    assert "exported 13 pages" in err
+    assert "exported 14 pages" in err
     assert "not in the export: link-preview tags" in err  # said, not left to be found
 
     config = (target / "mkdocs.yml").read_text(encoding="utf-8")
