@@ -129,6 +129,11 @@ class Experiment:
         """The experiment's file, notebook or script, relative to the archive root."""
         return self.notebook or self.script
 
+    @property
+    def shown_goal(self) -> str:
+        """The goal as cards and pages show it: none when it only repeats the title."""
+        return "" if same_words(self.goal, self.title) else self.goal
+
 
 @dataclass(frozen=True)
 class Article:
