@@ -108,6 +108,8 @@ EXCLUDED = {
     "docs/about.md": "# About this site\n",
     ".github/ISSUE_TEMPLATE.md": "# Issue\n",
     "notes/.draft.md": "# Hidden draft\n",
+    "Python/CVS/old.ipynb": "notebook",
+    "RCS/notes.md": "# Old revision\n",
 }
 
 

@@ -298,7 +298,9 @@ def test_a_summary_that_repeats_the_title_is_not_shown(build_site: SiteBuilder) 
     """Issue 14, item 8: a card or page never says the title twice. A summary with the
     title's words (as old imports wrote) is not shown; an article may have none at all."""
     catalogue = (CATALOGUE.replace("summary: Borders.", "summary: padding.")
-                 .replace("    summary: LSTM and GRU gates.\n", ""))
+                 .replace("    summary: LSTM and GRU gates.\n", "")
+                 .replace("notebook: Python/sequence.ipynb",
+                          "notebook: Python/sequence.ipynb\n    goal: A sequence model!"))
     site = build_site(catalogue, note_archive())  # type: ignore[arg-type]
     for page, title in (("articles/padding/", "Padding"), ("articles/gates/", "Gates")):
         shown = [p.text(strip=True).casefold().rstrip(".") for p in site.article(page).css("p")]
@@ -307,3 +309,7 @@ def test_a_summary_that_repeats_the_title_is_not_shown(build_site: SiteBuilder) 
                   for p in site.article("sections/cnn/").css("li p")]
     assert "padding" not in card_lines and "borders" not in card_lines
     assert "what a recurrent network remembers" in card_lines  # other summaries stay
+    # An experiment's goal likewise.
+    rnn_cards = [p.text(strip=True).casefold() for p in site.article("sections/rnn/").css("li p")]
+    assert not any(line.startswith("a sequence model") for line in rnn_cards)
+    assert "Goal:" not in site.article("experiments/sequence/").text()

@@ -21,10 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
+from .paths import VCS_FOLDERS
+
 MAX_ENTRIES = 50_000
 # Folder names that are tools' output or installed packages wherever they appear.
+# Version-control folders without a leading dot (CVS, RCS...) too: the site never
+# publishes what they hold (core.paths.publishable_inside), so nothing there is missing.
 SKIPPED_DIR_NAMES = frozenset({"node_modules", "__pycache__", "venv", "env", "virtualenv",
-                               "site-packages"})
+                               "site-packages"}) | VCS_FOLDERS
 # Folders skipped only at the top of the archive: `site` is MkDocs' default site_dir, but a
 # topic folder deeper down may well be called "site".
 SKIPPED_TOP_DIRS = frozenset({"site"})
