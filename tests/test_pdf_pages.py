@@ -12,7 +12,13 @@ import pytest
 from PIL import Image
 
 from neuroverse_site.build import batch
-from neuroverse_site.build.pdfs import MAX_PIXELS, MAX_SIDE, bounded_scale, read_pdf
+from neuroverse_site.build.pdfs import (
+    MAX_PIXELS,
+    MAX_SIDE,
+    bounded_scale,
+    read_pdf,
+    search_terms,
+)
 from neuroverse_site.cli import main
 
 from archive_factory import javascript_action, text_pdf_bytes
@@ -33,6 +39,7 @@ CATALOGUE = """\
         summary: How padding keeps the borders.
         sections: [cnn]
         pdf: papers/padding.pdf
+        tags: [convolution]
 """
 
 PAGES = [
@@ -116,6 +123,9 @@ def test_search_has_one_entry_per_page_with_its_words(site: BuiltSite) -> None:
     # Search reads each page's words, not its prose: stop words and repeats are left out.
     assert "effect:" not in entries[pages[1]]["text"]
     assert "Text of page" not in json.dumps(entries)
+    # The article's tag is on its first entry, not repeated on every page's.
+    assert entries["articles/padding/"]["tags"] == ["convolution"]
+    assert all("tags" not in entries[p] for p in pages)
     # ...while readers get the whole text.
     assert "The quillwort effect: corners" in site.text("articles/padding/")
 
@@ -243,3 +253,16 @@ def test_no_pages_shown_leaves_the_thumbnail_and_the_download(build_site: SiteBu
     assert "all 3 pages" in note.text()
     assert not any(doc["location"].startswith("articles/padding/#page-")
                    for doc in site.search_index())
+
+
+def test_search_terms_count_words_as_search_does() -> None:
+    first, second = search_terms([
+        "Layers of layer norms: cross-entropy (3) in 1986; the class and its classes.",
+        "Layer series, entropy, Cross, norm and a new word.",
+    ])
+    # Split at hyphens, each word once per article, a plural -s one with its singular,
+    # stop words and short numbers left out; "class"/"classes" stay two (the stemmer's
+    # first step does not make them one).
+    assert first.split() == ["Layers", "norms", "cross", "entropy",
+                             "1986", "class", "classes"]
+    assert second.split() == ["series", "new", "word"]

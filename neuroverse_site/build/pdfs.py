@@ -156,6 +156,8 @@ us wants was we were what when where which while who whom why will with would ye
 """
 _STOP_WORDS = frozenset(_STOP_WORD_LIST.split())
 _EDGE = re.compile(r"^\W+|\W+$")
+# lunr splits what it indexes into words here (Material's default `separator`).
+_LUNR_SEPARATOR = re.compile(r"[\s\-]+")
 
 
 def search_terms(texts: Sequence[str]) -> list[str]:
@@ -165,13 +167,18 @@ def search_terms(texts: Sequence[str]) -> list[str]:
     The page shows its whole text; search reads these instead (see the plugin), because an
     article's full text would more than double the search index every reader downloads,
     and the words a search can match are the same. A word found on page 2 and 5 opens the
-    article at page 2."""
+    article at page 2.
+
+    "Once" is as lunr (Material's search) sees words: split at hyphens, edges trimmed,
+    lower case, and a plural in -s the same word as its singular (lunr's stemmer takes that
+    -s off before anything else, so both find the same pages). Short numbers ("3", "(4)")
+    are left out: equation and section numbers find nothing worth opening."""
     seen: set[str] = set()
     pages = []
     for text in texts:
         words = []
         for word in _words(text):
-            key = word.lower()
+            key = _singular(word.lower())
             if key not in seen and key not in _STOP_WORDS:
                 seen.add(key)
                 words.append(word)
@@ -179,8 +186,17 @@ def search_terms(texts: Sequence[str]) -> list[str]:
     return pages
 
 
+def _singular(word: str) -> str:
+    """`word` without the plural -s that the Porter stemmer's first step removes, where
+    removing it leaves what the stemmer would make of the singular too ("layers" ->
+    "layer"; not "class", "series" or "classes")."""
+    if word.endswith("s") and not word.endswith(("ss", "ies", "sses")) and len(word) > 3:
+        return word[:-1]
+    return word
+
+
 def _words(text: str) -> Iterable[str]:
-    for token in text.split():
+    for token in _LUNR_SEPARATOR.split(text):
         word = _EDGE.sub("", token)
-        if word:
+        if word and (len(word) > 3 or any(c.isalpha() for c in word)):
             yield word

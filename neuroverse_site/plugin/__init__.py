@@ -386,7 +386,15 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                                         config: MkDocsConfig, nav: Any) -> Any:
         entries = incremental.search_entries_of(_search_plugin(config))
         if entries is not None:
-            self._searched[page.file.src_uri] = entries[self._search_mark:]
+            added = entries[self._search_mark:]
+            if self._article_for(page) is not None:
+                # The search plugin copies a page's tags into every entry it makes of the
+                # page; an article's tags stay on its first entry, and each PDF page's
+                # entry holds only its words (a tag search lists the article once).
+                for entry in added:
+                    if isinstance(entry, dict) and "#page-" in str(entry.get("location")):
+                        entry.pop("tags", None)
+            self._searched[page.file.src_uri] = added
         for lean, full in self._swaps.pop(page.file.src_uri, []):
             if page.content is not None:
                 page.content = page.content.replace(lean, full, 1)
