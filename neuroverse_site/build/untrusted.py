@@ -87,6 +87,16 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "ol": {"start"},
     **{tag: set(MATHML_ATTRIBUTES) for tag in MATHML_TAGS},
 }
+# The template's own markup may also carry the cell number it writes for the names of focus
+# stops (notebooks.CELL_ATTRIBUTE), and only on its own two wrappers; untrusted fragments
+# are cleaned with ALLOWED_ATTRIBUTES alone, so none of theirs reaches the assembled page.
+# The focus stops' tabindex, role and aria-label are added after cleaning (scrolling.py):
+# no allow-list here has them, so untrusted HTML can neither add a focus stop nor name one.
+ASSEMBLED_ATTRIBUTES: dict[str, set[str]] = {
+    **ALLOWED_ATTRIBUTES,
+    "div": {"data-nv-cell"},
+    "nv-output": {"data-nv-cell"},
+}
 # Text styling only: Keras' model.summary() and pandas' Styler need these, and none of them
 # can move, cover or fetch anything.
 STYLE_PROPERTIES = frozenset({"white-space", "color", "background-color", "font-weight",
@@ -150,21 +160,22 @@ def _page_attribute(tag: str, attribute: str, value: str) -> str | None:
 def clean_untrusted(html: str) -> str:
     """One untrusted fragment (a Markdown cell, an output), cleaned and namespaced. Parsed
     alone, so an unclosed tag or comment cannot reach past the fragment."""
-    return _clean(html, _untrusted_attribute)
+    return _clean(html, _untrusted_attribute, ALLOWED_ATTRIBUTES)
 
 
 def clean_assembled(html: str) -> str:
     """The whole notebook once its fragments are clean: the same allow-list over the
     template's own markup (it writes some metadata into attributes), classes kept."""
-    return _clean(html, _page_attribute)
+    return _clean(html, _page_attribute, ASSEMBLED_ATTRIBUTES)
 
 
-def _clean(html: str, attribute_filter: Callable[[str, str, str], str | None]) -> str:
+def _clean(html: str, attribute_filter: Callable[[str, str, str], str | None],
+           attributes: dict[str, set[str]]) -> str:
     cleaned: str = nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
         clean_content_tags={"script", "style"},
-        attributes=ALLOWED_ATTRIBUTES,
+        attributes=attributes,
         attribute_filter=attribute_filter,
         url_schemes={"http", "https", "mailto", "data"},
         link_rel="noopener noreferrer nofollow",

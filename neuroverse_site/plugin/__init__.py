@@ -23,6 +23,7 @@ from ..build.cache import Cache
 from ..build.navigation import HOME_URI, TocNode, nest_toc, prune_advice, site_navigation
 from ..build.notebooks import NotebookOptions, RenderedNotebook
 from ..build.project import REQUIRED_EXTENSIONS
+from ..build.scrolling import mark_page
 from ..build.render import (
     NOTEBOOK_MARKER,
     STYLESHEET_PATH,
@@ -272,6 +273,9 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                 allow_remote_images=self.config.allow_remote_images)
             for problem in removed:
                 _log(problem)
+        # Every box that can scroll (code, equations, tables) becomes a named focus stop, on
+        # every page; the notebook, which joins below, was marked when it was rendered.
+        html = mark_page(html)
         body = self._take_body(page)
         if body is None or NOTEBOOK_MARKER not in html:
             return html
