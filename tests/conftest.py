@@ -19,7 +19,9 @@ from selectolax.lexbor import LexborHTMLParser
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-SHARED_ARCHIVE = Path(__file__).resolve().parents[2] / "shared" / "archives" / "neuroverse"
+# ../shared beside the repository; NEUROVERSE_SHARED_ARCHIVE points elsewhere (a worktree).
+SHARED_ARCHIVE = Path(os.environ.get("NEUROVERSE_SHARED_ARCHIVE")
+                      or Path(__file__).resolve().parents[2] / "shared" / "archives" / "neuroverse")
 
 MKDOCS_YML = """\
 site_name: Test archive

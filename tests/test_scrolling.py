@@ -9,10 +9,11 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import SiteBuilder
 from neuroverse_site.build.notebooks import NotebookConverter, render_script
 from neuroverse_site.build.scrolling import mark_page
-from neuroverse_site.build.untrusted import clean_assembled, clean_untrusted, clean_style
+from neuroverse_site.build.untrusted import clean_assembled, clean_style, clean_untrusted
+
+from conftest import SiteBuilder
 
 CATALOGUE = """\
 site:

@@ -23,13 +23,13 @@ from ..build.cache import Cache
 from ..build.navigation import HOME_URI, TocNode, nest_toc, prune_advice, site_navigation
 from ..build.notebooks import NotebookOptions, RenderedNotebook
 from ..build.project import REQUIRED_EXTENSIONS
-from ..build.scrolling import mark_page
 from ..build.render import (
     NOTEBOOK_MARKER,
     STYLESHEET_PATH,
     STYLESHEET_URI,
     experiment_id_of,
 )
+from ..build.scrolling import mark_page
 from ..build.site import (
     SiteContent,
     build_site_content,

@@ -90,9 +90,9 @@ def shared_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite
     import test does; skipped where that folder is absent."""
     import shutil
 
-    from conftest import SHARED_ARCHIVE
-
     from neuroverse_site.cli import main
+
+    from conftest import SHARED_ARCHIVE
 
     if not SHARED_ARCHIVE.is_dir():
         pytest.skip("../shared/archives/neuroverse is not present")

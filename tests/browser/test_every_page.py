@@ -85,7 +85,6 @@ def test_a_planted_page_is_found_and_each_planted_fault_is_caught(
     text = "\n".join(problems)
     assert all(p.startswith("planted.html ") for p in problems), text
     assert "[default] scrollable-region-focusable" in text
-    assert "[slate] scrollable-region-focusable" in text
     assert "[375 px] scrollable-region-focusable" in text
     assert "#planted-scroller" in text
     assert "[slate] link-in-text-block" in text and "#planted-link" in text
