@@ -92,3 +92,35 @@ def test_a_planted_page_is_found_and_each_planted_fault_is_caught(
     assert "aria-dialog-name" in text and "#planted-dialog" in text
     assert ".md-search:" not in text
     assert list(ACCEPTED) == [("aria-dialog-name", ".md-search")]
+
+
+# The boxes work as well as pass: focused, the arrow keys scroll them ----------------------
+
+def test_the_keyboard_scrolls_a_wide_equation_code_and_table(
+        tab_factory: Callable[..., Tab], project_site: ServedSite) -> None:
+    tab = tab_factory(project_site, viewport={"width": 375, "height": 740},
+                      reduced_motion="reduce")
+    tab.stand_ins[GITHUB_API] = GITHUB_STAND_IN
+    scrolled: dict[str, str] = {}
+    for path in site_pages(project_site.site_dir):
+        page = tab.open(path)
+        for kind, selector in (("equation", ".nv-equation"), ("table", ".nv-table"),
+                               ("code", "pre > code[tabindex]")):
+            if kind in scrolled:
+                continue
+            boxes = page.locator(selector)
+            for index in range(boxes.count()):
+                box = boxes.nth(index)
+                if not box.evaluate("b => b.scrollWidth > b.clientWidth + 4"):
+                    continue
+                box.focus()
+                assert box.evaluate("b => document.activeElement === b"), (path, kind)
+                for _ in range(5):
+                    page.keyboard.press("ArrowRight")
+                page.wait_for_timeout(100)
+                assert box.evaluate("b => b.scrollLeft") > 0, (path, kind)
+                scrolled[kind] = path
+                break
+        if len(scrolled) == 3:
+            break
+    assert set(scrolled) == {"equation", "table", "code"}, scrolled
