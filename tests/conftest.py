@@ -40,7 +40,9 @@ def _shared_archives() -> Path:
 
 
 SHARED_ARCHIVES = _shared_archives()
-SHARED_ARCHIVE = SHARED_ARCHIVES / "neuroverse"
+# NEUROVERSE_SHARED_ARCHIVE points at another copy of the seed archive.
+SHARED_ARCHIVE = Path(os.environ.get("NEUROVERSE_SHARED_ARCHIVE")
+                      or SHARED_ARCHIVES / "neuroverse")
 
 MKDOCS_YML = """\
 site_name: Test archive

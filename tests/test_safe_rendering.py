@@ -366,7 +366,7 @@ def test_untrusted_fragments_are_closed_cleaned_and_namespaced() -> None:
     assert div is not None
     assert div.attributes["class"] == "nv-u-md-dialog nv-u-mermaid dataframe ansi-red-fg k"
     assert div.attributes["id"] == "nv-u-__search"
-    assert div.attributes["style"] == "white-space:pre;color:red"
+    assert div.attributes["style"] == "white-space:pre;--nv-u-color:red"
     assert "onclick" not in div.attributes
     link = tree.css_first("a")
     assert link is not None and link.attributes["href"] == "#nv-u-frag"

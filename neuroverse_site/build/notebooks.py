@@ -39,6 +39,7 @@ from ..core.ids import blob_name, slugify, unique_id
 from ..core.probes import notebook_format_problem
 from .images import MAX_IMAGE_BYTES, ImageRefused, publishable_image
 from .mathml import mathml_renderer_class
+from .scrolling import REGION_CLASS, make_region, mark_regions
 from .thumbnails import NotebookThumbnail, notebook_thumbnail
 from .untrusted import (
     balanced,
@@ -336,7 +337,7 @@ class NotebookConverter:
         _rewrite_images(page, extracted, collected)
         title = take_title(page)
         toc = heading_toc(page)
-        _mark_focusable(page)
+        _mark_regions(page)
         _drop_wrappers(page)
         body = page.body
         fragment = (body.inner_html or "") if body is not None else ""
@@ -671,10 +672,32 @@ def _drop_wrappers(page: HTMLParser) -> None:
         node.unwrap()
 
 
-def _mark_focusable(page: HTMLParser) -> None:
-    # Scrollable code and output areas need a focus stop for keyboard users.
-    for area in page.css("div.jp-OutputArea-output, div.highlight"):
-        area.attrs["tabindex"] = "0"
+# The template writes each cell's number (from 1) on its code and on its outputs, so a focus
+# stop can say which cell it belongs to; the sanitiser keeps the attribute only there.
+CELL_ATTRIBUTE = "data-nv-cell"
+# Outputs that are only a picture: it fits its box (max-width: 100%), so it never scrolls
+# and needs no focus stop.
+_PICTURE_OUTPUTS = frozenset({"jp-RenderedImage", "jp-RenderedSVG"})
+
+
+def _mark_regions(page: HTMLParser) -> None:
+    """Every box of the notebook that can scroll becomes a named focus stop (scrolling.py):
+    code and outputs named after their cell, then equations and tables wherever they are."""
+    for holder in page.css(f"[{CELL_ATTRIBUTE}]"):
+        number = holder.attributes.get(CELL_ATTRIBUTE) or ""
+        del holder.attrs[CELL_ATTRIBUTE]
+        of_cell = f" of cell {number}" if number.isdigit() else ""
+        if holder.tag != "nv-output":
+            for code in holder.css("pre > code"):
+                make_region(code, f"Code{of_cell}")
+            continue
+        outputs = [output for output in holder.css("div.jp-OutputArea-output")
+                   if not _PICTURE_OUTPUTS & set((output.attributes.get("class") or "").split())]
+        for index, output in enumerate(outputs, 1):
+            which = f" {index}" if len(outputs) > 1 else ""
+            output.attrs["class"] = f"{output.attributes.get('class') or ''} {REGION_CLASS}".strip()
+            make_region(output, f"Output{which}{of_cell}")
+    mark_regions(page)
 
 
 def render_script(path: Path, data: bytes | None = None) -> RenderedNotebook:
@@ -685,7 +708,7 @@ def render_script(path: Path, data: bytes | None = None) -> RenderedNotebook:
         raise NotebookProblem(f"cannot be read as UTF-8 text: {exc}") from exc
     code = _highlighter("python")(source)
     page = HTMLParser(f'<div class="jupyter-wrapper nv-script">{code}</div>')
-    _mark_focusable(page)
+    mark_regions(page, code_label=f"Code of {path.name}")
     body = page.body
     fragment = (body.inner_html or "") if body is not None else ""
     return RenderedNotebook(html=fragment, search_html=lean_copy(fragment))

@@ -39,6 +39,7 @@ from ..build.render import (
     article_id_of,
     experiment_id_of,
 )
+from ..build.scrolling import mark_page
 from ..build.site import (
     SiteContent,
     build_site_content,
@@ -336,11 +337,14 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                 allow_remote_images=self.config.allow_remote_images)
             for problem in removed:
                 _log(problem)
+        # Every box that can scroll (code, equations, tables) becomes a named focus stop, on
+        # every page; the notebook, which joins below, was marked when it was rendered.
+        html = mark_page(html)
         note = self._note_for(page)
         if note is not None and NOTE_MARKER in html:
             # Search reads the page after this: the note's headings are found like any.
             _extend_toc(page, note.toc)
-            return html.replace(NOTE_MARKER, note_block(note, page.url), 1)
+            return mark_page(html.replace(NOTE_MARKER, note_block(note, page.url), 1))
         article = self._article_for(page)
         if article is not None:
             return self._fill_page_texts(html, page, article)

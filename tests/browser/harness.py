@@ -257,11 +257,22 @@ ACCEPTED: dict[tuple[str, str], str] = {
 }
 
 
-def run_axe(page: Any) -> list[dict[str, Any]]:
-    from axe_playwright_python.sync_playwright import Axe
+def axe_script() -> str:
+    """axe-core as the axe-playwright-python wheel ships it: no download at test time."""
+    from axe_playwright_python.base import AXE_SCRIPT
 
-    results = Axe().run(page, options={"resultTypes": ["violations"]})
-    violations: list[dict[str, Any]] = results.response["violations"]
+    return str(AXE_SCRIPT)
+
+
+def run_axe(page: Any, rules: list[str] | None = None) -> list[dict[str, Any]]:
+    """axe's violations on the page as it is now (every rule, or only `rules`)."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(axe_script())
+    options: dict[str, Any] = {"resultTypes": ["violations"]}
+    if rules is not None:
+        options["runOnly"] = {"type": "rule", "values": rules}
+    violations: list[dict[str, Any]] = page.evaluate(
+        "options => axe.run(options).then(results => results.violations)", options)
     return violations
 
 
@@ -270,12 +281,20 @@ def run_axe(page: Any) -> list[dict[str, Any]]:
 _AT_REST = "*, *::before, *::after { transition: none !important; animation: none !important; }"
 
 
-def serious_violations(page: Any) -> list[str]:
-    """Critical and serious axe findings on the page at rest, less the accepted ones."""
+def at_rest(page: Any) -> None:
     page.add_style_tag(content=_AT_REST)
     page.wait_for_timeout(50)
+
+
+def serious_violations(page: Any, rules: list[str] | None = None) -> list[str]:
+    """Critical and serious axe findings on the page at rest, less the accepted ones."""
+    at_rest(page)
+    return serious_findings(run_axe(page, rules))
+
+
+def serious_findings(violations: list[dict[str, Any]]) -> list[str]:
     problems = []
-    for violation in run_axe(page):
+    for violation in violations:
         if violation["impact"] not in FAILING_IMPACTS:
             continue
         nodes = [n for n in violation["nodes"]
@@ -283,6 +302,75 @@ def serious_violations(page: Any) -> list[str]:
         if nodes:
             problems.append(describe({**violation, "nodes": nodes}))
     return problems
+
+
+# Every page of a site ---------------------------------------------------------------
+
+def site_pages(site_dir: Path) -> list[str]:
+    """Every HTML page a build wrote, as paths relative to the site: whatever produced it
+    (generated, hand-written, a page another feature adds), it is found here."""
+    return sorted(path.relative_to(site_dir).as_posix() for path in site_dir.rglob("*.html"))
+
+
+def palettes(page: Any) -> list[dict[str, str]]:
+    """The colour palettes the page offers (Material's palette toggle), as the body
+    attributes Material sets for each; one unnamed palette when there is no toggle."""
+    found: list[dict[str, str]] = page.evaluate("""() =>
+        [...document.querySelectorAll('input[name="__palette"]')].map(input => ({
+            scheme: input.dataset.mdColorScheme || "default",
+            primary: input.dataset.mdColorPrimary || "",
+            accent: input.dataset.mdColorAccent || "",
+        }))""")
+    return found or [{"scheme": page.evaluate("document.body.dataset.mdColorScheme || ''"),
+                      "primary": "", "accent": ""}]
+
+
+def show_palette(page: Any, palette: dict[str, str]) -> None:
+    """Switch the page to `palette` as Material's toggle does: by the body's attributes,
+    which every palette rule of the theme (and of neuroverse.css) keys on."""
+    page.evaluate("""palette => {
+        document.body.setAttribute("data-md-color-scheme", palette.scheme);
+        if (palette.primary) document.body.setAttribute("data-md-color-primary", palette.primary);
+        if (palette.accent) document.body.setAttribute("data-md-color-accent", palette.accent);
+    }""", palette)
+    shown = page.evaluate("document.body.dataset.mdColorScheme")
+    assert shown == palette["scheme"], f"palette {palette['scheme']} not applied ({shown})"
+    page.wait_for_timeout(20)
+
+
+# Only these of axe's rules read colours; in a page's second palette nothing else can
+# differ (names, roles, structure and focus are the same markup), so only they run again.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+# Checked on a phone-sized screen too: what does not scroll on a wide screen may there.
+NARROW_RULES = ["scrollable-region-focusable"]
+NARROW_VIEWPORT = {"width": 375, "height": 740}
+
+
+def check_pages(tab: Tab, pages: list[str]) -> tuple[list[str], set[str]]:
+    """Open each page once, at rest; at desktop width run every axe rule in the first
+    palette it offers and the colour rules in each other one, then the scrolling rule at
+    phone width. Returns the serious findings, each headed by page and palette, and the
+    palettes seen."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    page = tab.page
+    desktop = page.viewport_size
+    for path in pages:
+        if desktop is not None:
+            page.set_viewport_size(desktop)
+        tab.open(path)
+        at_rest(page)
+        for index, palette in enumerate(palettes(page)):
+            show_palette(page, palette)
+            seen.add(palette["scheme"])
+            rules = None if index == 0 else COLOUR_RULES
+            problems += [f"{path} [{palette['scheme']}] {finding}"
+                         for finding in serious_findings(run_axe(page, rules))]
+        page.set_viewport_size(NARROW_VIEWPORT)
+        page.wait_for_timeout(50)
+        problems += [f"{path} [375 px] {finding}"
+                     for finding in serious_findings(run_axe(page, NARROW_RULES))]
+    return problems, seen
 
 
 def describe(violation: dict[str, Any]) -> str:
