@@ -6,7 +6,9 @@ command (`mkdocs serve --dirty`), on the benchmark's generated archive.
 Starts the server on 127.0.0.1, waits for its first build, then edits one notebook (the
 same one the build benchmark edits) `--edits` times and polls that experiment's page over
 HTTP until the edit shows; then the same for catalogue.yml (an experiment's goal, shown on
-its page). Reports each time and the medians. Afterwards it checks the served search index:
+its page). Reports each time and the medians, and the CPU seconds the server process
+spent on each (steadier than wall time on a loaded machine; includes the server's idle
+polling over the same seconds, a few hundredths). Afterwards it checks the served search index:
 every page the first build indexed is still there, once, and the last edit is searchable.
 """
 
@@ -33,6 +35,7 @@ import run as bench
 
 POLL = 0.02  # seconds between two requests
 TIMEOUT = 120.0
+FIRST_BUILD_TIMEOUT = 1800.0  # a cold build of hundreds of notebooks on a loaded machine
 
 
 def serve_command(mkdocs: Path, port: int) -> list[str]:
@@ -54,14 +57,31 @@ def fetch(url: str) -> str | None:
         return None
 
 
-def wait_for(url: str, needle: str, since: float) -> float:
+def wait_for(url: str, needle: str, since: float, timeout: float = TIMEOUT) -> float:
     """Seconds from `since` until the page at `url` contains `needle`."""
-    while time.perf_counter() - since < TIMEOUT:
+    while time.perf_counter() - since < timeout:
         text = fetch(url)
         if text is not None and needle in text:
             return time.perf_counter() - since
         time.sleep(POLL)
-    raise SystemExit(f"{url} did not show {needle!r} within {TIMEOUT:.0f} s")
+    raise SystemExit(f"{url} did not show {needle!r} within {timeout:.0f} s")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process and its children (those still running and
+    those it has waited for), from /proc: what a rebuild costs whatever else the machine
+    runs, where save-to-served wall time grows with the load."""
+    total = 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    for member in bench._descendants(pid):
+        try:
+            with open(f"/proc/{member}/stat", encoding="ascii") as stream:
+                fields = stream.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # utime, stime, cutime, cstime: fields 14-17 of proc(5), 12-15 after the name.
+        total += sum(int(value) for value in fields[11:15]) / ticks
+    return total
 
 
 def page_locations(index_text: str) -> list[str]:
@@ -87,25 +107,34 @@ def main(argv: list[str] | None = None) -> int:
                                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
                                   stdout=log, stderr=subprocess.STDOUT)
         started = time.perf_counter()
-        wait_for(base + "search/search_index.json", '"docs"', started)
+        wait_for(base + "search/search_index.json", '"docs"', started, FIRST_BUILD_TIMEOUT)
         print(f"first build served after {time.perf_counter() - started:.1f} s", flush=True)
         before = page_locations(fetch(base + "search/search_index.json") or "")
         number = len(archive.notebook_names) // 2 + 1
         notebook_times, catalogue_times = [], []
+        notebook_cpu, catalogue_cpu = [], []
         for edit in range(1, args.edits + 1):
             time.sleep(2.0)  # let the server settle after the previous build
+            cpu = cpu_seconds(server.pid)
             since = time.perf_counter()
             archive.edit_notebook(True, edit)
             notebook_times.append(wait_for(f"{base}experiments/e{number:04d}/",
                                            f"Edited in run {edit}.", since))
-            print(f"notebook edit {edit}: {notebook_times[-1]:.2f} s", flush=True)
+            time.sleep(0.5)  # the build's last steps (search index, record) after the page
+            notebook_cpu.append(cpu_seconds(server.pid) - cpu)
+            print(f"notebook edit {edit}: {notebook_times[-1]:.2f} s "
+                  f"(server CPU {notebook_cpu[-1]:.2f} s)", flush=True)
         for edit in range(1, args.edits + 1):
             time.sleep(2.0)
+            cpu = cpu_seconds(server.pid)
             since = time.perf_counter()
             archive.edit_catalogue(edit)
             catalogue_times.append(wait_for(f"{base}experiments/e0001/",
                                             f"edited in run {edit}", since))
-            print(f"catalogue edit {edit}: {catalogue_times[-1]:.2f} s", flush=True)
+            time.sleep(0.5)
+            catalogue_cpu.append(cpu_seconds(server.pid) - cpu)
+            print(f"catalogue edit {edit}: {catalogue_times[-1]:.2f} s "
+                  f"(server CPU {catalogue_cpu[-1]:.2f} s)", flush=True)
         time.sleep(2.0)
         index = fetch(base + "search/search_index.json") or ""
         after = page_locations(index)
@@ -122,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
             "catalogue_edit_s": catalogue_times,
             "notebook_edit_median_s": statistics.median(notebook_times),
             "catalogue_edit_median_s": statistics.median(catalogue_times),
+            "notebook_edit_cpu_s": notebook_cpu, "catalogue_edit_cpu_s": catalogue_cpu,
+            "notebook_edit_cpu_median_s": statistics.median(notebook_cpu),
+            "catalogue_edit_cpu_median_s": statistics.median(catalogue_cpu),
             "search_pages_before": len(pages), "search_entries_before": len(before),
             "search_entries_after": len(after), "search_problems": problems,
             "command": " ".join(serve_command(Path("mkdocs"), port)),

@@ -7,8 +7,14 @@ build's output never depends on timing.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import dataclasses
+import gc
 import multiprocessing
 import os
+import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -18,7 +24,14 @@ from typing import Literal
 
 from ..core.probes import PdfProblem
 from .cache import Cache, cache_key, key_from_digest
-from .notebooks import NotebookConverter, NotebookOptions, NotebookProblem, RenderedNotebook, render_script
+from .notebooks import (
+    NotebookAsset,
+    NotebookConverter,
+    NotebookOptions,
+    NotebookProblem,
+    RenderedNotebook,
+    render_script,
+)
 from .pdfs import PdfFacts, read_pdf
 
 Kind = Literal["notebook", "script", "pdf"]
@@ -118,9 +131,17 @@ class BatchRenderer:
     """Renders jobs with one converter per process, the cache in front of it."""
 
     def __init__(self, options: NotebookOptions | None = None, cache: Cache | None = None, *,
-                 workers: int | None = None, min_parallel: int = MIN_PARALLEL) -> None:
+                 workers: int | None = None, min_parallel: int = MIN_PARALLEL,
+                 hold_images: bool = True) -> None:
+        """`hold_images=False`: a notebook's images, once in the cache (whose blob files
+        the site links), are not kept in memory: their bytes are dropped from the outcome
+        (`image_size` still knows their sizes). For a caller that publishes images from
+        the cache's files, never from the outcome's bytes (the plugin; not the export,
+        which inlines them). Rendered images were a fifth of a large build's memory."""
         self.options = options or NotebookOptions()
         self.cache = cache
+        self.hold_images = hold_images
+        self._image_sizes: dict[str, int] = {}
         self.workers = workers if workers is not None else _available_cpus()
         self.min_parallel = min_parallel
         self._converter: NotebookConverter | None = None
@@ -139,10 +160,13 @@ class BatchRenderer:
 
         def finished(index: int, rendered: Rendered, *, cached: bool) -> None:
             outcome, keys[index] = rendered
-            outcomes[index] = outcome
             progress.count(jobs[index].kind, cached=cached)
             if not cached and self.cache is not None and not isinstance(outcome, Failure):
                 self._store(keys[index], outcome)
+            if (not self.hold_images and self.cache is not None
+                    and isinstance(outcome, RenderedNotebook) and outcome.assets):
+                outcome = self._without_image_bytes(outcome)
+            outcomes[index] = outcome
             if report is not None and throttle.due(progress.done):
                 report(progress)
 
@@ -192,10 +216,22 @@ class BatchRenderer:
         return BatchResult([o for o in outcomes if o is not None], progress,
                            {key for key in keys if key})
 
+    def _without_image_bytes(self, notebook: RenderedNotebook) -> RenderedNotebook:
+        for asset in notebook.assets:
+            self._image_sizes[asset.name] = len(asset.data)
+        return dataclasses.replace(notebook, assets=tuple(
+            NotebookAsset(asset.name, b"") for asset in notebook.assets))
+
+    def image_size(self, asset: NotebookAsset) -> int:
+        """The size of a rendered image, its bytes held or not (see `hold_images`)."""
+        return self._image_sizes.get(asset.name, len(asset.data))
+
     def _render_here(self, job: Job) -> Rendered:
         if self._converter is None:
             self._converter = _converter_for(self.options)
-        return render_file(job.kind, job.path, self._converter)
+        rendered = render_file(job.kind, job.path, self._converter)
+        _release_freed_memory()
+        return rendered
 
     def _load(self, kind: Kind, key: str) -> Outcome | None:
         if self.cache is None:
@@ -252,20 +288,66 @@ _WORKER_CONVERTER: NotebookConverter | None = None
 
 def _start_worker(options: NotebookOptions) -> None:
     global _WORKER_CONVERTER
-    _WORKER_CONVERTER = NotebookConverter(options)
+    _WORKER_CONVERTER = _converter_for(options)  # a forked worker has its parent's
 
 
 def _render_in_worker(kind: Kind, path: Path) -> Rendered:
     assert _WORKER_CONVERTER is not None, "worker started without _start_worker"
-    return render_file(kind, path, _WORKER_CONVERTER)
+    rendered = render_file(kind, path, _WORKER_CONVERTER)
+    _release_freed_memory()
+    return rendered
+
+
+def _libc_trim() -> Callable[[int], int] | None:
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(
+            ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        return trim
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        return None
+
+
+_TRIM = _libc_trim() if sys.platform.startswith("linux") else None
+
+
+def _release_freed_memory() -> None:
+    """Give the memory a rendering freed back to the system: converting a notebook makes
+    megabytes of short-lived strings, and glibc keeps the freed pages of its heap (between
+    live ones) counted in the process's size until told to trim."""
+    if _TRIM is not None:
+        _TRIM(0)
 
 
 def _worker_pool(workers: int, options: NotebookOptions) -> ProcessPoolExecutor:
-    # Not 'fork': `mkdocs serve` runs threads, and forking a threaded process can deadlock.
-    # 'spawn' starts each worker afresh (it imports what it needs, ~1 s) and leaves no
-    # server process holding memory for the rest of the build.
+    """Workers forked from this process when it runs no other thread (`mkdocs build`):
+    they share the pages of everything it has imported (MkDocs, the theme, our code,
+    nbconvert and the converter it made), so each costs only what its own rendering adds;
+    a spawned worker imports and compiles all of it again (~1 s, tens of megabytes).
+    Objects that exist at the fork are frozen out of the garbage collector's passes,
+    which would otherwise touch (and so copy) every page holding one. With other threads
+    running (`mkdocs serve`), forking could deadlock on a lock one of them holds: then
+    'spawn', which starts each worker afresh."""
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        # Built here first (this process renders too): the workers inherit it, nbconvert
+        # and its compiled templates included, instead of each importing and compiling.
+        _converter_for(options)
+        gc.freeze()
+        try:
+            pool = ProcessPoolExecutor(max_workers=workers,
+                                       mp_context=multiprocessing.get_context("fork"),
+                                       initializer=_start_worker, initargs=(options,))
+            # A forking pool starts every worker at its first submit: now, while the
+            # objects are frozen.
+            pool.submit(_started)
+        finally:
+            gc.unfreeze()
+        return pool
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_start_worker, initargs=(options,))
+
+
+def _started() -> bool:
+    return True
 
 
 def _available_cpus() -> int:

@@ -24,6 +24,7 @@ import contextlib
 import hashlib
 import json
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Iterable, Mapping
@@ -69,6 +70,30 @@ def _requirement_names(distribution: str) -> list[str]:
     return names
 
 
+def installed_stamp() -> str:
+    """A digest of what is installed where this interpreter imports from: the name (which
+    carries the version) and modification time of every `*.dist-info` / `*.egg-info` entry
+    on sys.path, with the Python version (not the folders' names: a test runner's extra
+    folders on sys.path hold no distribution and must not change it). Installing,
+    upgrading, reinstalling or removing a distribution adds or replaces such an entry, so
+    the digest changes. Listing a few folders costs a millisecond, where reading every
+    distribution's metadata cost ~0.3 s of each build."""
+    digest = hashlib.sha256(sys.version.encode())
+    for folder in sys.path:
+        try:
+            entries = sorted(os.scandir(folder or "."), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.endswith((".dist-info", ".egg-info", ".egg-link", ".pth")):
+                try:
+                    modified = entry.stat().st_mtime_ns
+                except OSError:
+                    modified = 0
+                digest.update(f"\0{entry.name}\0{modified}".encode())
+    return digest.hexdigest()
+
+
 def library_versions() -> dict[str, str]:
     """The version of every distribution in the run-time closure of our requirements."""
     versions: dict[str, str] = {}
@@ -101,16 +126,36 @@ def code_fingerprint(package_dir: Path = _PACKAGE_DIR) -> str:
 _ENVIRONMENT: str | None = None
 
 
-def environment_fingerprint() -> str:
-    """Versions and code that every key includes; computed once per process."""
+def environment_fingerprint(remembered: Path | None = None) -> str:
+    """Versions and code that every key includes; computed once per process. With
+    `remembered` (a file in the cache folder), the library versions are read from there
+    while `installed_stamp` is the one they were found under, and written there when not:
+    walking the requirements' metadata is the slow part, and a worker process computing
+    them afresh always finds the same versions for the same stamp."""
     global _ENVIRONMENT
     if _ENVIRONMENT is None:
+        libraries = (_remembered_versions(remembered) if remembered is not None
+                     else library_versions())
         _ENVIRONMENT = json.dumps(
-            {"format": FORMAT_VERSION, "libraries": library_versions(),
-             "code": code_fingerprint()},
+            {"format": FORMAT_VERSION, "libraries": libraries, "code": code_fingerprint()},
             sort_keys=True,
         )
     return _ENVIRONMENT
+
+
+def _remembered_versions(path: Path) -> dict[str, str]:
+    stamp = installed_stamp()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if (isinstance(data, dict) and data.get("stamp") == stamp
+                and isinstance(data.get("libraries"), dict)):
+            return {str(k): str(v) for k, v in data["libraries"].items()}
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        pass  # missing or damaged: found again below
+    versions = library_versions()
+    with contextlib.suppress(OSError):  # a read-only cache only costs time
+        _write_atomically(path, json.dumps({"stamp": stamp, "libraries": versions}).encode())
+    return versions
 
 
 def cache_key(kind: str, data: bytes, options_key: str = "") -> str:
@@ -149,13 +194,17 @@ class Dependency:
 class Cache:
     """Rendered notebooks and PDF facts on disk, keyed by `cache_key`."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, remember: bool = False) -> None:
+        """`remember`: keep what is loaded in memory for the next Cache of the same folder
+        in this process (a serve session's next build), see `_Remembered`."""
         self.directory = directory
+        self.remember = remember
         self._entries = directory / f"v{FORMAT_VERSION}" / "entries"
         self._blobs = directory / f"v{FORMAT_VERSION}" / "blobs"
         self._digests_path = directory / f"v{FORMAT_VERSION}" / "input-digests.json"
         self._digests: dict[str, list[Any]] | None = None
         self._digests_changed = False
+        environment_fingerprint(directory / f"v{FORMAT_VERSION}" / "libraries.json")
 
     # Inputs ------------------------------------------------------------------------------
 
@@ -305,6 +354,19 @@ class Cache:
     def _load(self, key: str, kind: str
               ) -> tuple[Mapping[str, Any], dict[str, bytes], list[Dependency]] | None:
         path = self._entry_path(key)
+        remembered = _REMEMBERED.get((str(self.directory), key)) if self.remember else None
+        if remembered is not None and remembered.kind == kind:
+            entry = remembered.current(path, self._blobs)
+            if entry is not None:
+                return entry
+        entry = self._read_entry(path, key, kind)
+        if self.remember and entry is not None:
+            _REMEMBERED[(str(self.directory), key)] = _Remembered.of(
+                kind, path, self._blobs, entry)
+        return entry
+
+    def _read_entry(self, path: Path, key: str, kind: str
+                    ) -> tuple[Mapping[str, Any], dict[str, bytes], list[Dependency]] | None:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
@@ -359,6 +421,57 @@ class Cache:
                 + json.dumps(payload, ensure_ascii=False))
         header = _HEADER_PREFIX + hashlib.sha256(body.encode()).hexdigest()
         _write_atomically(self._entry_path(key), (header + "\n" + body).encode())
+
+
+Entry = tuple[Mapping[str, Any], dict[str, bytes], list[Dependency]]
+_Identity = tuple[int, int, int]
+
+
+def _identity(path: Path) -> _Identity | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
+@dataclass
+class _Remembered:
+    """An entry a serve session loaded, with the identity (inode, size, modification time)
+    of its file and of its blobs as they were after it was checked and touched. Used
+    again while every one of those files is still that file, as git's index trusts a
+    file whose stat is unchanged: an entry or blob is only ever replaced whole (a new
+    inode), and an edit in place (through a hard link in the site) changes its time.
+    Each use touches the files again, as a read would, and the local files the notebook
+    reads are checked each time, as on a read."""
+
+    kind: str
+    entry: Entry
+    files: dict[Path, _Identity]
+
+    @classmethod
+    def of(cls, kind: str, path: Path, blobs: Path, entry: Entry) -> _Remembered:
+        files = {p: i for p in [path, *(blobs / name for name in entry[1])]
+                 if (i := _identity(p)) is not None}
+        return cls(kind, entry, files)
+
+    def current(self, path: Path, blobs: Path) -> Entry | None:
+        expected = [path, *(blobs / name for name in self.entry[1])]
+        if any(_identity(p) != self.files.get(p) for p in expected):
+            return None
+        if not all(dependency.unchanged() for dependency in self.entry[2]):
+            return None
+        _touch(*expected)
+        for p in expected:
+            identity = _identity(p)
+            if identity is None:
+                return None
+            self.files[p] = identity
+        return self.entry
+
+
+# Cache folder and key -> what was loaded; filled only by caches made with remember=True.
+_REMEMBERED: dict[tuple[str, str], _Remembered] = {}
 
 
 def _write_atomically(target: Path, data: bytes) -> None:

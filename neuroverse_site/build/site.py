@@ -240,7 +240,7 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
         if body is not None:
             bodies[experiment_id] = body
             file_problems.extend(cell_diagnostics(found.uri, body.notes))
-            file_problems += _weight_warnings(found, body)
+            file_problems += _weight_warnings(found, body, batch)
         for asset in body_assets:
             add_asset(asset)
         if problem is not None:
@@ -379,11 +379,12 @@ def _image_size(data: bytes) -> tuple[int, int] | None:
         return None
 
 
-def _weight_warnings(source: _Source, body: RenderedNotebook) -> list[Diagnostic]:
+def _weight_warnings(source: _Source, body: RenderedNotebook,
+                     batch: BatchRenderer) -> list[Diagnostic]:
     """NV307 when the rendered notebook makes a page too big to use: the page's weight
     (its HTML and images) stands for the size of the outputs `neuroverse check` counts."""
     experiment = source.experiment
-    weight = len(body.html.encode("utf-8")) + sum(len(a.data) for a in body.assets)
+    weight = len(body.html.encode("utf-8")) + sum(batch.image_size(a) for a in body.assets)
     heavy = notebook_weight_problem(body.cells, weight)
     if heavy is None or not experiment.notebook:
         return []

@@ -21,7 +21,7 @@ from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import clean_directory
 
 from ..build.batch import BatchRenderer, Progress
-from ..build.cache import Cache
+from ..build.cache import Cache, environment_fingerprint
 from ..build.feed import atom_feed
 from ..build.navigation import HOME_URI, TocNode, nest_toc, prune_advice, site_navigation
 from ..build.notebooks import NotebookOptions, RenderedNotebook, TocEntry
@@ -36,6 +36,7 @@ from ..build.render import (
     ArticleFacts,
     Picture,
     Preview,
+    _environment,
     article_id_of,
     experiment_id_of,
 )
@@ -54,7 +55,6 @@ from ..core.checks import (
     NOTEBOOK_DIR,
     PAPER_DIR,
     CheckOptions,
-    check_file,
     publishable,
     resolve_inside,
 )
@@ -76,6 +76,8 @@ _BODY_START = re.compile(r"<body[\s>]", re.IGNORECASE)
 _PREVIEW_IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 # Seconds before a build's start during which cache entries count as in use by another build.
 EVICTION_MARGIN = 5.0
+# Seconds between two evictions by the dirty builds of one process (`mkdocs serve --dirty`).
+EVICTION_INTERVAL = 600.0
 
 
 class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped-call,unused-ignore]
@@ -95,6 +97,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.has_feed = False
         self._generated: set[str] = set()  # src_uri of every page made from the catalogue
         self.dirty = False  # MkDocs' dirty mode: unmodified pages are not built
+        self.serving = False
         self._inputs: dict[str, str] = {}  # page -> digest of its own inputs
         self._title_sources: dict[str, str] = {}  # hand-written page -> digest of its text
         self._digests: dict[str, str] = {}  # page -> digest of everything its HTML reads
@@ -104,9 +107,13 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self._files: Files | None = None
         self._fingerprint = ""
         self._theme_env: tuple[str, Environment] | None = None
+        self._check_memo: incremental.CheckMemo | None = None
+        self._evicted_at = -EVICTION_INTERVAL  # the first build evicts
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
+        # A serve session keeps the cache entries it loaded for its next build.
+        self.serving = command == "serve"
 
     # Before the search plugin's own on_config, which fills in the language's default
     # separator when none is set (see _search_separator_for_cjk).
@@ -124,27 +131,37 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             )
         if STYLESHEET_URI not in config.extra_css:
             config.extra_css.append(STYLESHEET_URI)
+        # Beside mkdocs.yml, never in the archive folder, which may be read-only or not ours.
+        # Made first: it knows the library versions every cache key (and the check's) has.
+        cache = (Cache(Path(self.config.cache_dir), remember=self.serving)
+                 if self.config.cache else None)
         # Files are opened by the rendering in on_files (or answered by the cache), which
         # reports one that cannot be read; the check need not open them all again.
         # Hand-written pages, the built site and the cache are not archive content: a
         # Markdown page in docs_dir is not an orphan note (NV310).
         excluded = (Path(config.docs_dir), Path(config.site_dir), Path(self.config.cache_dir))
-        self.checked = check_file(self.catalogue_path, self.root, CheckOptions(
-            max_file_size_mb=self.config.max_file_size_mb, read_contents=False,
-            excluded_dirs=excluded))
+        # Remembered while the catalogue, the archive's files and our code are unchanged:
+        # a save of a notebook under `mkdocs serve` need not check the catalogue again.
+        self.checked, self._check_memo = incremental.remembered_check(
+            self.catalogue_path, self.root, CheckOptions(
+                max_file_size_mb=self.config.max_file_size_mb, read_contents=False,
+                excluded_dirs=excluded),
+            self._check_memo,
+            incremental.check_memo_path(Path(self.config.cache_dir), self.catalogue_path)
+            if self.config.cache else None)
         if self.checked.catalogue is not None:
             _fill_site_settings(config, self.checked.catalogue.site)
         if self.checked.text is not None and CJK_TEXT.search(self.checked.text):
             _search_separator_for_cjk(config)
         self.build_started = time.time()
-        # Beside mkdocs.yml, never in the archive folder, which may be read-only or not ours.
-        cache = Cache(Path(self.config.cache_dir)) if self.config.cache else None
         self.batch = BatchRenderer(
             NotebookOptions(trust_outputs=self.config.trust_notebook_outputs,
                             allow_remote_images=self.config.allow_remote_images,
                             archive_root=str(self.root), pdf_pages=self.config.pdf_pages),
             cache,
-            workers=self.config.workers)
+            workers=self.config.workers,
+            # Images are published from the cache's files (files.LinkedFile).
+            hold_images=False)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -156,6 +173,13 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                      else Catalogue(SiteInfo("NeuroVerse"), path=self.catalogue_path.name))
         assert self.batch is not None
         templates = self.config.templates_dir
+        # Our pages' environment is one per process (see render._environment); its compiled
+        # templates are kept between processes too. Its settings are our code's, which the
+        # environment fingerprint covers with Jinja's version.
+        _environment(str(Path(templates)) if templates else None).bytecode_cache = (
+            incremental.template_cache(Path(self.config.cache_dir), "pages",
+                                       environment_fingerprint())
+            if self.config.cache else None)
         self.content = build_site_content(
             catalogue, self.root, self.batch,
             use_directory_urls=config.use_directory_urls,
@@ -260,7 +284,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         readable = search is None or incremental.search_entries_of(search) is not None
         fingerprint = incremental.build_fingerprint(
             config, Path(self.config.templates_dir) if self.config.templates_dir else None)
-        previous = (SiteState.read(state_file, config.site_dir) if state_file is not None
+        previous = (incremental.read_state(state_file, config.site_dir) if state_file is not None
                     else SiteState(config.site_dir))
         if self.dirty and previous.fingerprint != fingerprint:
             # Another theme, configuration or version: nothing of the old site can stay.
@@ -313,6 +337,10 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         compiling Material's templates again was most of what a one-page rebuild cost."""
         if self._theme_env is not None and self._theme_env[0] == self._fingerprint:
             return self._theme_env[1]
+        if self.config.cache and self._fingerprint:
+            # The fingerprint covers the theme, its settings and every installed version.
+            env.bytecode_cache = incremental.template_cache(
+                Path(self.config.cache_dir), "theme", self._fingerprint)
         self._theme_env = (self._fingerprint, env) if self._fingerprint else None
         return env
 
@@ -492,10 +520,16 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._record_build(config)
         # Only a complete build knows every entry still in use. The margin keeps what a
-        # build running alongside touched just before this one started.
-        if self.batch is not None and self.batch.cache is not None and self.content is not None:
+        # build running alongside touched just before this one started. A serve session's
+        # rebuilds evict at most every EVICTION_INTERVAL: reading every entry's list of
+        # images each time a notebook is saved costs more than the few entries it frees.
+        now = time.monotonic()
+        due = not self.dirty or now - self._evicted_at >= EVICTION_INTERVAL
+        if (due and self.batch is not None and self.batch.cache is not None
+                and self.content is not None):
             self.batch.cache.evict(self.content.cache_keys,
                                    older_than=self.build_started - EVICTION_MARGIN)
+            self._evicted_at = now
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer:

@@ -26,24 +26,32 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
+import pickle
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
+from jinja2 import FileSystemBytecodeCache
+from jinja2.bccache import Bucket
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_date
 
-from ..build.cache import environment_fingerprint
+from ..build.cache import environment_fingerprint, installed_stamp
 from ..build.notebooks import IMAGE_FOLDER
 from ..build.render import ASSETS_DIR
+from ..core.archive_files import SKIPPED_DIR_NAMES, SKIPPED_TOP_DIRS, is_markdown
+from ..core.checks import CheckOptions, _named_files, check_file
+from ..core.loader import LoadResult
 
 STATE_VERSION = 1
 SEARCH_INDEX = "search/search_index.json"
@@ -96,17 +104,11 @@ def _tree_digest(folder: Path) -> str:
     return digest(*parts)
 
 
-_DISTRIBUTIONS: str | None = None
-
-
 def _distributions() -> str:
-    """Every installed distribution and its version: an upgrade of the theme, MkDocs, a
-    Markdown extension or another plugin rebuilds everything. Computed once per process."""
-    global _DISTRIBUTIONS
-    if _DISTRIBUTIONS is None:
-        _DISTRIBUTIONS = json.dumps(sorted(
-            f"{dist.metadata['Name']}=={dist.version}" for dist in metadata.distributions()))
-    return _DISTRIBUTIONS
+    """What is installed, each distribution with its version (see cache.installed_stamp):
+    an upgrade of the theme, MkDocs, a Markdown extension or another plugin rebuilds
+    everything."""
+    return installed_stamp()
 
 
 def _own_code() -> str:
@@ -211,11 +213,38 @@ def state_path(cache_dir: Path, site_dir: str) -> Path:
     return cache_dir / "incremental" / f"{digest(site_dir)[:20]}.json"
 
 
+# The record this process last wrote to each state file, with the file's identity then:
+# the next build of a serve session reads it from here, not from its JSON, while the file
+# is still the one written (another process writing it changes its inode and times).
+_WRITTEN: dict[Path, tuple[tuple[int, int, int, int], SiteState]] = {}
+
+
+def _identity(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+
+
+def read_state(path: Path, site_dir: str) -> SiteState:
+    known = _WRITTEN.get(path)
+    if known is not None and known[0] == _identity(path) and known[1].site_dir == site_dir:
+        state = known[1]
+        return SiteState(state.site_dir, dict(state.pages), list(state.outputs),
+                         state.fingerprint)
+    return SiteState.read(path, site_dir)
+
+
 def write_state(path: Path, state: SiteState) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
     temp.write_text(state.to_json(), encoding="utf-8")
     os.replace(temp, path)
+    identity = _identity(path)
+    if identity is not None:
+        _WRITTEN[path] = (identity, SiteState(state.site_dir, dict(state.pages),
+                                              list(state.outputs), state.fingerprint))
 
 
 def search_entries_of(plugin: Any) -> list[Any] | None:
@@ -249,6 +278,216 @@ def remove_stale(site_dir: Path, before: Iterable[str], now: set[str]) -> None:
                 if parent == site_dir or not parent.is_relative_to(site_dir):
                     break
                 parent.rmdir()  # stops (OSError) at the first folder not empty
+
+
+# The catalogue check, remembered -----------------------------------------------------------
+#
+# Checking the catalogue (YAML, schema, references, the files it names, files it leaves
+# out) is the same work for every rebuild that does not touch it, and every save of a
+# notebook under `mkdocs serve` is such a rebuild. Its result is kept, with what it read:
+# the catalogue's bytes, the settings, our code and libraries, and the archive as the
+# check sees it. It is used again only while all of that is unchanged.
+
+
+def _kind(path: Path) -> str | None:
+    """What `path` is, not following a link; None for a link (whose target, perhaps
+    outside the archive, is not watched here: such an archive is checked every time)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError as exc:
+        return f"error {exc.errno}"
+    except ValueError:  # a NUL byte: refused by the check by its text
+        return "invalid"
+    if stat.S_ISLNK(mode):
+        return None
+    return f"mode {stat.S_IFMT(mode)}"
+
+
+def _archive_listing(root: Path, excluded: Iterable[Path] = ()) -> list[str] | None:
+    """Every file the check may list (core.archive_files: hidden names, tools' folders and
+    `excluded` skipped) with what it is; a Markdown file with its size and time too, since
+    its links decide whether it is a note (archive_files.is_note_candidate); and the
+    .gitignore files and git's index, which decide what a git checkout lists. None when a
+    link is among them."""
+    skipped = {os.path.realpath(folder) for folder in excluded}
+    found: list[str] = []
+    for folder, dirs, names in os.walk(root):
+        depth = 0 if os.path.samefile(folder, root) else 1
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and d not in SKIPPED_DIR_NAMES
+                         and not (depth == 0 and d in SKIPPED_TOP_DIRS)
+                         and os.path.realpath(os.path.join(folder, d)) not in skipped)
+        base = os.path.relpath(folder, root)
+        for name in [*dirs, *sorted(n for n in names if not n.startswith("."))]:
+            kind = _kind(Path(folder, name))
+            if kind is None:
+                return None
+            if is_markdown(name):
+                kind += f" {_stamp(Path(folder, name))}"
+            found.append(f"{base}/{name} {kind}")
+        if ".gitignore" in names:
+            found.append(f"{base}/.gitignore {_stamp(Path(folder, '.gitignore'))}")
+    git = _git_dir(root)
+    if git is not None:
+        found += [f"git {name} {_stamp(git / name)}" for name in ("index", "info/exclude")]
+    return found
+
+
+def _stamp(path: Path) -> str:
+    try:
+        status = path.stat()
+    except (OSError, ValueError):
+        return "-"
+    return f"{status.st_size} {status.st_mtime_ns}"
+
+
+def _git_dir(root: Path) -> Path | None:
+    """The .git folder of the work tree holding `root`, if it has one as a folder."""
+    for folder in (root.resolve(), *root.resolve().parents):
+        candidate = folder / ".git"
+        if candidate.exists():
+            return candidate if candidate.is_dir() else None
+    return None
+
+
+def _named_state(root: Path, relatives: Iterable[str], limit: int) -> str | None:
+    """What each file the catalogue names is, one step of its path at a time (so a
+    folder made unreadable or a file replaced by a folder counts), and whether it is over
+    the size limit; None when a link is on the way."""
+    parts: list[str] = []
+    for relative in relatives:
+        path = root
+        for part in Path(relative).parts:
+            path = path / part
+            kind = _kind(path)
+            if kind is None:
+                return None
+            parts.append(f"{path} {kind}")
+        try:
+            parts.append(str(path.stat().st_size > limit))
+        except (OSError, ValueError):
+            parts.append("-")
+    return digest(*parts)
+
+
+@dataclass
+class CheckMemo:
+    key: str
+    named: list[str]
+    named_state: str
+    result: bytes  # the pickled LoadResult: each build gets its own copy
+
+    def matches(self, key: str, root: Path, limit: int) -> bool:
+        return key == self.key and _named_state(root, self.named, limit) == self.named_state
+
+
+def check_key(path: Path, root: Path, options: CheckOptions) -> str | None:
+    """Everything the check of `path` reads, but the named files' states; None when the
+    catalogue cannot be read (the check reports that) or the archive holds links."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    listing = _archive_listing(root, options.excluded_dirs or ())
+    if listing is None:
+        return None
+    return digest(str(STATE_VERSION), data, str(path), str(root), str(root.resolve()),
+                  repr(options), environment_fingerprint(), *listing)
+
+
+def remembered_check(path: Path, root: Path, options: CheckOptions,
+                     memo: CheckMemo | None, memo_file: Path | None
+                     ) -> tuple[LoadResult, CheckMemo | None]:
+    """`check_file(path, root, options)`, from `memo` (this process's) or `memo_file`
+    when they were made from the same inputs; the memo to keep for the next build."""
+    limit = int(options.max_file_size_mb * 1024 * 1024)
+    key = check_key(path, root, options)
+    if key is None:
+        return check_file(path, root, options), None
+    if memo is None and memo_file is not None:
+        memo = _read_memo(memo_file)
+    if memo is not None and memo.matches(key, root, limit):
+        with contextlib.suppress(pickle.UnpicklingError, EOFError, AttributeError,
+                                 TypeError, ValueError, ImportError):
+            result = pickle.loads(memo.result)
+            if isinstance(result, LoadResult):
+                return result, memo
+    result = check_file(path, root, options)
+    named = ([relative for relative, *_ in _named_files(result.catalogue)]
+             if result.catalogue is not None else [])
+    state = _named_state(root, named, limit)
+    if state is None:
+        return result, None
+    memo = CheckMemo(key, named, state, _pickled(result))
+    if memo_file is not None:
+        with contextlib.suppress(OSError):  # a read-only cache only costs time
+            memo_file.parent.mkdir(parents=True, exist_ok=True)
+            temp = memo_file.with_name(f".tmp-{os.getpid()}-{memo_file.name}")
+            temp.write_bytes(_pickled(memo))
+            os.replace(temp, memo_file)
+    return result, memo
+
+
+class _Pickler(pickle.Pickler):
+    """The catalogue model keeps read-only views of dicts (MappingProxyType), which
+    pickle cannot save as they are: saved as the dict they show, read back as a view."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, MappingProxyType):
+            return _read_only, (dict(obj),)
+        return NotImplemented
+
+
+def _read_only(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(mapping)
+
+
+def _pickled(value: Any) -> bytes:
+    buffer = io.BytesIO()
+    _Pickler(buffer, pickle.HIGHEST_PROTOCOL).dump(value)
+    return buffer.getvalue()
+
+
+def _read_memo(path: Path) -> CheckMemo | None:
+    try:
+        memo = pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError,
+            ValueError, ImportError):
+        return None  # missing, damaged or from other code: checked again
+    return memo if isinstance(memo, CheckMemo) else None
+
+
+def check_memo_path(cache_dir: Path, catalogue: Path) -> Path:
+    return cache_dir / "incremental" / f"check-{digest(str(catalogue.resolve()))[:20]}.pickle"
+
+
+class TemplateCache(FileSystemBytecodeCache):
+    """Compiled templates kept on disk between builds: a fresh `mkdocs build` process
+    otherwise compiles Material's templates (for its 404 page and sitemap even when no page
+    is built) and ours again. Jinja checks each entry against its template's source and
+    the Python version; the folder is named by what else the compiled code depends on
+    (Jinja's version, the environment's settings: see `template_cache`). Best effort: a
+    folder removed meanwhile only means compiling again."""
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def template_cache(cache_dir: Path, kind: str, key: str) -> TemplateCache:
+    """The compiled-template cache for one kind of environment ("theme", "pages") under
+    `key`, a digest covering the installed versions and the settings the environment is
+    made with; folders of other keys of the same kind are removed (they would only grow)."""
+    parent = cache_dir / "templates" / kind
+    folder = parent / digest(key)[:24]
+    folder.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        for old in parent.iterdir():
+            if old != folder and old.is_dir():
+                for entry in old.iterdir():
+                    entry.unlink(missing_ok=True)
+                old.rmdir()
+    return TemplateCache(str(folder), "%s.cache")
 
 
 def outputs_of(files: Files, config: MkDocsConfig) -> set[str]:

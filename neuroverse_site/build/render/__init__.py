@@ -425,6 +425,14 @@ class Preview:
 # ---------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=65536)
+def _relative(target: str, start: str) -> str:
+    """posixpath.relpath of two site-relative paths (which never depends on the working
+    folder), remembered: pages link to the same few hundred targets from the same few
+    folders thousands of times a build, and relpath is slow."""
+    return posixpath.relpath(target, start)
+
+
 @functools.lru_cache(maxsize=4)
 def _environment(templates_dir: str | None) -> Environment:
     """One Jinja environment per templates folder for the whole process: `mkdocs serve`
@@ -485,12 +493,12 @@ class Renderer:
             """A Markdown link target, relative to this page's source; MkDocs checks it."""
             # Percent-encoded: a file name with `)`, `<` or spaces must not end the link
             # early and spill into the page as Markdown or HTML.
-            return quote(posixpath.relpath(target_uri, from_dir or "."), safe="/")
+            return quote(_relative(target_uri, from_dir or "."), safe="/")
 
         def url(target_uri: str) -> str:
             """A raw-HTML URL relative to this page's URL, for tags MkDocs does not rewrite."""
             target = page_url(target_uri, self.use_directory_urls)
-            relative = quote(posixpath.relpath(target or ".", from_url_dir or "."), safe="/")
+            relative = quote(_relative(target or ".", from_url_dir or "."), safe="/")
             return relative + ("/" if target.endswith("/") and relative != "." else "")
 
         return {"link": link, "url": url}
