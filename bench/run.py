@@ -24,8 +24,10 @@ asserts a timing; the numbers are for people.
 Sizes are counted after the cold build:
   site bytes        every file the build wrote, except the archive's own files a site
                     publishes verbatim (PDFs, notebook downloads), which are the same bytes
-                    whatever renders the site and which the baseline does not publish; the
-                    total with them is reported too
+                    whatever renders the site and which the baseline does not publish, and
+                    the images of article pages (the baseline shows no PDF; they are
+                    lazy-loaded, reported apart as notebook images are); the total with
+                    them is reported too
   page bytes        what a reader downloads to open a notebook page: its HTML plus the
                     local stylesheets and scripts it loads, a file shared by pages counted
                     once (browsers cache it): (all notebook pages' HTML + the CSS/JS they
@@ -444,18 +446,22 @@ def page_weight(site: Path, page: Path) -> tuple[int, int, list[str], set[Path]]
 
 
 def site_sizes(site: Path, notebook_pages: list[Path]) -> dict[str, Any]:
-    total = verbatim = 0
+    total = verbatim = article_images = 0
+    page_images = site / "assets" / "neuroverse" / "pages"
     for path in site.rglob("*"):
         if path.is_file():
             size = path.stat().st_size
             total += size
             if path.suffix in (".pdf", ".ipynb"):
                 verbatim += size
+            elif path.is_relative_to(page_images):
+                article_images += size
     weights = [page_weight(site, page) for page in notebook_pages]
     shared: set[Path] = set().union(*(w[3] for w in weights))
     return {
-        "site_bytes": total - verbatim,
+        "site_bytes": total - verbatim - article_images,
         "site_bytes_with_downloads": total,
+        "article_page_image_bytes": article_images,
         "page_bytes": (sum(w[0] for w in weights) + sum(p.stat().st_size for p in shared))
         / len(weights),
         "page_bytes_first_visit": statistics.mean(
@@ -635,6 +641,8 @@ def summarise(n: int, ours: list[dict[str, Any]], base: list[dict[str, Any]],
             median(ours, "site_bytes_with_downloads"), "B"),
         "ours lazy images per notebook page (not counted above)": _fmt(
             median(ours, "page_image_bytes"), "B"),
+        "ours article page images, 1x and 2x, all articles (not counted above)": _fmt(
+            median(ours, "article_page_image_bytes"), "B"),
         "baseline external URLs a notebook page loads (not counted)": ", ".join(
             base[0]["page_external"]) or "none",
         "ours external URLs a notebook page loads (not counted)": ", ".join(

@@ -132,8 +132,9 @@ def _run_export(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     config = Path(args.dir) / "mkdocs.yml"
     print(f"exported {result.pages} pages ({len(result.written)} files) to {args.dir}\n"
-          f"build it with any of:\n  zensical build -f {config}\n  mkdocs build -f {config}",
-          file=sys.stderr)
+          f"build it with any of:\n  zensical build -f {config}\n  mkdocs build -f {config}\n"
+          "not in the export: link-preview tags and the feed's <link> in each page's head "
+          "(only the plugin can add them)", file=sys.stderr)
     return EXIT_OK
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import zlib
 from pathlib import Path
 
 import nbformat
@@ -111,3 +112,88 @@ def write_truncated_pdf(path: Path) -> Path:
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     return path
+
+
+def _pdf_string(text: str) -> bytes:
+    escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    return b"(" + escaped.encode("latin-1") + b")"
+
+
+def text_pdf_bytes(pages: list[str], *, catalogue_extra: bytes = b"",
+                   extra_objects: tuple[bytes, ...] = (), object_stream: bool = False,
+                   size: tuple[int, int] = (300, 400), title: str | None = None,
+                   subject: str | None = None) -> bytes:
+    """A PDF whose pages hold real text (Helvetica, one line per line of each string), written
+    by hand: Pillow's PDFs are images without text. `catalogue_extra` goes into the document
+    catalogue (e.g. b"/OpenAction 6 0 R"); `extra_objects` are numbered after the pages'
+    objects (catalogue 1, page tree 2, font 3, then a page and its content per page). With
+    `object_stream`, the catalogue and the extra objects are kept in a compressed object
+    stream (PDF 1.5), where a byte scan of the file alone sees none of their keys. `title`
+    and `subject` go into the document information, as a word processor writes them."""
+    count = len(pages)
+    first_page = 4
+    kids = b" ".join(b"%d 0 R" % (first_page + 2 * i) for i in range(count))
+    bodies: list[tuple[bytes, bool]] = [
+        (b"<< /Type /Catalog /Pages 2 0 R " + catalogue_extra + b" >>", True),
+        (b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % count, False),
+        (b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", False),
+    ]
+    for index, text in enumerate(pages):
+        lines = b" T* ".join(_pdf_string(line) + b" Tj" for line in text.split("\n"))
+        content = b"BT /F1 12 Tf 14 TL 20 %d Td %s ET" % (size[1] - 40, lines)
+        bodies.append((b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] "
+                       b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>"
+                       % (size[0], size[1], first_page + 2 * index + 1), False))
+        bodies.append((b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content) + 1, content),
+                       False))
+    bodies += [(body, True) for body in extra_objects]
+    info = b"".join(b"/%s %s " % (key, _pdf_string(value)) for key, value in
+                    ((b"Title", title), (b"Subject", subject)) if value)
+    if info:
+        bodies.append((b"<< " + info + b">>", False))
+    info_ref = b" /Info %d 0 R" % len(bodies) if info else b""
+    packed = [number for number, (_, inside) in enumerate(bodies, 1)
+              if inside and object_stream]
+    out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+    offsets: dict[int, int] = {}
+    for number, (body, _) in enumerate(bodies, 1):
+        if number not in packed:
+            offsets[number] = len(out)
+            out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    if not object_stream:
+        xref = len(out)
+        out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+        out += b"".join(b"%010d 00000 n \n" % offsets[n] for n in range(1, len(bodies) + 1))
+        out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (
+            len(bodies) + 1, info_ref, xref)
+        return out
+    stream_number = len(bodies) + 1
+    header, data = b"", b""
+    for number in packed:
+        header += b"%d %d " % (number, len(data))
+        data += bodies[number - 1][0] + b"\n"
+    packed_data = zlib.compress(header + data)
+    offsets[stream_number] = len(out)
+    out += (b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\n"
+            b"stream\n" % (stream_number, len(packed), len(header), len(packed_data))
+            + packed_data + b"\nendstream\nendobj\n")
+    xref_number = stream_number + 1
+    offsets[xref_number] = len(out)
+    rows = b"\x00" + (0).to_bytes(4, "big") + (65535).to_bytes(2, "big")
+    for number in range(1, xref_number + 1):
+        if number in packed:
+            rows += b"\x02" + stream_number.to_bytes(4, "big") \
+                + packed.index(number).to_bytes(2, "big")
+        else:
+            rows += b"\x01" + offsets[number].to_bytes(4, "big") + (0).to_bytes(2, "big")
+    rows_data = zlib.compress(rows)
+    out += (b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Filter /FlateDecode "
+            b"/Length %d%s >>\nstream\n" % (xref_number, xref_number + 1, len(rows_data), info_ref)
+            + rows_data + b"\nendstream\nendobj\n")
+    out += b"startxref\n%d\n%%%%EOF\n" % offsets[xref_number]
+    return out
+
+
+def javascript_action(script: str) -> bytes:
+    """An action object that runs `script` (for catalogue_extra's /OpenAction)."""
+    return b"<< /Type /Action /S /JavaScript /JS " + _pdf_string(script) + b" >>"

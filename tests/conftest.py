@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import subprocess
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,29 @@ from selectolax.lexbor import LexborHTMLParser
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-SHARED_ARCHIVE = Path(__file__).resolve().parents[2] / "shared" / "archives" / "neuroverse"
+
+
+def _shared_archives() -> Path:
+    """../shared/archives beside the repository; from a git worktree (whose folder is
+    elsewhere), beside the main checkout the worktree belongs to."""
+    beside = Path(__file__).resolve().parents[2] / "shared" / "archives"
+    if beside.is_dir():
+        return beside
+    try:
+        common = subprocess.run(["git", "-C", str(Path(__file__).parent), "rev-parse",
+                                 "--path-format=absolute", "--git-common-dir"],
+                                capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return beside
+    if common.returncode != 0 or not common.stdout.strip():
+        return beside
+    return Path(common.stdout.strip()).parent.parent / "shared" / "archives"
+
+
+SHARED_ARCHIVES = _shared_archives()
+# NEUROVERSE_SHARED_ARCHIVE points at another copy of the seed archive.
+SHARED_ARCHIVE = Path(os.environ.get("NEUROVERSE_SHARED_ARCHIVE")
+                      or SHARED_ARCHIVES / "neuroverse")
 
 MKDOCS_YML = """\
 site_name: Test archive

@@ -17,7 +17,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from selectolax.lexbor import LexborHTMLParser
 
-from archive_factory import write_notebook, write_pdf
+from archive_factory import png_bytes, text_pdf_bytes, write_notebook
 
 CATALOGUE = """\
 site:
@@ -37,6 +37,7 @@ experiments:
     section: cnn
     notebook: notebooks/filters.ipynb
     tags: [filters]
+    added: 2026-11-02
   - id: pooling
     title: Pooling
     section: cnn
@@ -50,7 +51,13 @@ articles:
     title: The chain rule
     sections: [cnn, notes]
     pdf: papers/chain.pdf
+    added: 2026-11-20
     summary: Derivatives through a graph.
+  - id: pooling-notes
+    title: Why pool at all
+    sections: [cnn]
+    note: notes/pooling.md
+    summary: Notes beside the pooling notebook.
 resources:
   - title: Distill
     url: https://distill.pub/
@@ -64,16 +71,37 @@ def archive_files() -> dict[str, Any]:
         "notebooks/filters.ipynb": lambda p: write_notebook(
             p, "Digit filters", heading="Kernel zebrafinch", markdown="Only here: quetzalcoatl."),
         "notebooks/pooling.ipynb": lambda p: write_notebook(p, "Pooling", heading="Max pool"),
-        "papers/chain.pdf": lambda p: write_pdf(p, pages=3),
+        # Text on every page: the page texts are filled in after Markdown by the plugin and
+        # by the export itself, and must read the same.
+        "papers/chain.pdf": text_pdf_bytes(["The chain rule", "Only on page two: ocelotry.",
+                                            "Summary"]),
         "docs/about.md": "# About\n\nHand-written.\n",
+        "notes/pooling.md": POOLING_NOTE,
+        "notes/img/grid.png": png_bytes("#3366cc"),
     }
+
+
+# A Markdown note article: its own heading, math, an image beside it, a link to a
+# catalogued notebook's page and one to the image file itself.
+POOLING_NOTE = """\
+# Why pool at all
+
+Pooling keeps the strongest answer: only here, ocelotlike $\\max_i x_i$.
+
+![a pooling grid](img/grid.png)
+
+## Against pooling
+
+See [the pooling notebook](../notebooks/pooling.ipynb) and [the grid itself](img/grid.png).
+"""
 
 
 GENERATED_PAGES = [
     "sections/index.html", "sections/cnn/index.html", "sections/notes/index.html",
     "experiments/index.html", "experiments/filters/index.html", "experiments/pooling/index.html",
     "experiments/later/index.html", "articles/index.html", "articles/chain/index.html",
-    "resources/index.html",
+    "articles/pooling-notes/index.html",
+    "resources/index.html", "tags/index.html",
 ]
 
 
@@ -88,14 +116,15 @@ def article_text(site_dir: Path, page: str) -> str:
     return " ".join(node.text().split())
 
 
-def notebook(site_dir: Path, page: str) -> tuple[str, list[str]]:
-    """The page's rendered notebook with image sources blanked, and the sha256 of each
-    image (a file beside the page or a data: URL), so pages that carry their images
-    differently compare equal when they show the same thing."""
+def notebook(site_dir: Path, page: str, selector: str = ".nv-notebook") -> tuple[str, list[str]]:
+    """The page's rendered notebook (or, with `selector` ".nv-note", Markdown note) with
+    image sources blanked, and the sha256 of each image (a file beside the page or a data:
+    URL), so pages that carry their images differently compare equal when they show the
+    same thing."""
     path = site_dir / page
     tree = LexborHTMLParser(path.read_text(encoding="utf-8"))
-    node = tree.css_first(".nv-notebook")
-    assert node is not None, f"{page} shows no notebook"
+    node = tree.css_first(selector)
+    assert node is not None, f"{page} shows no {selector}"
     images = []
     for image in node.css("img"):
         source = image.attributes.get("src") or ""

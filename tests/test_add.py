@@ -375,3 +375,66 @@ def test_a_catalogue_that_does_not_load_is_reported_once_per_problem(
     assert err[0].startswith("catalogue.yml:") and " error NV001 " in err[0]
     assert not err[0].startswith("error:")
     assert err[-1] == "error: catalogue.yml must load before anything can be added to it"
+
+
+def test_add_article_from_a_markdown_note(archive: Path) -> None:
+    note = archive / "notes/rnn.md"
+    note.parent.mkdir(parents=True)
+    note.write_text("---\ntags: [x]\n---\n```\n# not a heading\n```\n# Recurrent *networks*, "
+                    "remembered\n\nText.\n", encoding="utf-8")
+    before = (archive / "catalogue.yml").read_text()
+
+    code = main(["add", "article", "notes/rnn.md", "--section", "cnn", "--summary",
+                 "What an RNN keeps", "--added", "2025-11-21"])
+
+    after = (archive / "catalogue.yml").read_text()
+    assert code == 0
+    assert added_lines(before, after) == [
+        "articles:\n",
+        "  - id: recurrent-networks-remembered\n",
+        "    title: Recurrent networks, remembered\n",
+        "    note: notes/rnn.md\n",
+        "    summary: What an RNN keeps\n",
+        "    sections: [cnn]\n",
+        "    added: 2025-11-21\n",
+    ]
+    assert main(["check", "catalogue.yml"]) == 0
+    # Added once: the same note again is refused, named by where it already is.
+    assert main(["add", "article", "notes/rnn.md", "--section", "cnn", "--summary", "x"]) == 1
+
+
+def test_a_note_without_a_heading_is_titled_from_its_name(archive: Path) -> None:
+    note = archive / "Sections/day1_intro-to-gradients.markdown"
+    note.parent.mkdir(parents=True)
+    note.write_text("Just text, no heading.\n## A second-level heading is not a title\n")
+    assert main(["add", "article", str(note), "--section", "basics", "--summary", "S"]) == 0
+    catalogue = load_catalogue_file(archive / "catalogue.yml").catalogue
+    assert catalogue is not None
+    added = catalogue.articles[-1]
+    assert (added.title, added.note, added.pdf) == (
+        "Day1 intro to gradients", "Sections/day1_intro-to-gradients.markdown", None)
+
+
+def test_add_article_refuses_a_file_that_is_neither_pdf_nor_note(
+        archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (archive / "notes.txt").write_text("x")
+    assert main(["add", "article", "notes.txt", "--section", "cnn", "--summary", "S"]) == 1
+    assert "expected a .pdf or .md or .markdown file" in capsys.readouterr().err
+
+
+def test_a_notes_summary_defaults_to_its_first_paragraph(archive: Path) -> None:
+    note = archive / "notes/lstm.md"
+    note.parent.mkdir(parents=True)
+    note.write_text("# LSTMs\n\n![diagram](img/lstm.png)\n\nAn *LSTM* keeps a [cell state]"
+                    "(https://example.org) that gates\nread and write.\n\nSecond paragraph.\n")
+    assert main(["add", "article", "notes/lstm.md", "--section", "cnn"]) == 0
+    catalogue = load_catalogue_file(archive / "catalogue.yml").catalogue
+    assert catalogue is not None
+    assert catalogue.articles[-1].summary == "An LSTM keeps a cell state that gates read and write."
+    long = archive / "notes/long.md"
+    long.write_text("word " * 100)
+    assert main(["add", "article", "notes/long.md", "--section", "cnn"]) == 0
+    catalogue = load_catalogue_file(archive / "catalogue.yml").catalogue
+    assert catalogue is not None
+    summary = catalogue.articles[-1].summary
+    assert summary.endswith("word…") and len(summary) <= 161

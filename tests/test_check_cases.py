@@ -29,7 +29,13 @@ from nbformat.v4 import new_code_cell, new_notebook
 from neuroverse_site.core.checks import CheckOptions, check_file
 from neuroverse_site.core.diagnostics import CODES, Severity
 
-from archive_factory import encrypted_pdf_bytes, write_notebook, write_pdf, write_truncated_pdf
+from archive_factory import (
+    encrypted_pdf_bytes,
+    text_pdf_bytes,
+    write_notebook,
+    write_pdf,
+    write_truncated_pdf,
+)
 from conftest import SiteBuilder
 
 CASES_DIR = Path(__file__).parent / "cases" / "checks"
@@ -53,9 +59,9 @@ def catalogue_bytes(case: dict[str, Any]) -> bytes:
 
 def make_file(target: Path, spec: str) -> None:
     """Create one archive file from a short spec: notebook, pdf, pdf-encrypted,
-    pdf-truncated, empty, bytes:N, `text: ...`, `symlink: target`, loop (a link to
+    pdf-truncated, pdf-launch, empty, bytes:N, `text: ...`, `symlink: target`, loop (a link to
     itself), dangling, folder, fifo, `deep-notebook: N`, notebook-missing-attachment,
-    `notebook-cells: N`, `pdf-page: WxH` (points), pdf-no-pages."""
+    `notebook-cells: N`, `pdf-page: WxH` (points), pdf-no-pages, `latin1: ...`."""
     target.parent.mkdir(parents=True, exist_ok=True)
     kind, _, argument = spec.partition(":")
     argument = argument.strip()
@@ -67,6 +73,10 @@ def make_file(target: Path, spec: str) -> None:
         target.write_bytes(encrypted_pdf_bytes())
     elif kind == "pdf-truncated":
         write_truncated_pdf(target)
+    elif kind == "pdf-launch":  # an /OpenAction that starts a program, in an object stream
+        target.write_bytes(text_pdf_bytes(
+            ["Open me"], catalogue_extra=b"/OpenAction 6 0 R", object_stream=True,
+            extra_objects=(b"<< /S /Launch /F (calc.exe) >>",)))
     elif kind == "empty":
         target.write_bytes(b"")
     elif kind == "bytes":
@@ -93,6 +103,8 @@ def make_file(target: Path, spec: str) -> None:
         pdf_with_page(target, float(width), float(height))
     elif kind == "pdf-no-pages":
         pdf_without_pages(target)
+    elif kind == "latin1":
+        target.write_bytes(argument.encode("latin-1"))
     elif kind == "symlink":
         outside = (target.parent / argument).resolve()
         if not outside.exists():
@@ -154,7 +166,8 @@ BUILD_ONLY_CODES = {"NV420"}  # test_navigation_scale.py
 
 # Codes about the project around the catalogue (the builder, `neuroverse export`): no
 # catalogue shows them, so the tests named here assert each one's output instead.
-OUTSIDE_THE_CATALOGUE = {"NV500": "test_engines.py", "NV501": "test_export.py",
+OUTSIDE_THE_CATALOGUE = {"NV350": "test_reader_features.py",  # a page in the docs folder
+                         "NV500": "test_engines.py", "NV501": "test_export.py",
                          "NV502": "test_export.py", "NV503": "test_export.py"}
 
 

@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from neuroverse_site.cli import EXIT_OK, EXIT_PROBLEMS, main
 
@@ -66,6 +67,16 @@ def test_zensical_builds_the_export_into_every_page(plugin_site: BuiltSite, tmp_
         shown, images = notebook(site_dir, page)
         assert (shown, images) == notebook(plugin_site.site_dir, page)
         assert images
+    # A Markdown note article: the same note and image (carried in the page). Its links
+    # are compared as text: Zensical rewrites relative links in raw HTML as if they were
+    # relative to the Markdown file (README, "Which builder"), one folder off here.
+    note_page = "articles/pooling-notes/index.html"
+    shown, images = notebook(site_dir, note_page, ".nv-note")
+    plugin_shown, plugin_images = notebook(plugin_site.site_dir, note_page, ".nv-note")
+    assert images == plugin_images and len(images) == 1
+    assert (LexborHTMLParser(shown).text(separator=" ").split()
+            == LexborHTMLParser(plugin_shown).text(separator=" ").split())
+    assert "ocelotlike" in shown
     article = article_text(site_dir, "articles/chain/index.html")
     assert "Derivatives through a graph." in article and "Pages: 3" in article
     for page in ("sections/cnn/index.html", "experiments/index.html", "resources/index.html"):

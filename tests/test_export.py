@@ -3,8 +3,10 @@ same pages as the plugin's site; and what it refuses to do."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -21,6 +23,8 @@ from engines import (
     notebook,
     site_pages,
 )
+
+NOTE_PAGE = "articles/pooling-notes/index.html"
 
 
 @pytest.fixture
@@ -45,7 +49,8 @@ def test_plain_mkdocs_builds_the_export_into_the_plugin_site(
     err = capsys.readouterr().err
     # Same cache as the plugin: nothing is rendered twice.
     assert "rendered 2/2 notebooks, 2 from cache; read 1/1 PDFs, 1 from cache" in err
-    assert "exported 12 pages" in err
+    assert "exported 14 pages" in err
+    assert "not in the export: link-preview tags" in err  # said, not left to be found
 
     config = (target / "mkdocs.yml").read_text(encoding="utf-8")
     assert "- neuroverse" not in config  # the plugin is gone...
@@ -61,11 +66,35 @@ def test_plain_mkdocs_builds_the_export_into_the_plugin_site(
         assert (shown, images) == notebook(plugin_site.site_dir, page)
         assert images, "the notebook's figure is shown"
     assert "quetzalcoatl" in article_text(site_dir, "experiments/filters/index.html")
+    # A Markdown note article: the same note, its image carried in the page, the image
+    # file published (the note links it), its link leading to the notebook's page.
+    shown, images = notebook(site_dir, NOTE_PAGE, ".nv-note")
+    assert (shown, images) == notebook(plugin_site.site_dir, NOTE_PAGE, ".nv-note")
+    assert len(images) == 1 and "ocelotlike" in shown
+    note_html = (site_dir / NOTE_PAGE).read_text(encoding="utf-8")
+    assert 'href="../../experiments/pooling/"' in note_html
+    assert 'href="../../assets/neuroverse/files/notes/img/grid.png"' in note_html
+    assert ((site_dir / "assets/neuroverse/files/notes/img/grid.png").read_bytes()
+            == (plugin_site.site_dir / "assets/neuroverse/files/notes/img/grid.png").read_bytes())
+    assert not (site_dir / "notes").exists()  # the note's source is not published
     for page in [*GENERATED_PAGES, "index.html", "about/index.html"]:
         assert article_text(site_dir, page) == article_text(plugin_site.site_dir, page), page
-    # The PDF viewer, the thumbnail and the download are there and point at real files.
+    # The page images, the page texts and the download are there and point at real files.
     article = (site_dir / "articles/chain/index.html").read_text(encoding="utf-8")
-    assert 'data="../../papers/chain.pdf"' in article
+    assert "ocelotry" in article_text(site_dir, "articles/chain/index.html")
+    for number in (1, 2, 3):
+        assert f'src="../../assets/neuroverse/pages/chain/page-{number}.jpg"' in article
+        assert f'href="../../assets/neuroverse/pages/chain/page-{number}-2x.jpg"' in article
+        assert (site_dir / f"assets/neuroverse/pages/chain/page-{number}-2x.jpg").is_file()
+    assert 'href="../../papers/chain.pdf"' in article
+    # Cards show the notebook's picture, a file beside the pages; tags and the feed are there.
+    section = (site_dir / "sections/cnn/index.html").read_text(encoding="utf-8")
+    pictures = re.findall(r'src="\.\./\.\./(assets/neuroverse/nb/[^"]+\.webp)"', section)
+    assert pictures and all((site_dir / picture).is_file() for picture in pictures)
+    assert 'id="tag-filters"' in (site_dir / "tags/index.html").read_text(encoding="utf-8")
+    feed = ElementTree.parse(site_dir / "feed.xml").getroot()
+    assert feed.tag == "{http://www.w3.org/2005/Atom}feed"
+    assert (site_dir / "feed.xml").read_bytes() == (plugin_site.site_dir / "feed.xml").read_bytes()
     assert (site_dir / "papers/chain.pdf").read_bytes().startswith(b"%PDF")
     assert (site_dir / "assets/neuroverse/thumbs/chain.png").is_file()
     assert (site_dir / "notebooks/filters.ipynb").is_file()

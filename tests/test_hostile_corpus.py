@@ -170,8 +170,8 @@ def test_keras_summary_keeps_its_white_space_and_colours(corpus_site: BuiltSite)
     assert summary.attributes["style"] == "white-space:pre"  # overflow, font-family dropped
     coloured = [s.attributes.get("style") for s in summary.css("span[style]")]
     assert "font-weight:bold" in coloured
-    assert "color:#0087ff;text-decoration-color:#0087ff" not in coloured
-    assert "color:#0087ff" in coloured
+    assert "--nv-u-color:#0087ff;text-decoration-color:#0087ff" not in coloured
+    assert "--nv-u-color:#0087ff" in coloured  # drawn per palette by neuroverse.css
 
 
 def test_stylesheet_lets_rich_output_show_whole() -> None:

@@ -1,224 +1,229 @@
-"""`neuroverse import`: a hand-written README in the seed's style -> a catalogue that builds."""
+"""`neuroverse import` as a command: what it writes, what it never overwrites, where the
+site's files go, git checkouts, and the small pure pieces (numbering, statuses, ids, titles).
+The README shapes themselves are golden cases (tests/test_import_cases.py)."""
 
 from __future__ import annotations
 
 import shutil
-import textwrap
+import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
-from neuroverse_site.authoring.importer import section_id, status_from_text, strip_emoji
+from neuroverse_site.authoring.naming import entry_id, readable_filename, section_id
+from neuroverse_site.authoring.readme_reader import numbered, status_from_badge, status_from_text
 from neuroverse_site.cli import main
-from neuroverse_site.core.loader import load_catalogue_file
 from neuroverse_site.core.model import Status
 
-from archive_factory import write_notebook, write_pdf
-from conftest import SiteBuilder
+from import_helpers import imported, run_import, write_archive
 
-SEED_STYLE = textwrap.dedent("""\
-    <h1 align="center">🧠 Tiny Verse</h1>
-    <p align="center">Neural networks, one notebook at a time.</p>
-
-    ## 🗂️ Table of Contents
-
-    | No. | Section | Focus Area | Status |
-    |:---:|:--------|:------------|:--------|
-    | 1 | [Convolutional Neural Networks (CNNs)](#1) | Images | 🟡 In Progress |
-    | 2 | [Research Articles](#2) | Papers | 🧾 Updating |
-
-    ---
-
-    ## 1️⃣ Convolutional Neural Networks (CNNs)
-
-    **Experiments:**
-    - 🧩 *Experiment 1:* U-Net on “custom” images  [unet.ipynb](Python/unet.ipynb)
-    - 🧩 *Experiment 2:* Pooling by hand  [pool.ipynb](Python/pool.ipynb)
-    - Filters without a notebook
-
-    **Articles & Notes**
-    - **01:** 🧾 *“Padding: Why It Matters”* &nbsp; 📘 [Read PDF](Docs/padding.pdf)
-    - **02:** 🧾 *“Memory in RNNs — A Journey”* &nbsp; 📘 [Read PDF](rnn.pdf)
-    -
-
-    This line is in no list the importer knows.
-
-    ## 2️⃣ Research Articles & Notes
-    <small>
-
-    **01:** 🧾 *“Memory in RNNs — A Journey”* &nbsp; 📘 [Read PDF](Docs/rnn.pdf)
-    > 🧠 How recurrent networks keep state.
-
-    </small>
-
-    ## 🧰 Tools
-    [![Python](https://img.shields.io/badge/Python-blue)](https://www.python.org/)
-    """)
+SMALL = {
+    "README.md": "# Tiny Verse\n\nNeural networks, one notebook at a time.\n\n"
+                 "## 1. CNNs\n- [U-Net](Python/unet.ipynb)\n- [Padding](Docs/padding.pdf)\n",
+    "Python/unet.ipynb": "U-Net",
+    "Python/extra.ipynb": "",
+    "Docs/padding.pdf": "",
+}
 
 
 @pytest.fixture
-def seed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "README.md").write_text(SEED_STYLE, encoding="utf-8")
-    write_notebook(tmp_path / "Python/unet.ipynb", "U-Net", image=False)
-    write_pdf(tmp_path / "Docs/padding.pdf", pages=1)
-    write_pdf(tmp_path / "Docs/rnn.pdf", pages=1)
-    return tmp_path
+def small(tmp_path: Path) -> Path:
+    root = tmp_path / "tiny"
+    root.mkdir()
+    write_archive(root, SMALL)
+    return root
 
 
-def test_import_places_everything_and_reports_the_rest(
-        seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["import", "README.md", "-o", "catalogue.yml"]) == 0
-    err = capsys.readouterr().err.splitlines()
-
-    catalogue = load_catalogue_file(seed / "catalogue.yml").catalogue
-    assert catalogue is not None
-    assert catalogue.site.title == "Tiny Verse"
-    assert catalogue.site.tagline == "Neural networks, one notebook at a time."
-    assert [(s.id, s.title, s.status, s.focus) for s in catalogue.sections] == [
-        ("cnn", "Convolutional Neural Networks (CNNs)", Status.IN_PROGRESS, "Images"),
-        ("research", "Research Articles", Status.UPDATING, "Papers"),
-    ]
-    assert [(e.id, e.title, e.notebook, e.status) for e in catalogue.experiments] == [
-        ("unet", "U-Net on “custom” images", "Python/unet.ipynb", Status.COMPLETED),
-        ("pool", "Pooling by hand", None, Status.PLANNED),  # its notebook is missing
-        ("filters-without-a-notebook", "Filters without a notebook", None, Status.PLANNED),
-    ]
-    # the article listed in two sections is one article in both, with the PDF that exists
-    assert [(a.id, a.title, a.pdf, a.sections, a.summary) for a in catalogue.articles] == [
-        ("padding", "Padding: Why It Matters", "Docs/padding.pdf", ("cnn",),
-         "Padding: Why It Matters"),
-        ("rnn", "Memory in RNNs — A Journey", "Docs/rnn.pdf", ("cnn", "research"),
-         "How recurrent networks keep state."),
-    ]
-    assert err[:4] == [
-        "README.md:17:51: warning: 'Python/pool.ipynb' does not exist; imported without the file",
-        "README.md:22:64: warning: 'rnn.pdf' does not exist; imported without the file",
-        "README.md:25:1: note: not imported: This line is in no list the importer knows.",
-        "README.md:35:1: note: not imported: ## 🧰 Tools (+1 more line)",
-    ]
-    assert err[4].startswith("catalogue.yml: written from README.md (2 sections, "
-                             "3 experiments, 2 articles; 2 warnings, 2 notes)")
-    text = (seed / "catalogue.yml").read_text()
-    assert "  # README line 17 linked Python/pool.ipynb, which does not exist" in text
-    assert main(["check", "--strict", "catalogue.yml"]) == 0
+def test_import_writes_the_catalogue_mkdocs_yml_and_a_home_page(
+        small: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    code, err = run_import(small, ["README.md"], capsys, monkeypatch)
+    assert code == 0, err
+    catalogue = imported(small)
+    assert {e.notebook for e in catalogue.experiments} == {"Python/unet.ipynb",
+                                                           "Python/extra.ipynb"}
+    config = yaml.safe_load((small / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["site_name"] == "Tiny Verse"
+    assert config["site_description"] == "Neural networks, one notebook at a time."
+    # The archive keeps PDFs in Docs/: docs/ would be the same folder on macOS and Windows.
+    assert config["docs_dir"] == "site-docs"
+    assert config["theme"] == {"name": "material", "font": False, "features": [
+        "navigation.indexes", "navigation.tabs", "navigation.prune", "search.highlight"]}
+    assert {"neuroverse": {"catalogue": "catalogue.yml"}} in config["plugins"]
+    assert (small / "site-docs" / "index.md").is_file()
+    assert not (small / "docs").exists()
+    assert "catalogue.yml: written (2 sections, 2 experiments, 1 article, 0 resources; 3 of 3 "\
+           "notebooks and PDFs in the tree; 0 warnings, 0 notes)" in err
+    assert "  created mkdocs.yml" in err and "  created site-docs/index.md" in err
 
 
-def test_import_prints_to_stdout_without_o(seed: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["import", "README.md"]) == 0
-    assert "sections:\n  - id: cnn\n" in capsys.readouterr().out
-    assert not (seed / "catalogue.yml").exists()
+def test_the_docs_folder_avoids_every_folder_of_the_archive_in_any_case(
+        small: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    (small / "SITE-DOCS").mkdir()
+    (small / "Site").mkdir()
+    assert run_import(small, [], capsys, monkeypatch)[0] == 0
+    config = yaml.safe_load((small / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["docs_dir"] == "neuroverse-docs"
+    assert config["site_dir"] == "built-site"
 
 
-def test_printed_catalogue_is_relative_to_the_readme_wherever_it_is_run(
-        seed: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    elsewhere = seed / "elsewhere"
-    elsewhere.mkdir()
-    monkeypatch.chdir(elsewhere)
-    assert main(["import", str(seed / "README.md")]) == 0
+def test_an_existing_mkdocs_yml_and_home_page_are_kept(
+        small: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    (small / "mkdocs.yml").write_text("site_name: Mine\n", encoding="utf-8")
+    code, err = run_import(small, [], capsys, monkeypatch)
+    assert code == 0
+    assert (small / "mkdocs.yml").read_text(encoding="utf-8") == "site_name: Mine\n"
+    assert not (small / "site-docs").exists()
+    assert not any("created" in line for line in err)
+    assert any(line.startswith("note: mkdocs.yml is kept as it is; to publish the catalogue, "
+                               "add the plugin") for line in err)
+
+
+def test_an_existing_catalogue_is_never_overwritten_and_the_diff_is_shown(
+        small: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    mine = "site:\n  title: Mine\nsections: []\n"
+    (small / "catalogue.yml").write_text(mine, encoding="utf-8")
+    monkeypatch.chdir(small)
+    assert main(["import"]) == 1
+    out, err = capsys.readouterr()
+    assert (small / "catalogue.yml").read_text(encoding="utf-8") == mine
+    assert out.startswith("--- catalogue.yml (yours)\n+++ catalogue.yml (imported now)\n")
+    assert "+    notebook: Python/unet.ipynb\n" in out
+    assert ("error: catalogue.yml already exists, so nothing was written; it lacks 3 files the "
+            "archive holds: Python/unet.ipynb, Docs/padding.pdf, Python/extra.ipynb") in err
+    assert not (small / "mkdocs.yml").exists()
+    # Written elsewhere, the fresh import is kept beside the owner's own.
+    assert main(["import", "-o", "imported.yml"]) == 0
+    assert imported(small, "imported.yml").site.title == "Tiny Verse"
+
+
+def test_dash_prints_the_catalogue_and_writes_nothing(
+        small: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(small)
+    assert main(["import", "README.md", "-o", "-"]) == 0
     assert "notebook: Python/unet.ipynb" in capsys.readouterr().out
+    assert sorted(p.name for p in small.iterdir()) == ["Docs", "Python", "README.md"]
 
 
-def test_files_outside_the_output_folder_are_reported_not_dropped_quietly(
-        seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (seed / "out").mkdir()
-    assert main(["import", "README.md", "-o", "out/catalogue.yml"]) == 0
-    err = capsys.readouterr().err
-    assert ("README.md:16:60: warning: Python/unet.ipynb exists but is outside the catalogue's "
-            f"folder ({seed / 'out'}), so the entry is imported as planned") in err
-    assert f"(-o {seed / 'catalogue.yml'}) to keep it" in err
+def test_a_readme_given_from_elsewhere_reads_its_own_archive(
+        small: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["import", str(small / "README.md")]) == 0
+    assert imported(small).experiments[0].notebook == "Python/unet.ipynb"
 
 
-def test_a_readme_without_numbered_sections_is_refused_with_the_shapes_it_reads(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    readme = tmp_path / "README.md"
-    readme.write_text("# Hello\n\nA tagline.\n\nJust prose.\n", encoding="utf-8")
-    assert main(["import", str(readme), "-o", str(tmp_path / "catalogue.yml")]) == 1
-    err = capsys.readouterr().err
-    assert "README.md:5:1: note: not imported: Just prose." in err
-    assert "has no numbered section headings" in err and "## 2. CNNs" in err
-    assert "NV102" not in err
-    assert not (tmp_path / "catalogue.yml").exists()
+@pytest.mark.parametrize(("args", "message"), [
+    (["NOPE.md"], "error: cannot read NOPE.md: no such file"),
+    (["README.md", "-o", "nowhere/catalogue.yml"], "nowhere is not a folder"),
+    (["README.md", "-o", "Python/catalogue.yml"], "the catalogue must sit at the archive's root"),
+])
+def test_command_line_mistakes(small: Path, args: list[str], message: str,
+                               capsys: pytest.CaptureFixture[str],
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    code, err = run_import(small, args, capsys, monkeypatch)
+    assert code == 1
+    assert any(message in line for line in err), err
+    assert not (small / "catalogue.yml").exists()
 
 
-def test_an_output_folder_that_does_not_exist_is_refused_first(
-        seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["import", "README.md", "-o", "nowhere/catalogue.yml"]) == 1
-    err = capsys.readouterr().err
-    assert "nowhere is not a folder" in err and ".tmp" not in err
+def test_a_readme_that_is_not_utf8_is_read_with_a_warning(
+        small: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    (small / "README.md").write_bytes(b"# Caf\xe9 notes\n\n## 1. CNNs\n- [U-Net](Python/unet.ipynb)\n")
+    code, err = run_import(small, ["README.md"], capsys, monkeypatch)
+    assert code == 0, err
+    assert ("README.md:1:1: warning: is not UTF-8 text; read as Latin-1, so some characters "
+            "may be wrong (hint: save it as UTF-8)") in err
+    catalogue = imported(small)
+    assert catalogue.site.title == "Caf\u00e9 notes"
+    assert catalogue.experiments[0].title == "U-Net"
 
 
-def test_import_never_overwrites(seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (seed / "catalogue.yml").write_text("mine")
-    assert main(["import", "README.md", "-o", "catalogue.yml"]) == 1
-    assert "catalogue.yml already exists" in capsys.readouterr().err
-    assert (seed / "catalogue.yml").read_text() == "mine"
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_git_checkout_imports_its_files_but_not_ignored_ones_and_maps_its_own_urls(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    write_archive(root, {
+        "README.md": "# Repo\n\n## 1. Basics\n"
+                     "- [Tensors](https://github.com/Me/Repo/blob/main/nb/tensors.ipynb)\n",
+        "nb/tensors.ipynb": "Tensors",
+        "nb/tracked.ipynb": "Tracked",
+        "nb/scratch.ipynb": "Scratch",
+        ".gitignore": "scratch.ipynb\n",
+    })
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "README.md", "nb/tensors.ipynb", "nb/tracked.ipynb")
+    git("remote", "add", "origin", "git@github.com:me/repo.git")
+    assert run_import(root, [], capsys, monkeypatch)[0] == 0
+    catalogue = imported(root)
+    assert catalogue.site.repository_url == "https://github.com/me/repo"
+    assert [(e.title, e.section, e.notebook) for e in catalogue.experiments] == [
+        ("Tensors", "basics", "nb/tensors.ipynb"), ("Tracked", "nb", "nb/tracked.ipynb")]
+    assert "repo_url: \"https://github.com/me/repo\"" in (root / "mkdocs.yml").read_text()
 
 
-def test_import_of_a_missing_readme(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["import", str(tmp_path / "NOPE.md")]) == 1
-    assert "error: cannot read" in capsys.readouterr().err
+def test_numbering_in_every_style() -> None:
+    assert numbered("1️⃣ Neural Network Fundamentals") == (1, "Neural Network Fundamentals")
+    assert numbered("🔟 Diffusion") == (10, "Diffusion")
+    assert numbered("1️⃣0️⃣ Ten") == (10, "Ten")
+    assert numbered("🔹 Module 3: CNNs") == (3, "CNNs")
+    assert numbered("Part IV - RNNs") == (4, "RNNs")
+    assert numbered("IV. RNNs") == (4, "RNNs")
+    assert numbered("2. CNNs") == (2, "CNNs")
+    assert numbered("Week 2") == (2, "Week 2")
+    assert numbered("1.2 LSTM") is None  # a sub-point, not a section
+    assert numbered("3D vision") is None
+    assert numbered("C programming") is None
+    assert numbered("About") is None
 
 
-def test_small_pieces() -> None:
-    assert strip_emoji("1️⃣ Neural 🧠 Networks") == "1 Neural Networks"
+def test_statuses_in_every_style() -> None:
     assert status_from_text("🟡 In Progress") is Status.IN_PROGRESS
     assert status_from_text("Completed") is Status.COMPLETED
+    assert status_from_text("✅ Done") is Status.COMPLETED
+    assert status_from_text("🚧 WIP") is Status.IN_PROGRESS
+    assert status_from_text("Not started") is Status.PLANNED
     assert status_from_text("🧾") is Status.UPDATING
     assert status_from_text("someday") is None
+    assert status_from_badge("status", "https://img.shields.io/badge/status-completed-green") \
+        is Status.COMPLETED
+    assert status_from_badge("", "https://img.shields.io/badge/progress-40%25-yellow") \
+        is Status.IN_PROGRESS
+    assert status_from_badge("Python", "https://img.shields.io/badge/Python-3.10-blue") is None
+
+
+def test_ids_are_the_meaningful_words_never_a_bad_cut() -> None:
+    assert entry_id("Image Processing Fundamentals", set()) == "image-processing-fundamentals"
+    taken: set[str] = set()
+    ids = []
+    for title in ("Image classification with CNNs", "Image segmentation with U-Net",
+                  "Image captioning", "Fine-tuning BERT", "Parameter-efficient fine-tuning"):
+        ids.append(entry_id(title, taken))
+        taken.add(ids[-1])
+    assert ids == ["image-classification-cnns", "image-segmentation-u-net", "image-captioning",
+                   "fine-tuning-bert", "parameter-efficient-fine-tuning"]
+    assert entry_id("Mask R-CNN\u2013Based Instance Segmentation and Object Detection on a "
+                    "Static Image", set()) == "mask-r-cnn-instance-segmentation"
+    assert entry_id("Experiment 3: The End", set()) == "end"
+    assert entry_id("Callbacks", {"callbacks"}) == "callbacks-2"
+    assert entry_id("DCGAN notebook", {"dcgan"}) == "dcgan-notebook"
     assert section_id("Recurrent Neural Networks (RNNs) & LSTMs", set()) == "rnn"
     assert section_id("Neural Network Fundamentals", set()) == "fundamentals"
-    assert section_id("Generative Models", {"generative"}) == "generative-2"
+    assert section_id("Classical Machine Learning", set()) == "classical-machine-learning"
+    assert section_id("Generative Models (GANs & Autoencoders)", set()) == "generative"
+    assert section_id("Generative Models", {"generative"}) == "generative-models"
 
 
-def test_the_real_seed_readme(shared_archive: Path, tmp_path: Path, build_site: SiteBuilder,
-                              capsys: pytest.CaptureFixture[str]) -> None:
-    archive = tmp_path / "archive"
-    archive.mkdir()
-    for name in ("README.md", "TRANSFORMERS.pdf"):
-        shutil.copy(shared_archive / name, archive / name)
-    for folder in ("Docs", "Python"):
-        shutil.copytree(shared_archive / folder, archive / folder)
-
-    assert main(["import", str(archive / "README.md"), "-o",
-                 str(archive / "catalogue.yml")]) == 0
-    err = capsys.readouterr().err
-    catalogue = load_catalogue_file(archive / "catalogue.yml").catalogue
-    assert catalogue is not None
-
-    assert [(s.id, s.status) for s in catalogue.sections] == [
-        ("fundamentals", Status.COMPLETED), ("cnn", Status.IN_PROGRESS),
-        ("rnn", Status.ACTIVE), ("transformers", Status.UPCOMING),
-        ("generative", Status.UPCOMING), ("research", Status.UPDATING),
-    ]
-    notebooks = {e.id: e.notebook for e in catalogue.experiments if e.notebook}
-    assert notebooks == {"maskcnn": "Python/maskcnn.ipynb", "unet": "Python/Unet.ipynb"}
-    assert len(catalogue.experiments_in("rnn")) == 3
-    pdfs = {a.pdf for a in catalogue.articles if a.pdf}
-    assert pdfs == {f"Docs/{n}.pdf" for n in (
-        "CNN", "CNNimportance", "padding", "Convolutionlayers", "Poolinglayers", "maskcnn",
-        "unet", "GAN")} | {"TRANSFORMERS.pdf"}
-    remember = next(a for a in catalogue.articles if a.title.startswith("How Do Recurrent"))
-    assert remember.sections == ("rnn", "research")
-    assert remember.summary == "Explores memory retention and gradient dynamics in RNNs."
-    assert catalogue.section("transformers").planned == (  # type: ignore[union-attr]
-        "Self-attention mechanism", "Encoder-decoder architecture",
-        "Fine-tuning BERT for text classification")
-
-    for missing in ("Notebooks/Neural_Network_Basics.ipynb",
-                    "Docs/Understanding_Backpropagation.pdf",
-                    "mnist.ipynb", "Experiments/mnist_callbacks.ipynb",
-                    "Sentiment_analysis_LSTM.ipynb",
-                    "How_Do_Recurrent_Neural_Networks_Remember.pdf",
-                    "Docs/How_Do_Recurrent_Neural_Networks_Remember.pdf",
-                    "Backpropagation_Through_Time_BPTT.pdf",
-                    "Docs/Backpropagation_Through_Time_BPTT.pdf",
-                    "Docs/Visualizing_CNN_Feature_Maps.pdf"):
-        assert f"warning: '{missing}' does not exist" in err
-    assert "note: not imported: ## 🌌 About NeuroVerse" in err
-
-    site = build_site((archive / "catalogue.yml").read_text(encoding="utf-8"), root=archive)
-    assert site.warnings() == []
-    assert "Mask R-CNN" in site.text("experiments/maskcnn/")
-    assert site.path("articles/gan/").is_file()
+def test_file_names_made_readable() -> None:
+    assert readable_filename("Experiments/mnist_callbacks.ipynb") == "MNIST callbacks"
+    assert readable_filename("TensorFlow_Callbacks.pdf.pdf") == "TensorFlow Callbacks"
+    assert readable_filename("CNNimportance.pdf") == "CNN importance"
+    assert readable_filename("Sentiment_analysis_LSTM.ipynb") == "Sentiment analysis LSTM"
+    assert readable_filename("maskcnn.ipynb") == "Mask CNN"
+    assert readable_filename("02-intro-to-nlp.ipynb") == "02 intro to NLP"
+    assert readable_filename("imageSegmentation.ipynb") == "Image Segmentation"

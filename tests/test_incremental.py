@@ -8,6 +8,7 @@ search plugin carries a dirty build's index over into the next build it makes.""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -15,10 +16,12 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
-from archive_factory import write_notebook, write_pdf
+from archive_factory import png_bytes, text_pdf_bytes, write_notebook
 from conftest import MKDOCS_YML, BuiltSite, SiteBuilder
 
 CATALOGUE = """\
@@ -37,6 +40,8 @@ experiments:
     section: cnn
     notebook: notebooks/filters.ipynb
     goal: See what the filters learn
+    tags: [vision]
+    added: 2026-11-02
   - id: pooling
     title: Pooling
     section: cnn
@@ -51,12 +56,14 @@ articles:
     summary: The paper behind the filters.
     sections: [cnn]
     pdf: papers/lenet.pdf
+    tags: [vision, classics]
+    added: 2026-11-20
 """
 FILES: dict[str, Any] = {
     "notebooks/filters.ipynb": lambda p: write_notebook(p, "Digit filters", heading="Kernels"),
     "notebooks/pooling.ipynb": lambda p: write_notebook(p, "Pooling"),
     "notebooks/lstm.ipynb": lambda p: write_notebook(p, "Long memories", image=False),
-    "papers/lenet.pdf": lambda p: write_pdf(p),
+    "papers/lenet.pdf": text_pdf_bytes(["Gradient-based learning", "Page two: convolutions."]),
     "docs/about.md": "# About\n\nWho keeps [the filters](experiments/filters.md).\n",
 }
 
@@ -96,9 +103,10 @@ def mkdocs_build(root: Path, site_dir: Path, *, dirty: bool) -> BuiltSite:
 
 
 class Archive:
-    def __init__(self, build_site: SiteBuilder, tmp_path: Path) -> None:
+    def __init__(self, build_site: SiteBuilder, tmp_path: Path,
+                 catalogue: str = CATALOGUE, files: dict[str, Any] | None = None) -> None:
         self.tmp_path = tmp_path
-        self.first = build_site(CATALOGUE, FILES)
+        self.first = build_site(catalogue, FILES if files is None else files)
         self.root = self.first.root
         self.clean_builds = 0
 
@@ -228,3 +236,128 @@ def test_the_search_index_of_a_dirty_build_has_every_page_once(archive: Archive)
     assert len({json.dumps(d, sort_keys=True) for d in docs}) == len(docs)
     assert {d["location"].split("#")[0] for d in docs} == {
         d["location"].split("#")[0] for d in archive.clean().search_index()}
+
+
+NOTE_CATALOGUE = CATALOGUE + """\
+  - id: gates
+    title: How the gates work
+    summary: Notes on the LSTM's gates.
+    sections: [rnn]
+    note: notes/gates.md
+"""
+NOTE_FILES: dict[str, Any] = {
+    **FILES,
+    "notes/gates.md": "# Gates\n\nThe forget gate decides.\n\n## Input\n\n"
+                      "![the cell](img/cell.png)\n",
+    "notes/img/cell.png": png_bytes("#3366cc"),
+}
+
+
+@pytest.fixture
+def note_archive(build_site: SiteBuilder, tmp_path: Path) -> Archive:
+    return Archive(build_site, tmp_path, NOTE_CATALOGUE, NOTE_FILES)
+
+
+def test_a_note_edit_rebuilds_its_article_page_only(note_archive: Archive) -> None:
+    note = note_archive.root / "notes/gates.md"
+    site, rebuilt = note_archive.rebuilt_after(lambda: note.write_text(
+        note.read_text().replace("The forget gate decides.", "The gate is quokkaesque.")))
+    assert rebuilt == {"articles/gates/index.html"}
+    assert "quokkaesque" in site.text("articles/gates/")
+    found = [doc["location"] for doc in site.search_index() if "quokkaesque" in doc["text"]]
+    assert found and all(location.startswith("articles/gates/") for location in found)
+    assert_same_site(site, note_archive.clean())
+
+
+def test_an_edited_note_image_rebuilds_the_page_that_shows_it(note_archive: Archive) -> None:
+    image = note_archive.root / "notes/img/cell.png"
+    published = note_archive.first.path("assets/neuroverse/files/notes/img/cell.png")
+    assert published.read_bytes() == image.read_bytes()
+    new = png_bytes("#cc3333", (50, 20))
+    site, rebuilt = note_archive.rebuilt_after(lambda: image.write_bytes(new))
+    assert rebuilt == {"articles/gates/index.html"}
+    assert published.read_bytes() == new
+    assert_same_site(site, note_archive.clean())
+
+
+def _page_images(site: BuiltSite) -> dict[str, bytes]:
+    folder = site.site_dir / "assets/neuroverse/pages/lenet"
+    return {path.name: path.read_bytes() for path in sorted(folder.glob("*.jpg"))}
+
+
+def test_a_pdf_edit_redraws_its_pages_and_text_and_going_back_restores_them(
+        archive: Archive) -> None:
+    pdf = archive.root / "papers/lenet.pdf"
+    original = pdf.read_bytes()
+    images_before = _page_images(archive.first)
+    edited = text_pdf_bytes(["Gradient-based learning", "Page two: pangolinesque pooling.",
+                             "A third page."])
+    site, rebuilt = archive.rebuilt_after(lambda: pdf.write_bytes(edited))
+    assert "articles/lenet/index.html" in rebuilt
+    assert "experiments/lstm/index.html" not in rebuilt
+    assert "pangolinesque" in site.text("articles/lenet/")
+    assert len(_page_images(site)) == 6 and _page_images(site) != images_before
+    found = [d["location"] for d in site.search_index() if "pangolinesque" in d["text"]]
+    assert found == ["articles/lenet/#page-2"]
+    assert_same_site(site, archive.clean())
+    # Back as it was: the cache's older files are published again (MkDocs' own check of
+    # modification times would keep the newer, wrong images).
+    site, _ = archive.rebuilt_after(lambda: pdf.write_bytes(original))
+    assert _page_images(site) == images_before
+    assert "pangolinesque" not in site.text("articles/lenet/")
+    assert_same_site(site, archive.clean())
+
+
+def test_a_tag_edit_rebuilds_the_tags_page_and_the_pages_that_show_the_tag(
+        archive: Archive) -> None:
+    catalogue = archive.root / "catalogue.yml"
+    site, rebuilt = archive.rebuilt_after(lambda: catalogue.write_text(
+        catalogue.read_text().replace("tags: [vision]", "tags: [vision, kernels]")))
+    assert {"tags/index.html", "experiments/filters/index.html"} <= rebuilt
+    assert "experiments/lstm/index.html" not in rebuilt
+    tags = LexborHTMLParser(site.text("tags/"))
+    assert tags.css_first("#tag-kernels") is not None
+    assert_same_site(site, archive.clean())
+
+
+def test_the_feed_follows_the_catalogue_and_every_head_announces_it_or_none_does(
+        archive: Archive) -> None:
+    catalogue = archive.root / "catalogue.yml"
+    site, _ = archive.rebuilt_after(lambda: catalogue.write_text(
+        catalogue.read_text().replace("added: 2026-11-02", "added: 2026-11-30")))
+    feed = ElementTree.parse(site.site_dir / "feed.xml").getroot()
+    atom = "{http://www.w3.org/2005/Atom}"
+    titles = [entry.findtext(f"{atom}title") for entry in feed.iter(f"{atom}entry")]
+    assert titles == ["Digit filters", "Gradient-based learning"]  # newest first
+    assert_same_site(site, archive.clean())
+    # No dated entry left: no feed, and no page may still announce one.
+    site, rebuilt = archive.rebuilt_after(lambda: catalogue.write_text(re.sub(
+        r"\n *added: [0-9-]+", "", catalogue.read_text())))
+    assert not (site.site_dir / "feed.xml").exists()
+    assert rebuilt == set(times(site.site_dir))
+    assert all("application/atom+xml" not in page.read_text(encoding="utf-8")
+               for page in site.site_dir.rglob("*.html"))
+    assert_same_site(site, archive.clean())
+
+
+def test_a_new_figure_makes_a_new_card_picture(archive: Archive) -> None:
+    red = {"output_type": "display_data", "data": {
+        "image/png": base64.b64encode(png_bytes("#cc3333")).decode(), "text/plain": "<Figure>"},
+        "metadata": {}}
+    site, rebuilt = archive.rebuilt_after(lambda: write_notebook(
+        archive.root / "notebooks/filters.ipynb", "Digit filters", heading="Kernels",
+        image=False, extra_outputs=[red]))
+    assert {"experiments/filters/index.html", "sections/cnn/index.html"} <= rebuilt
+    assert "experiments/lstm/index.html" not in rebuilt
+    assert_same_site(site, archive.clean())
+
+
+def test_every_page_of_a_dirty_build_has_its_preview_tags_once(archive: Archive) -> None:
+    site, _ = archive.rebuilt_after(lambda: write_notebook(
+        archive.root / "notebooks/pooling.ipynb", "Pooling", markdown="Edited."))
+    for page in site.site_dir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        if page.name == "404.html":
+            continue  # MkDocs renders it from the theme alone, as no page of the site
+        assert text.count('property="og:title"') == 1, page
+        assert text.count("application/atom+xml") == 1, page

@@ -6,6 +6,7 @@ changes one input and shows the stale answer is not given."""
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -285,3 +286,29 @@ def test_a_renderer_that_does_not_hold_images_still_knows_their_sizes_and_caches
         # The site links the cache's files: they hold the real bytes.
         assert [Cache(tmp_path / "cache").blob_path(a.name).read_bytes()
                 for a in light.assets] == [a.data for a in held.assets]
+
+
+INDEX = "# Log\n\n- [filters](../notebooks/filters.ipynb)\n- [pooling](../notebooks/pooling.ipynb)\n"
+
+
+@pytest.mark.parametrize("change", [
+    # A Markdown file that stops linking the archive's files is a note no entry names.
+    lambda root: (root / "log" / "index.md").write_text("# Log\n\nNothing yet.\n",
+                                                        encoding="utf-8"),
+    # What .gitignore hid in a git checkout counts once the line is gone.
+    lambda root: (root / ".gitignore").write_text("", encoding="utf-8"),
+])
+def test_what_decides_which_files_are_unlisted_is_watched(
+        archive: Path, change: Callable[[Path], object]) -> None:
+    (archive / "log").mkdir()
+    (archive / "log" / "index.md").write_text(INDEX, encoding="utf-8")
+    write_notebook(archive / "drafts" / "later.ipynb", "Later")
+    (archive / ".gitignore").write_text("drafts/\n", encoding="utf-8")
+    git = ["git", "-C", str(archive), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    before = messages(check_file(archive / "catalogue.yml", archive, OPTIONS))
+    assert not [line for line in before if "NV310" in line], before
+    said, memo, again = check_twice(archive, lambda: change(archive))
+    assert again is not memo
+    assert any("warning NV310" in line for line in said), said

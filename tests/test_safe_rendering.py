@@ -222,7 +222,7 @@ def test_a_broken_notebook_or_pdf_breaks_only_its_own_page(build_site: SiteBuild
     assert site.article("experiments/good/").css_first(".nv-notebook") is not None
     assert "cannot be converted" in site.article("experiments/bad-image/").text()
     assert "truncated" in site.article("articles/cut/").text()
-    assert site.article("articles/fine/").css_first("object.nv-pdf") is not None
+    assert len(site.article("articles/fine/").css("figure.nv-page img")) == 2
     assert any("NV303" in line for line in site.warnings())
     assert any("NV304" in line for line in site.warnings())
 
@@ -366,7 +366,7 @@ def test_untrusted_fragments_are_closed_cleaned_and_namespaced() -> None:
     assert div is not None
     assert div.attributes["class"] == "nv-u-md-dialog nv-u-mermaid dataframe ansi-red-fg k"
     assert div.attributes["id"] == "nv-u-__search"
-    assert div.attributes["style"] == "white-space:pre;color:red"
+    assert div.attributes["style"] == "white-space:pre;--nv-u-color:red"
     assert "onclick" not in div.attributes
     link = tree.css_first("a")
     assert link is not None and link.attributes["href"] == "#nv-u-frag"

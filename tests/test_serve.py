@@ -107,3 +107,28 @@ def test_serve_watches_files_wherever_the_catalogue_keeps_them(tmp_path: Path) -
         write_notebook(root / "top.ipynb", "Top", markdown="Top, second.")
         wait_for(f"{base}/experiments/top/", "Top, second.")
     assert server.output.count("Building documentation") <= 6, server.output
+
+
+NOTE_LAYOUT = SECTIONS + """\
+articles:
+  - id: rnn-notes
+    title: RNN notes
+    summary: A note.
+    sections: [cnn]
+    note: Sections/rnn.md
+"""
+
+
+def test_serve_picks_up_note_edits(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    (root / "docs").mkdir(parents=True)
+    (root / "docs" / "index.md").write_text("# Served archive\n")
+    (root / "catalogue.yml").write_text(NOTE_LAYOUT)
+    (root / "mkdocs.yml").write_text(MKDOCS_YML.format(plugin_options=""))
+    (root / "Sections").mkdir()
+    (root / "Sections/rnn.md").write_text("# RNN\n\nFirst draft of the note.\n")
+    with mkdocs_serve(root) as server:
+        base = server.base_url.rstrip("/")
+        wait_for(f"{base}/articles/rnn-notes/", "First draft of the note.")
+        (root / "Sections/rnn.md").write_text("# RNN\n\nSecond draft of the note.\n")
+        wait_for(f"{base}/articles/rnn-notes/", "Second draft of the note.")

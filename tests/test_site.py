@@ -277,19 +277,22 @@ def test_notebook_headings_join_the_page_toc(site: BuiltSite) -> None:
 # --- article pages -----------------------------------------------------------------------
 
 
-def test_article_page_shows_pdf_facts_thumbnail_viewer_and_download(site: BuiltSite) -> None:
+def test_article_page_shows_pdf_facts_pages_and_download(site: BuiltSite) -> None:
     page = site.article("articles/padding/")
     text = " ".join(page.text().split())
     assert "Why padding keeps borders and sizes under control." in text
     assert "Pages: 3" in text
     size = (site.root / "papers/cnn/padding.pdf").stat().st_size
     assert f"({size / 1024:.1f} KB)" in text
-    thumb = page.css_first("img.nv-thumb")
-    thumbnail = Image.open(site.path("articles/padding/").parent / thumb.attributes["src"])
-    assert thumbnail.width == 320 and thumbnail.format == "PNG"
-    viewer = page.css_first("object.nv-pdf")
-    assert viewer.attributes["type"] == "application/pdf"
-    pdf = (site.path("articles/padding/").parent / viewer.attributes["data"]).resolve()
+    # The pages are images (the PDF is never embedded: its scripts could run).
+    images = page.css("figure.nv-page img")
+    assert len(images) == 3 and page.css("object, embed, iframe") == []
+    first = Image.open(site.path("articles/padding/").parent / images[0].attributes["src"])
+    assert first.width == 800 and first.format == "JPEG"
+    # These pages are drawn pictures without a text layer, and the page says so.
+    assert text.count("This page has no text to copy or search") == 3
+    download = page.css_first("a[download]")
+    pdf = (site.path("articles/padding/").parent / download.attributes["href"]).resolve()
     assert len(pdfium.PdfDocument(pdf)) == 3
 
 
@@ -513,7 +516,8 @@ def test_hand_written_pages_share_the_about_tab(build_site: SiteBuilder) -> None
     site = build_site(CATALOGUE, files)  # type: ignore[arg-type]
     top = site.html("").css(".md-nav--primary > .md-nav__list > .md-nav__item")
     labels = [" ".join(item.css_first(".md-nav__link").text().split()) for item in top]
-    assert labels == ["Home", "Sections", "Experiment log", "Articles", "Resources", "About"]
+    assert labels == ["Home", "Sections", "Experiment log", "Articles", "Resources", "Tags",
+                      "About"]
     sidebar = site.html("notes/").css_first("nav.md-nav--primary")
     about = [" ".join(a.text().split()) for a in sidebar.css("a.md-nav__link")]
     assert about.index("About") < about.index("Notes on the site")

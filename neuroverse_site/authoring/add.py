@@ -19,9 +19,10 @@ from typing import Any
 from ..core.checks import CheckOptions, check_catalogue
 from ..core.diagnostics import Diagnostic, Severity, sorted_diagnostics
 from ..core.ids import QUOTES, RESERVED_IDS, slugify, unique_id
-from ..core.loader import BOM, LoadResult, load_catalogue
-from ..core.model import Catalogue, Location, Section
+from ..core.loader import BOM, NOTE_SUFFIXES, LoadResult, load_catalogue
+from ..core.model import Catalogue, Location, Section, same_words
 from ..core.paths import is_regular_file, path_text_problem, safe_resolve, what_is_there
+from ..core.probes import strip_front_matter
 from .safefile import Snapshot, read_snapshot, replace_file
 from .yamltext import Insertion, LayoutError, insert_entry
 
@@ -90,6 +91,111 @@ def pdf_title(path: Path) -> str | None:
     finally:
         document.close()
     return title_from_page_text(text) or None
+
+
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+
+
+def note_title(path: Path) -> str | None:
+    """The text of a Markdown note's first `# ` heading (front matter and fenced code
+    skipped), or None."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    in_code = False
+    for line in strip_front_matter(text).splitlines():
+        if _FENCE.match(line):
+            in_code = not in_code
+            continue
+        match = None if in_code else re.match(r"^ {0,3}#\s+(.+?)\s*#*\s*$", line)
+        if match:
+            return _clean_title(match.group(1)) or None
+    return None
+
+
+SUMMARY_MAX_LENGTH = 160
+# Lines that start something other than a paragraph: headings, fences, tables, lists,
+# quotes, raw HTML, images, link definitions, rules.
+_NOT_PROSE = re.compile(r"^\s*(#|```|~~~|\||[-*+]\s|\d+[.)]\s|>|<|!\[|\[[^\]]+\]:|[-*_]{3,}\s*$|\$\$)")
+
+
+def note_summary(path: Path) -> str | None:
+    """A one-line summary for a note's card: its first paragraph of prose, as plain text,
+    cut at a word before SUMMARY_MAX_LENGTH characters; None when it has none."""
+    try:
+        text = strip_front_matter(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+    paragraph: list[str] = []
+    in_code = False
+    for line in text.splitlines():
+        if _FENCE.match(line):
+            in_code = not in_code
+            continue
+        if in_code or not line.strip() or _NOT_PROSE.match(line):
+            if paragraph:
+                break
+            continue
+        paragraph.append(line.strip())
+    plain = " ".join(" ".join(paragraph).split())
+    plain = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", plain)  # links and images: their text
+    plain = _cut(re.sub(r"[*_`]+", "", plain).strip())
+    return plain or None
+
+
+def pdf_summary(path: Path, title: str) -> str | None:
+    """A one-line summary for a PDF's card: its Subject metadata, else the first line of
+    prose on its first page after the title block; never the title again. None when the
+    PDF says nothing more (or cannot be read)."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        return None
+    try:
+        subject = _clean_title(str(document.get_metadata_dict().get("Subject") or ""))
+        if subject and not same_words(subject, title) and len(subject) > 12:
+            return _cut(subject)
+        if len(document) == 0:
+            return None
+        text = document[0].get_textpage().get_text_range()
+    except pdfium.PdfiumError:
+        return None
+    finally:
+        document.close()
+    return _first_sentence(text, title)
+
+
+def _first_sentence(text: str, title: str) -> str | None:
+    """The first sentence of prose in a page's text: it starts a line with a capital, has
+    several words, mostly not the title's (not the title block, a byline or a page
+    number), and runs on over the lines it wraps onto until its full stop."""
+    title_words = set(re.findall(r"\w+", title.casefold()))
+    lines = [" ".join(line.split()) for line in text.replace("\r\n", "\n").split("\n")]
+    for start, line in enumerate(lines):
+        words = re.findall(r"\w+", line.casefold())
+        if (len(words) < 5 or not line[:1].isupper()
+                or sum(w in title_words for w in words) > len(words) / 2):
+            continue
+        sentence = line
+        for more in lines[start + 1:]:
+            if re.search(r"[.!?](\s|$)", sentence) or len(sentence) > SUMMARY_MAX_LENGTH \
+                    or not more:
+                break
+            sentence = f"{sentence} {more}"
+        end = re.search(r"[.!?](\s|$)", sentence)
+        if end is not None and end.end() <= SUMMARY_MAX_LENGTH + 1:
+            sentence = sentence[:end.end()].strip()
+        return _cut(sentence)
+    return None
+
+
+def _cut(text: str) -> str:
+    if len(text) > SUMMARY_MAX_LENGTH:
+        text = text[:SUMMARY_MAX_LENGTH].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return text
 
 
 def title_from_page_text(text: str) -> str:
@@ -279,20 +385,28 @@ def experiment_fields(opened: OpenCatalogue, source: str | None,
     }
 
 
-def article_fields(opened: OpenCatalogue, pdf: str | None,
+def article_fields(opened: OpenCatalogue, source: str | None,
                    sections: Sequence[str] | Callable[[], Sequence[str]],
                    summary: str | None, about: EntryText) -> dict[str, Any]:
-    relative = archive_path(opened, pdf, (".pdf",)) if pdf else None
+    """An article from a PDF or a Markdown note (`source`), or a planned one (None)."""
+    relative = archive_path(opened, source, (".pdf", *NOTE_SUFFIXES)) if source else None
+    is_note = relative is not None and relative.lower().endswith(NOTE_SUFFIXES)
     title = about.title
     if title is None and relative is not None:
-        title = pdf_title(opened.root / relative) or title_from_filename(relative)
+        found = note_title(opened.root / relative) if is_note else pdf_title(
+            opened.root / relative)
+        title = found or title_from_filename(relative)
     if not title:
-        raise AuthoringError("an article without a PDF needs a title: pass --title TEXT")
+        raise AuthoringError("an article without a PDF or note needs a title: pass --title TEXT")
+    if (not summary or not summary.strip()) and is_note and relative is not None:
+        summary = note_summary(opened.root / relative)
+        if summary is not None and same_words(summary, title):
+            summary = None  # a card that says its title twice says nothing more
     if not summary or not summary.strip():
         raise AuthoringError("an article needs a one-line summary for its card: "
                              "pass --summary TEXT")
     for existing in opened.catalogue.articles:
-        if relative is not None and existing.pdf == relative:
+        if relative is not None and existing.source == relative:
             raise AuthoringError(f"{_where(existing.location)}{relative} is already in the "
                                  f"catalogue as article '{existing.id}'")
     sections = sections() if callable(sections) else sections
@@ -300,7 +414,8 @@ def article_fields(opened: OpenCatalogue, pdf: str | None,
     return {
         "id": new_id(title, taken, about.id),
         "title": title,
-        "pdf": relative,
+        "pdf": relative if not is_note else None,
+        "note": relative if is_note else None,
         "summary": summary.strip(),
         "sections": _words(sections),
         "status": about.status or (None if relative else "planned"),

@@ -75,7 +75,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _entry_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--title", help="default: the file's first heading or PDF title")
+    parser.add_argument("--title", help="default: the file's first heading or PDF title, "
+                        "else its name made readable")
     parser.add_argument("--id", help="default: made from the title, unique")
     parser.add_argument("--status", choices=STATUSES, metavar="STATUS",
                         help=f"{', '.join(STATUSES)}; default: completed, or planned when "
@@ -105,11 +106,13 @@ def _register_add(commands: Any) -> None:
                             help="id of a related article")
     _common(experiment)
 
-    article = kinds.add_parser("article", help="a PDF article or note")
-    article.add_argument("file", nargs="?", help="the PDF; omit for a planned article")
+    article = kinds.add_parser("article", help="a PDF or a Markdown note (.md, .markdown)")
+    article.add_argument("file", nargs="?", help="the PDF or Markdown note; omit for a planned "
+                         "article")
     article.add_argument("--section", action="append", default=[], metavar="ID",
                          help="section id, repeat for several; asked for at a terminal")
-    article.add_argument("--summary", help="one line shown on the article's card (required)")
+    article.add_argument("--summary", help="one line shown on the article's card (required "
+                         "for a PDF; a note's default is its first paragraph)")
     _entry_options(article)
     _common(article)
 
@@ -267,20 +270,28 @@ def _run_readme(args: argparse.Namespace) -> int:
 
 def _register_import(commands: Any) -> None:
     importer = commands.add_parser(
-        "import", help="turn a hand-written archive README into a catalogue",
-        description="Read a README in the NeuroVerse seed's style (numbered section headings, "
-        "a status table, experiment bullets, numbered article lines) and write a catalogue. "
-        "Every link to a missing file and every line that could not be placed is reported.")
-    importer.add_argument("readme", help="the README to read")
+        "import", help="turn an archive as you keep it (files + READMEs) into a site",
+        description="Run at an archive's root. Every notebook and PDF in it goes into a new "
+        "catalogue; the README (or the Markdown files given) adds sections, titles, statuses "
+        "and summaries, and every link to a missing file and every piece of text that could "
+        "not be placed is reported. Without a mkdocs.yml, one is written too, with a home "
+        "page, so `mkdocs serve` shows the site next. Nothing is ever overwritten.")
+    importer.add_argument("readme", nargs="*", metavar="README",
+                          help="README(s) to read, the first one names the site; default: "
+                          "the root's README.md, if any")
     importer.add_argument("-o", "--output", metavar="PATH",
-                          help="the catalogue to write (must not exist); default: print it")
+                          help="the catalogue to write (default: catalogue.yml at the "
+                          "archive's root; never overwritten); '-' prints it instead")
     importer.set_defaults(run=_run_import)
 
 
 def _run_import(args: argparse.Namespace) -> int:
     from .importer import run_import
 
-    return run_import(Path(args.readme), Path(args.output) if args.output else None)
+    readmes = [Path(r) for r in args.readme]
+    if args.output == "-":
+        return run_import(readmes, None, to_stdout=True)
+    return run_import(readmes, Path(args.output) if args.output else None)
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,617 +1,756 @@
-"""`neuroverse import`: a hand-maintained archive README -> a catalogue.
+"""`neuroverse import`: an archive as its owner keeps it -> a catalogue, and a site around it.
 
-The README style this reads is the NeuroVerse seed's: numbered section headings with emoji
-(`## 2️⃣ Convolutional Neural Networks (CNNs)`), a status table, experiment bullets with
-notebook links, numbered article lines with PDF links and quoted summaries underneath.
-Such READMEs are written by hand and drift, so the importer is forgiving about layout but
-strict about honesty: every link to a missing file is reported, and so is every line it
-could not place. Nothing is dropped silently.
+The archive's own files are the ground truth: every notebook and PDF in it lands in the
+catalogue. READMEs (the root one, any given on the command line, and the sub-folder
+READMEs they link) add what files cannot say: order, sections, titles, statuses and
+summaries. Where no README places a file, it goes to a section named after its top-level
+folder. So a README that is wrong, partial or absent costs structure, never files.
 
-Decisions where the README is ambiguous:
-- A link to a file that does not exist is left out of the catalogue and the entry is marked
-  `planned`, with a comment saying what the README linked; the catalogue therefore passes
-  `neuroverse check` and the site builds straight away.
-- An article listed in several sections (by title) becomes one article in all of them.
-- Ids come from the file name when there is a file (stable when titles are edited), else
-  from the title; section ids from an acronym in the title, else its first distinctive word.
+Decisions where the archive is ambiguous:
+- A README link to a missing file keeps its entry, marked planned, with a comment in the
+  catalogue and a "did you mean" from files of the same name elsewhere. The catalogue
+  passes `neuroverse check` and the site builds straight away.
+- A file linked twice is one entry (the first place it is linked), an article linked in
+  several sections belongs to all of them; articles with the same title are one article.
+- Titles: the README's words, else the notebook's first heading, else the PDF's title,
+  else the file name made readable. Ids: the meaningful words of the title.
+- Sections without a stated status are `active` when they hold files, else `planned`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import unquote
 
-from ..core.checks import CheckOptions, check_catalogue
+from ..core.archive_files import is_markdown, is_note_candidate
+from ..core.checks import (
+    DEFAULT_MAX_FILE_SIZE_MB,
+    CheckOptions,
+    check_catalogue,
+    notebook_problem,
+    unlisted_files,
+)
 from ..core.diagnostics import EXIT_OK, EXIT_PROBLEMS, Severity
-from ..core.ids import QUOTES, RESERVED_IDS, is_transliterated, slugify, unique_id
+from ..core.ids import is_transliterated
 from ..core.loader import load_catalogue
-from ..core.model import Status
+from ..core.model import Status, same_words
+from ..core.probes import note_problem, pdf_problem
+from .add import note_summary, notebook_title, pdf_summary, pdf_title
+from .archive_tree import FileIndex, git_remote_url, listed_files
+from .naming import ACRONYMS, entry_id, readable_filename, section_id
+from .readme_reader import (
+    README_NAMES,
+    DocumentReader,
+    EntryDraft,
+    Note,
+    Repository,
+    ResourceDraft,
+    SectionDraft,
+    Target,
+    clean_heading,
+    repository_from_links,
+    repository_from_url,
+    status_from_text,
+    strip_emoji,
+    title_key,
+)
 from .safefile import FileChangedError, LockTimeout, locked, replace_file
 from .yamltext import DEFAULT_LAYOUT, format_entry, format_mapping
 
-_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-_HTML_LINK = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_NUMBERED = re.compile(r"^(\d{1,2})(?:\ufe0f?\u20e3|[.)]|\s)\s*(.+)$")
-_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
-_EMPTY_BULLET = re.compile(r"^\s*[-*+]\s*$")
-_HTML_H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.IGNORECASE)
-_HTML_P = re.compile(r"^\s*<p[^>]*>([^<]+)</p>\s*$", re.IGNORECASE)
-_GITHUB_REPO = re.compile(r"https://github\.com/([\w.-]+/[\w.-]+)")
-_ARTICLE_NUMBER = re.compile(r"^\*\*\s*\d+\s*[:.]?\s*\*\*\s*[:.]?")
-_EXPERIMENT_PREFIX = re.compile(r"^\*?\s*experiment\s*\d*\s*[:.\-\u2013]\s*\*?", re.IGNORECASE)
-_LINK_PREFIX = re.compile(r"^(notebook|article|notes?|paper|pdf)\s*:\s*", re.IGNORECASE)
-_GENERIC_LINK_TEXT = re.compile(r"^(read|open|view|download)?\s*(the\s+)?(pdf|notes?|paper)"
-                                r"(\s*\(pdf\))?$", re.IGNORECASE)
-# Lines with no content of their own: rules, spacing tags, empty bullets.
-_FILLER = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|</?small>|<br\s*/?>|&nbsp;|</?div[^>]*>)\s*$",
-                     re.IGNORECASE)
-_GENERIC_WORDS = frozenset({"neural", "network", "networks", "deep", "learning", "the", "and",
-                            "a", "an", "of", "models", "model", "intro", "introduction", "to"})
+__all__ = ["catalogue_text", "import_archive", "run_import", "section_id", "status_from_text",
+           "strip_emoji"]
 
-_LABELS = {
-    "experiments": ("experiment", "experiments", "hands-on", "notebooks", "projects"),
-    "articles": ("articles", "articles & notes", "articles and notes", "notes", "papers",
-                 "featured research articles", "research articles", "articles & papers"),
-    "planned": ("planned", "planned topics", "focus", "upcoming", "coming soon", "roadmap",
-                "to do", "todo", "next"),
-}
-
-
-def strip_emoji(text: str) -> str:
-    """Remove pictographs and the joiners that build them; keep letters, digits, quotes."""
-    kept = [ch for ch in text
-            if unicodedata.category(ch) != "So" and ch not in "\ufe0f\ufe0e\u200d\u20e3"]
-    return " ".join("".join(kept).split())
-
-
-def _plain(text: str) -> str:
-    """Markdown inline text -> plain words: links become their text, emphasis and HTML go."""
-    text = _LINK.sub(lambda m: m.group(1), text)
-    text = re.sub(r"<[^>]+>", " ", text).replace("&nbsp;", " ").replace("&amp;", "&")
-    text = re.sub(r"(\*\*|__|\*|`)", "", text)
-    return strip_emoji(text).strip(" :\u2013\u2014-")
-
-
-def status_from_text(text: str) -> Status | None:
-    for status in Status:
-        if status.symbol.replace("\ufe0f", "") in text.replace("\ufe0f", ""):
-            return status
-    words = " ".join(strip_emoji(text).lower().replace("-", " ").split())
-    for status in Status:
-        if words in (status.label.lower(), status.value.replace("-", " ")):
-            return status
-    return None
-
-
-# ---------------------------------------------------------------------------------------
-# What the README says
-
-
-@dataclass(frozen=True)
-class Note:
-    line: int
-    column: int
-    severity: str  # "warning" (a link to nothing) or "note" (text left out)
-    message: str
-
-    def format(self, path: str) -> str:
-        return f"{path}:{self.line}:{self.column}: {self.severity}: {self.message}"
-
-
-@dataclass
-class Link:
-    text: str
-    target: str
-    line: int
-    column: int
-
-
-@dataclass
-class ImportedSection:
-    number: int
-    title: str
-    line: int
-    status: Status | None = None
-    focus: str = ""
-    planned: list[str] = field(default_factory=list)
-    id: str = ""
-
-
-@dataclass
-class ImportedEntry:
-    kind: str  # "experiment" or "article"
-    title: str
-    line: int
-    sections: list[str]  # section numbers as text until ids are known
-    link: Link | None = None
-    path: str | None = None  # resolved, relative to the catalogue; None when missing
-    summary: str = ""
-    comments: list[str] = field(default_factory=list)
+# Files the tree alone brings in; notes and scripts only when a README links them.
+TREE_SUFFIXES = (".ipynb", ".pdf")
+_MAX_FILE_TITLE = 120
 
 
 @dataclass
 class ImportResult:
-    title: str
+    root: Path
+    title: str = ""
     tagline: str = ""
     repository_url: str | None = None
-    sections: list[ImportedSection] = field(default_factory=list)
-    experiments: list[ImportedEntry] = field(default_factory=list)
-    articles: list[ImportedEntry] = field(default_factory=list)
+    sections: list[SectionDraft] = field(default_factory=list)
+    entries: list[EntryDraft] = field(default_factory=list)
+    resources: list[ResourceDraft] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    readmes: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # the notebooks and PDFs in the tree
+    notes_in_tree: list[str] = field(default_factory=list)  # Markdown that reads as notes
+    ignored: dict[str, str] = field(default_factory=dict)  # path -> why it is left out
+    # A linked folder without a README: its files belong to the section that linked it.
+    folder_sections: dict[str, SectionDraft] = field(default_factory=dict)
+
+    @property
+    def experiments(self) -> list[EntryDraft]:
+        return [e for e in self.entries if e.kind == "experiment"]
+
+    @property
+    def articles(self) -> list[EntryDraft]:
+        return [e for e in self.entries if e.kind == "article"]
 
 
-class _Reader:
-    """One pass over the README's lines; every line is either used, filler or reported."""
-
-    def __init__(self, text: str, readme_dir: Path, catalogue_dir: Path) -> None:
-        self.lines = text.splitlines()
-        self.readme_dir = readme_dir
-        self.catalogue_dir = catalogue_dir
-        self.used: set[int] = set()
-        self.result = ImportResult(title=readme_dir.resolve().name or "Archive")
-        self.sections_by_number: dict[int, ImportedSection] = {}
-
-    # Helpers ----------------------------------------------------------------------------
-
-    def use(self, *indices: int) -> None:
-        self.used.update(indices)
-
-    def links(self, index: int) -> list[Link]:
-        line = self.lines[index]
-        return [Link(m.group(1), m.group(2), index + 1, m.start(2) + 1)
-                for m in _LINK.finditer(line)]
-
-    def local_target(self, target: str) -> Path | None:
-        if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.IGNORECASE) or target.startswith("#"):
-            return None
-        return self.readme_dir / unquote(target.split("#")[0].split("?")[0])
-
-    # Pass -------------------------------------------------------------------------------
-
-    def read(self) -> ImportResult:
-        self.read_title()
-        self.read_status_table()
-        headings = [(i, m) for i, line in enumerate(self.lines)
-                    if (m := _HEADING.match(line))]
-        for position, (index, match) in enumerate(headings):
-            end = next((i for i, m in headings[position + 1:]
-                        if len(m.group(1)) <= len(match.group(1))), len(self.lines))
-            numbered = _NUMBERED.match(strip_emoji(match.group(2)).strip()) \
-                if len(match.group(1)) >= 2 else None
-            if numbered is None:
-                numbered = _NUMBERED.match(match.group(2).strip()) \
-                    if len(match.group(1)) >= 2 else None
-            if numbered:
-                self.read_section(index, end, int(numbered.group(1)), _plain(numbered.group(2)))
-        self.check_links()
-        self.report_unplaced()
-        return self.result
-
-    def read_title(self) -> None:
-        for index, line in enumerate(self.lines):
-            html = _HTML_H1.search(line)
-            heading = _HEADING.match(line)
-            if html or (heading and len(heading.group(1)) == 1):
-                title = _plain(html.group(1) if html else heading.group(2) if heading else "")
-                if title:
-                    self.result.title = title
-                    self.use(index)
-                    self.read_tagline(index + 1)
-                break
-        for line in self.lines:
-            repo = _GITHUB_REPO.search(line)
-            if repo:
-                self.result.repository_url = f"https://github.com/{repo.group(1)}"
-                break
-
-    def read_tagline(self, start: int) -> None:
-        for index in range(start, min(start + 4, len(self.lines))):
-            line = self.lines[index]
-            if not line.strip():
-                continue
-            paragraph = _HTML_P.match(line)
-            if paragraph or not re.match(r"^\s*[<#|!\[>-]", line):
-                self.result.tagline = _plain(paragraph.group(1) if paragraph else line)
-                self.use(index)
-            return
-
-    def read_status_table(self) -> None:
-        for index, line in enumerate(self.lines):
-            cells = _cells(line)
-            lowered = [c.lower() for c in cells]
-            if not (any("section" in c for c in lowered) and any("status" in c for c in lowered)):
-                continue
-            if index + 1 >= len(self.lines) or not re.match(r"^\s*\|?\s*:?-{2,}",
-                                                             self.lines[index + 1]):
-                continue
-            column = {name: next((i for i, c in enumerate(lowered) if name in c), None)
-                      for name in ("no", "section", "focus", "status")}
-            self.use(index, index + 1)
-            self.use_heading_above(index)
-            row = index + 2
-            while row < len(self.lines) and self.lines[row].lstrip().startswith("|"):
-                self.read_table_row(row, _cells(self.lines[row]), column)
-                row += 1
-            return
-
-    def use_heading_above(self, index: int) -> None:
-        above = index - 1
-        while above >= 0 and not self.lines[above].strip():
-            above -= 1
-        if above >= 0 and _HEADING.match(self.lines[above]):
-            self.use(above)
-
-    def read_table_row(self, row: int, cells: list[str], column: dict[str, int | None]) -> None:
-        def cell(name: str) -> str:
-            at = column[name]
-            return cells[at] if at is not None and at < len(cells) else ""
-
-        number_text = re.sub(r"\D", "", strip_emoji(cell("no")))
-        title = _plain(cell("section"))
-        if not number_text or not title:
-            return  # left unused: reported with the other unplaced text
-        number = int(number_text)
-        section = ImportedSection(number, title, row + 1, status_from_text(cell("status")),
-                                  _plain(cell("focus")))
-        if section.status is None:
-            self.result.notes.append(Note(row + 1, 1, "warning",
-                                          f"status '{strip_emoji(cell('status')).strip()}' of "
-                                          f"section {number} is not one the catalogue knows; "
-                                          "imported as planned"))
-        self.sections_by_number[number] = section
-        self.result.sections.append(section)
-        self.use(row)
-
-    # Sections ---------------------------------------------------------------------------
-
-    def read_section(self, heading: int, end: int, number: int, title: str) -> None:
-        self.use(heading)
-        section = self.sections_by_number.get(number)
-        if section is None:
-            section = ImportedSection(number, title, heading + 1)
-            self.sections_by_number[number] = section
-            self.result.sections.append(section)
-            self.result.notes.append(Note(heading + 1, 1, "warning",
-                                          f"section {number} '{title}' is not in the status "
-                                          "table; imported as planned"))
-        kind: str | None = None
-        index = heading + 1
-        while index < end:
-            line = self.lines[index]
-            label = _label(line)
-            if not line.strip() or _FILLER.match(line) or _EMPTY_BULLET.match(line):
-                self.use(index)
-            elif label:
-                kind = label
-                self.use(index)
-            elif any(PurePosixPath(_path_part(lk.target)).suffix.lower() == ".pdf"
-                     for lk in self.links(index)) or (kind == "articles" and _BULLET.match(line)):
-                index = self.read_article(index, end, section)
-                continue
-            elif kind == "experiments" and _BULLET.match(line):
-                self.read_experiment(index, section)
-            elif kind == "planned" and _BULLET.match(line):
-                topic = _plain(_BULLET.match(line).group(1))  # type: ignore[union-attr]
-                if topic:
-                    section.planned.append(topic)
-                self.use(index)
-            elif any(_is_code(lk.target) for lk in self.links(index)) and not _BULLET.match(line):
-                self.read_experiment(index, section)
-            index += 1
-
-    def read_experiment(self, index: int, section: ImportedSection) -> None:
-        line = self.lines[index]
-        bullet = _BULLET.match(line)
-        body = bullet.group(1) if bullet else line
-        code_links = [lk for lk in self.links(index) if _is_code(lk.target)]
-        link = code_links[0] if code_links else None
-        if link and not bullet:
-            title = _title_from_link(link)  # a line of its own: "📓 [Notebook: x.ipynb](...)"
-        else:
-            text = _LINK.sub("", body) if link else body
-            title = _plain(_EXPERIMENT_PREFIX.sub("", strip_emoji(text)))
-            if not title and link:
-                title = _title_from_link(link)
-        if not title:
-            return
-        self.result.experiments.append(ImportedEntry(
-            "experiment", title, index + 1, [str(section.number)], link))
-        self.use(index)
-
-    def read_article(self, index: int, end: int, section: ImportedSection) -> int:
-        line = self.lines[index]
-        pdf_links = [lk for lk in self.links(index)
-                     if PurePosixPath(_path_part(lk.target)).suffix.lower() == ".pdf"]
-        link = pdf_links[0] if pdf_links else None
-        title = _quoted_title(line) or (_title_from_link(link) if link else "")
-        self.use(index)
-        following = index + 1
-        summary: list[str] = []
-        while following < end and self.lines[following].lstrip().startswith(">"):
-            summary.append(_plain(self.lines[following].lstrip()[1:]))
-            self.use(following)
-            following += 1
-        if title:
-            self.add_article(ImportedEntry("article", title, index + 1, [str(section.number)],
-                                           link, summary=" ".join(s for s in summary if s)))
-        else:
-            self.used.discard(index)
-        return following
-
-    def add_article(self, entry: ImportedEntry) -> None:
-        key = _title_key(entry.title)
-        for existing in self.result.articles:
-            if _title_key(existing.title) == key:
-                for number in entry.sections:
-                    if number not in existing.sections:
-                        existing.sections.append(number)
-                existing.summary = existing.summary or entry.summary
-                if existing.link is None or (entry.link is not None and not self.exists(
-                        existing.link) and self.exists(entry.link)):
-                    existing.link = entry.link
-                return
-        self.result.articles.append(entry)
-
-    def exists(self, link: Link) -> bool:
-        target = self.local_target(link.target)
-        return target is not None and target.is_file()
-
-    # Reporting --------------------------------------------------------------------------
-
-    def check_links(self) -> None:
-        """Every local link in the README whose file is missing, one warning per link."""
-        for index, line in enumerate(self.lines):
-            targets = [(m.group(2), m.start(2)) for m in _LINK.finditer(line)]
-            targets += [(m.group(1), m.start(1)) for m in _HTML_LINK.finditer(line)]
-            for target, start in targets:
-                path = self.local_target(target)
-                if path is not None and not path.exists():
-                    self.result.notes.append(Note(
-                        index + 1, start + 1, "warning",
-                        f"'{target}' does not exist; imported without the file"))
-
-    def report_unplaced(self) -> None:
-        run: list[int] = []
-        for index in range(len(self.lines) + 1):
-            line = self.lines[index] if index < len(self.lines) else ""
-            placed = index in self.used or not line.strip() or bool(_FILLER.match(line))
-            if index < len(self.lines) and not placed and not (
-                    _HEADING.match(line) and run):
-                run.append(index)
-                continue
-            if run:
-                first = self.lines[run[0]].strip()
-                excerpt = first if len(first) <= 60 else first[:57] + "..."
-                more = f" (+{len(run) - 1} more line{'s' * (len(run) != 2)})" if len(run) > 1 \
-                    else ""
-                self.result.notes.append(Note(run[0] + 1, 1, "note",
-                                              f"not imported: {excerpt}{more}"))
-                run = []
-            if index < len(self.lines) and not placed:
-                run.append(index)
-
-
-def _cells(line: str) -> list[str]:
-    if not line.lstrip().startswith("|"):
-        return []
-    return [c.strip() for c in line.strip().strip("|").split("|")]
-
-
-def _label(line: str) -> str | None:
-    if _BULLET.match(line) or _LINK.search(line):
-        return None
-    text = _plain(line.lstrip("#").strip()).rstrip(":").strip().lower()
-    for kind, words in _LABELS.items():
-        if text in words:
-            return kind
+def find_readme(folder: Path, files: FileIndex, prefix: str) -> str | None:
+    """The README of an archive folder (`prefix`, archive-relative), in any case."""
+    for relative in files.files:
+        parent = str(PurePosixPath(relative).parent)
+        if (parent if parent != "." else "") == prefix and \
+                PurePosixPath(relative).name.lower() in README_NAMES[:2]:
+            return relative
+    for name in ("README.md", "readme.md", "Readme.md", "README.markdown"):
+        if (folder / prefix / name).is_file():
+            return posix(prefix, name)
     return None
 
 
-def _path_part(target: str) -> str:
-    return unquote(target.split("#")[0].split("?")[0])
+def posix(folder: str, name: str) -> str:
+    return f"{folder}/{name}" if folder else name
 
 
-def _is_code(target: str) -> bool:
-    return PurePosixPath(_path_part(target)).suffix.lower() in (".ipynb", ".py")
+def import_archive(root: Path, readmes: list[Path],
+                   site_folders: tuple[Path, ...] = ()) -> ImportResult:
+    """Read the archive at `root`: its files, then the READMEs (given, else its own).
+    `site_folders`: the docs_dir and site_dir of the site import is about to write."""
+    root = root.resolve()
+    result = ImportResult(root)
+    index = FileIndex(listed_files(root, site_folders))
+    remote = git_remote_url(root)
+    result.repository_url = remote
+    queue: list[tuple[str, SectionDraft | None, bool]] = []
+    given = [relative_to_root(p, root) for p in readmes]
+    if not given:
+        own = find_readme(root, index, "")
+        given = [own] if own else []
+    for position, relative in enumerate(given):
+        if relative is not None:
+            queue.append((relative, None, position == 0 and
+                          PurePosixPath(relative).name.lower() in README_NAMES[:2]))
+    texts: dict[str, str] = {}
+    for relative, _, _ in queue:
+        texts[relative] = readme_text(root, relative, result)
+    repository: Repository | None = repository_from_url(remote) or next(
+        (r for r in (repository_from_links(t, index) for t in texts.values()) if r), None)
+    if result.repository_url is None and repository is not None:
+        result.repository_url = f"https://{repository.host}/{repository.slug}"
+    seen: set[str] = set()
+    first = True
+    while queue:
+        relative, context, is_root = queue.pop(0)
+        if relative.lower() in seen:
+            continue
+        seen.add(relative.lower())
+        if not relative:
+            continue
+        try:
+            text = texts[relative] if relative in texts else readme_text(root, relative, result)
+        except OSError as exc:
+            result.notes.append(Note(relative, 1, 1, "warning",
+                                     f"cannot read it: {exc.strerror or exc}"))
+            continue
+        folder = str(PurePosixPath(relative).parent)
+        reader = DocumentReader(
+            text, relative, "" if folder == "." else folder, index, repository,
+            context=context, is_root=is_root,
+            fallback_title=readable_filename(PurePosixPath(relative).parent.name
+                                             if is_readme(relative) else relative))
+        reading = reader.read()
+        result.readmes.append(relative)
+        if first:
+            result.title, result.tagline = reading.title, reading.tagline
+            first = False
+        result.sections += reading.sections
+        result.entries += reading.entries
+        result.resources += reading.resources
+        result.notes += reading.notes
+        for found, section in reading.sub_readmes:
+            queue.append(sub_readme(found, section, index, root, result))
+    result.title = result.title or readable_filename(root.name) or "Archive"
+    result.files = [f for f in index.files if f.endswith(TREE_SUFFIXES)]
+    for odd in (f for f in index.files if f.lower().endswith(TREE_SUFFIXES) and
+                not f.endswith(TREE_SUFFIXES)):
+        suffix = PurePosixPath(odd).suffix
+        result.notes.append(Note(odd, 1, 1, "warning", f"not imported: the site takes "
+                                 f"'{suffix.lower()}' files, this one ends in '{suffix}'",
+                                 hint=f"rename it to end in {suffix.lower()}, then "
+                                 "`neuroverse add`"))
+        result.ignored[odd] = f"ends in {suffix}, not {suffix.lower()}"
+    read = {r.lower() for r in result.readmes}
+    for relative in index.files:
+        if not is_markdown(relative) or not is_note_candidate(root, relative):
+            continue
+        if relative.lower() in read:
+            result.ignored[relative] = "read as a README by import"
+        else:
+            result.notes_in_tree.append(relative)
+    vet_files(result)
+    merge_entries(result)
+    add_tree_files(result, index)
+    name_entries(result)
+    return result
 
 
-def _quoted_title(line: str) -> str:
-    text = _ARTICLE_NUMBER.sub("", strip_emoji(line.strip().lstrip("-*+ ").strip()))
-    text = re.sub(r"^\*\*\s*\d+\s*[:.]?\s*\*\*\s*[:.]?", "", text).strip()
-    quoted = re.search(r"[\u201c\"]([^\u201d\"]+)[\u201d\"]", text)
-    if quoted:
-        return " ".join(quoted.group(1).split())
-    emphasised = re.search(r"\*([^*]+)\*", text)
-    if emphasised:
-        return _plain(emphasised.group(1)).strip(QUOTES)
+def readme_text(root: Path, relative: str, result: ImportResult) -> str:
+    """A README's text. One saved in a legacy encoding is still read (as Latin-1, which
+    decodes any bytes) rather than costing the whole import, with a warning."""
+    data = (root / relative).read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        result.notes.append(Note(relative, line, 1, "warning", "is not UTF-8 text; read as "
+                                 "Latin-1, so some characters may be wrong",
+                                 hint="save it as UTF-8"))
+        return data.decode("latin-1")
+
+
+def is_readme(relative: str) -> bool:
+    return PurePosixPath(relative).name.lower() in README_NAMES[:2]
+
+
+def relative_to_root(path: Path, root: Path) -> str | None:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return None
+
+
+def sub_readme(found: Target, section: SectionDraft | None, index: FileIndex, root: Path,
+               result: ImportResult) -> tuple[str, SectionDraft | None, bool]:
+    path = found.path or ""
+    if found.is_dir:
+        readme = find_readme(root, index, path)
+        if readme is None:
+            if section is not None and path:
+                result.folder_sections.setdefault(path, section)
+                message = f"the folder '{path}' has no README; its files go to '{section.title}'"
+            else:
+                message = f"the folder '{path or '.'}' has no README; its files are imported " \
+                    "by folder"
+            result.notes.append(Note(found.source, found.line, found.column, "note", message))
+            return ("", section, False)
+        path = readme
+    return (path, section, False)
+
+
+def vet_files(result: ImportResult) -> None:
+    """A notebook, PDF or note the site cannot show (broken, not UTF-8, over the size limit)
+    would fail the strict build: it is left out, under `ignore:`, with a warning saying why;
+    a README entry for it stays, as planned."""
+    limit = DEFAULT_MAX_FILE_SIZE_MB * 1024 * 1024
+    linked = {e.path for e in result.entries if e.path}
+    candidates = sorted({*result.files, *result.notes_in_tree, *linked})
+    broken: dict[str, str] = {}
+    for relative in candidates:
+        path = result.root / relative
+        lowered = relative.lower()
+        probe = notebook_problem if lowered.endswith(".ipynb") else pdf_problem if \
+            lowered.endswith(".pdf") else note_problem if is_markdown(relative) else None
+        problem = probe(path) if probe is not None else None
+        if problem is None and path.is_file() and path.stat().st_size > limit:
+            problem = f"is over the {DEFAULT_MAX_FILE_SIZE_MB:g} MB size limit"
+        if problem:
+            broken[relative] = problem
+    for relative, problem in broken.items():
+        result.notes.append(Note(relative, 1, 1, "warning", f"not imported: it {problem}",
+                                 hint="fix it, then `neuroverse add` it and take it out of "
+                                 "`ignore:`"))
+        result.ignored[relative] = f"{problem.split(' (')[0]}"
+    result.files = [f for f in result.files if f not in broken]
+    result.notes_in_tree = [f for f in result.notes_in_tree if f not in broken]
+    for entry in result.entries:
+        if entry.path in broken and entry.target is not None:
+            entry.unreadable = broken[entry.path]
+            entry.target.exists = False
+
+
+# ---------------------------------------------------------------------------------------
+# One entry per file
+
+
+def merge_entries(result: ImportResult) -> None:
+    """A file linked twice is one entry; an article titled twice is one article."""
+    kept: list[EntryDraft] = []
+    by_path: dict[tuple[str, str], EntryDraft] = {}
+    by_title: dict[str, EntryDraft] = {}
+    for entry in result.entries:
+        key = (entry.kind, entry.path) if entry.path else None
+        same = by_path.get(key) if key else None
+        if same is None and entry.kind == "article" and entry.titled_by_readme and entry.title:
+            same = by_title.get(title_key(entry.title))
+            if same is not None and same.path and entry.path and same.path != entry.path:
+                same = None  # two files with one title stay two articles
+        if same is not None:
+            absorb(same, entry)
+            continue
+        kept.append(entry)
+        if key:
+            by_path[key] = entry
+        if entry.kind == "article" and entry.titled_by_readme and entry.title:
+            by_title.setdefault(title_key(entry.title), entry)
+    result.entries = kept
+
+
+def absorb(kept: EntryDraft, other: EntryDraft) -> None:
+    if other.section is not None and other.section is not kept.section and \
+            other.section not in kept.extra_sections:
+        kept.extra_sections.append(other.section)
+    kept.summary = kept.summary or other.summary
+    kept.description += [line for line in other.description if line not in kept.description]
+    if kept.path is None and other.path is not None:
+        kept.target = other.target
+    if not kept.titled_by_readme and other.titled_by_readme and other.title:
+        kept.title, kept.titled_by_readme = other.title, True
+    for related in other.related:
+        if related not in kept.related:
+            kept.related.append(related)
+
+
+def add_tree_files(result: ImportResult, index: FileIndex) -> None:
+    """Every notebook and PDF no README placed: into a section named after its folder."""
+    placed = {e.path for e in result.entries if e.path}
+    folders: dict[str, SectionDraft] = {}
+    for section in result.sections:
+        folders.setdefault(title_key(section.title), section)
+    for entry in result.entries:
+        if entry.section is None:
+            entry.section = folder_section(entry.path or (entry.target.path if entry.target
+                                                          else None), result, folders)
+    for relative in [*result.files, *result.notes_in_tree]:
+        if relative in placed:
+            continue
+        kind = "experiment" if relative.lower().endswith(".ipynb") else "article"
+        target = Target("", relative, 0, 0, relative, exists=True)
+        result.entries.append(EntryDraft(
+            kind, "", folder_section(relative, result, folders), "", 0, target,
+            titled_by_readme=False))
+
+
+def folder_section(relative: str | None, result: ImportResult,
+                   folders: dict[str, SectionDraft]) -> SectionDraft:
+    for folder, linked in result.folder_sections.items():
+        if relative and relative.startswith(folder + "/"):
+            return linked
+    parts = PurePosixPath(relative or "").parts
+    name = parts[0] if len(parts) > 1 else ""
+    title = readable_filename(name) if name else result.title
+    key = title_key(title)
+    section = folders.get(key)
+    if section is None:
+        section = SectionDraft(title, "", 0, folder=name)
+        folders[key] = section
+        result.sections.append(section)
+    return section
+
+
+def name_entries(result: ImportResult) -> None:
+    for entry in result.entries:
+        if entry.title and entry.titled_by_readme:
+            continue
+        path = entry.path
+        title = ""
+        if path is not None:
+            full = result.root / path
+            if path.lower().endswith(".ipynb"):
+                title = notebook_title(full) or ""
+            elif path.lower().endswith(".pdf"):
+                title = pdf_title(full) or ""
+            elif is_markdown(path):
+                title = markdown_title(full)
+            if len(title) > _MAX_FILE_TITLE or len(re.sub(r"\W", "", title)) < 3 or \
+                    looks_like_file_name(title, path):
+                title = ""
+            if title.isupper() and len(title) > 12:  # a PDF title set in capitals
+                title = " ".join(w if w.lower() in ACRONYMS else w.capitalize()
+                                 for w in title.split())
+            title = title or readable_filename(path)
+        entry.title = title or entry.title or readable_filename(
+            entry.target.href if entry.target else "") or "Untitled"
+    distinct_titles(result)
+    summarise_articles(result)
+
+
+def summarise_articles(result: ImportResult) -> None:
+    """An article's card line: the README's words, else what the file says of itself (a
+    note's first paragraph, a PDF's subject or first line of prose), never the title
+    again; none at all when nothing says more than the title."""
+    for entry in result.entries:
+        if entry.kind != "article":
+            continue
+        if entry.summary and adds_nothing(entry.summary, entry.title):
+            entry.summary = ""
+        if entry.summary or entry.path is None or entry.unreadable:
+            continue
+        full = result.root / entry.path
+        found = pdf_summary(full, entry.title) if entry.path.lower().endswith(".pdf") \
+            else note_summary(full)
+        if found and not adds_nothing(found, entry.title):
+            entry.summary = found
+
+
+# Words a README puts beside a link that say what kind of file it is, not what it is about.
+_FILE_WORDS = frozenset({"note", "notes", "pdf", "paper", "notebook", "slides", "code", "link",
+                         "read", "here", "open", "view", "see", "the", "a", "an", "my",
+                         "colab", "ipynb", "md"})
+
+
+def adds_nothing(text: str, title: str) -> bool:
+    """Whether a README's summary or goal only repeats the entry's title (maybe with
+    "notes", "PDF" and the like): a card line that says nothing more."""
+    if same_words(text, title):
+        return True
+    title_words = set(re.findall(r"\w+", title.casefold()))
+    return not set(re.findall(r"\w+", text.casefold())) - title_words - _FILE_WORDS
+
+
+def distinct_titles(result: ImportResult) -> None:
+    """Two entries of a kind with one title in one section are two cards nobody can tell
+    apart (the check warns, NV204): the later one says which file, or that it is planned."""
+    seen: set[tuple[str, int, str]] = set()
+    for entry in result.entries:
+        sections = [entry.section, *entry.extra_sections]
+        keys = [(entry.kind, id(s), title_key(entry.title)) for s in sections]
+        if any(key in seen for key in keys):
+            which = PurePosixPath(entry.path).name if entry.path else "planned"
+            entry.title = f"{entry.title} ({which})"
+            keys = [(entry.kind, id(s), title_key(entry.title)) for s in sections]
+        seen.update(keys)
+
+
+def markdown_title(path: Path) -> str:
+    """The first `# ` heading of a Markdown note, without emoji and emphasis."""
+    try:
+        with path.open(encoding="utf-8") as stream:
+            for line in stream:
+                match = re.match(r"^#\s+(.+?)\s*#*\s*$", line)
+                if match:
+                    return clean_heading(match.group(1))
+    except (OSError, UnicodeDecodeError):
+        return ""
     return ""
 
 
-def _title_from_link(link: Link) -> str:
-    text = _plain(link.text)
-    if not text or _GENERIC_LINK_TEXT.match(text):
-        text = PurePosixPath(_path_part(link.target)).stem
-    text = _LINK_PREFIX.sub("", text)
-    text = re.sub(r"\.(ipynb|py|pdf)$", "", text, flags=re.IGNORECASE)
-    return " ".join(text.replace("_", " ").split())
-
-
-def _title_key(title: str) -> str:
-    return re.sub(r"[^0-9a-z]+", "", title.casefold())
+def looks_like_file_name(title: str, path: str) -> bool:
+    """PDF tools often store the file's own name as its title: not a title at all."""
+    stem = PurePosixPath(path).name.lower()
+    return title.lower() in (stem, stem.split(".")[0]) or bool(
+        re.fullmatch(r"\S+\.(pdf|docx?|pptx?|tex|odt|key|pages)", title, re.IGNORECASE))
 
 
 # ---------------------------------------------------------------------------------------
-# README -> catalogue text
+# The catalogue text
 
 
-def section_id(title: str, taken: set[str]) -> str:
-    """'Convolutional Neural Networks (CNNs)' -> 'cnn'; 'Generative Models' -> 'generative'."""
-    acronym = re.search(r"\(([A-Za-z][A-Za-z0-9-]{1,10})\)", title)
-    if acronym:
-        base = slugify(acronym.group(1)).removesuffix("s") or slugify(acronym.group(1))
-    else:
-        words = [w for w in slugify(title).split("-") if w and w not in _GENERIC_WORDS]
-        base = words[0] if words else slugify(title)
-    return unique_id(base or "section", taken | RESERVED_IDS)
-
-
-def import_readme(readme_path: Path, catalogue_dir: Path) -> ImportResult:
-    text = readme_path.read_text(encoding="utf-8-sig")
-    return _Reader(text, readme_path.resolve().parent, catalogue_dir.resolve()).read()
-
-
-def _resolve_paths(result: ImportResult, readme_dir: Path, catalogue_dir: Path) -> None:
-    for entry in (*result.experiments, *result.articles):
-        link = entry.link
-        if link is None:
-            continue
-        target = readme_dir / _path_part(link.target)
-        if not target.is_file():
-            entry.comments.append(f"README line {link.line} linked {link.target}, which does "
-                                  "not exist; add the file and set the path")
-            continue
-        try:
-            entry.path = target.resolve().relative_to(catalogue_dir).as_posix()
-        except ValueError:
-            entry.comments.append(f"README line {link.line} linked {link.target}, which is "
-                                  "outside the catalogue's folder")
-            result.notes.append(Note(
-                link.line, link.column, "warning",
-                f"{link.target} exists but is outside the catalogue's folder ({catalogue_dir}), "
-                f"so the entry is imported as planned; write the catalogue beside the README "
-                f"(-o {readme_dir / 'catalogue.yml'}) to keep it"))
-
-
-def catalogue_text(result: ImportResult, source_name: str, today: dt.date | None = None) -> str:
+def catalogue_text(result: ImportResult, today: dt.date | None = None) -> str:
     today = today or dt.date.today()
+    sources = ", ".join(result.readmes) or "the archive's files"
     out = [
-        f"# Imported from {source_name} by `neuroverse import` on {today.isoformat()}.\n",
+        f"# Imported from {sources} by `neuroverse import` on {today.isoformat()}.\n",
         "# Paths are relative to this file. Check it with `neuroverse check`.\n",
         "\n",
     ]
-    site: dict[str, Any] = {"title": result.title, "tagline": result.tagline,
-                            "repository_url": result.repository_url}
-    out += format_mapping("site", site)
+    out += format_mapping("site", {"title": result.title, "tagline": result.tagline,
+                                   "repository_url": result.repository_url})
+    sections = [s for s in result.sections if section_used(s, result)]
+    section_ids: dict[int, str] = {}
     taken: set[str] = set()
-    ids: dict[str, str] = {}
     out += ["\n", "sections:\n"]
-    for position, section in enumerate(sorted(result.sections, key=lambda s: s.number)):
-        section.id = section_id(section.title, taken)
-        taken.add(section.id)
-        ids[str(section.number)] = section.id
+    for position, section in enumerate(sections):
+        sid = section_id(section.title, taken)
+        taken.add(sid)
+        section_ids[id(section)] = sid
+        holds_files = any(e.path for e in result.entries if e.section is section)
+        status = section.status or (Status.ACTIVE if holds_files else Status.PLANNED)
         if position:
             out.append("\n")
+        if section.folder is not None:
+            out.append(f"  # the files in {section.folder or 'the top folder'}/ that no "
+                       "README places\n" if section.folder else
+                       "  # the files at the top of the archive that no README places\n")
         if is_transliterated(section.title):
-            out.append(f"  # {_TRANSLITERATED}\n")
+            out.append(f"  # {TRANSLITERATED}\n")
         out += format_entry({
-            "id": section.id, "title": section.title, "focus": section.focus,
-            "status": (section.status or Status.PLANNED).value, "planned": section.planned,
+            "id": sid, "title": section.title, "focus": section.focus, "status": status.value,
+            "description": "\n".join(section.description),
+            "planned": list(dict.fromkeys(section.planned)),
         }, DEFAULT_LAYOUT)
-    for key, entries in (("experiments", result.experiments), ("articles", result.articles)):
+    entry_ids: dict[int, str] = {}
+    used: dict[str, set[str]] = {"experiment": set(), "article": set()}  # ids are per kind
+    for entry in result.entries:
+        eid = entry_id(entry.title, used[entry.kind], fallback=entry.kind)
+        used[entry.kind].add(eid)
+        entry_ids[id(entry)] = eid
+    for key, kind in (("experiments", "experiment"), ("articles", "article")):
+        entries = [e for e in result.entries if e.kind == kind]
         if not entries:
             continue
         out += ["\n", f"{key}:\n"]
-        used: set[str] = set()
         for position, entry in enumerate(entries):
             if position:
                 out.append("\n")
-            fields = _entry_fields(entry, ids, used)  # may add a comment
-            out += [f"  # {comment}\n" for comment in entry.comments]
+            fields, comments = entry_fields(entry, entry_ids, section_ids)
+            if is_transliterated(entry.title):
+                comments.append(TRANSLITERATED)
+            out += [f"  # {comment}\n" for comment in comments]
             out += format_entry(fields, DEFAULT_LAYOUT)
+    if result.ignored:
+        out += ["\n", "# Files import leaves out, so `neuroverse check` does not report them.\n",
+                "ignore:\n"]
+        for relative, why in sorted(result.ignored.items()):
+            out.append(f"  - {yaml_scalar('/' + glob_escape(relative))}  # {why}\n")
+    if result.resources:
+        out += ["\n", "resources:\n"]
+        for position, resource in enumerate(result.resources):
+            if position:
+                out.append("\n")
+            out += format_entry({"topic": resource.topic, "title": resource.title,
+                                 "url": resource.url, "type": resource.kind.value,
+                                 "note": resource.note}, DEFAULT_LAYOUT)
     return "".join(out)
 
 
-_TRANSLITERATED = "id spelled in Latin letters from the title; rename it at will"
+TRANSLITERATED = "id spelled in Latin letters from the title; rename it at will"
 
 
-def _entry_fields(entry: ImportedEntry, ids: dict[str, str], used: set[str]) -> dict[str, Any]:
-    named = entry.path or (_path_part(entry.link.target) if entry.link else "")
-    base = slugify(PurePosixPath(named).stem) if named else ""
-    entry_id = unique_id(base or slugify(entry.title) or entry.kind, used | RESERVED_IDS)
-    used.add(entry_id)
-    if not base and is_transliterated(entry.title):
-        entry.comments.append(_TRANSLITERATED)
-    status = None if entry.path else Status.PLANNED.value
-    sections = [ids[n] for n in entry.sections if n in ids]
+def glob_escape(relative: str) -> str:
+    """A path as an `ignore:` pattern that matches only itself."""
+    return re.sub(r"([\[\]*?])", r"[\1]", relative)
+
+
+def yaml_scalar(text: str) -> str:
+    return text if re.fullmatch(r"[\w./\-\[\]*?]+", text) and not text.startswith("[") \
+        else "'" + text.replace("'", "''") + "'"
+
+
+def section_used(section: SectionDraft, result: ImportResult) -> bool:
+    """Folder sections exist for their files; README sections always."""
+    return section.folder is None or any(e.section is section for e in result.entries) or \
+        any(section in e.extra_sections for e in result.entries)
+
+
+def entry_fields(entry: EntryDraft, entry_ids: dict[int, str],
+                 section_ids: dict[int, str]) -> tuple[dict[str, Any], list[str]]:
+    comments: list[str] = []
+    target = entry.target
+    if entry.unreadable and target is not None:
+        comments.append(f"{target.path} {entry.unreadable}; fix it, then set the path")
+    elif target is not None and not target.exists and target.path is not None:
+        comment = f"{entry.source} line {target.line} links {target.shown}, which does not exist"
+        comments.append(comment + "; add the file and set the path")
+    path = entry.path
+    status = entry.status if path else Status.PLANNED
+    if path and status in (None, Status.PLANNED, Status.UPCOMING):
+        status = entry.status if entry.status is not None else None
+    section = section_ids[id(entry.section)] if entry.section is not None else ""
+    status_value = status.value if status is not None and status is not Status.COMPLETED \
+        else None
     if entry.kind == "experiment":
-        is_script = bool(entry.path and entry.path.endswith(".py"))
-        return {"id": entry_id, "title": entry.title, "section": sections[0],
-                "notebook": None if is_script else entry.path,
-                "script": entry.path if is_script else None, "status": status}
+        is_script = bool(path and path.lower().endswith(".py"))
+        related = [entry_ids[id(r)] for r in entry.related if id(r) in entry_ids]
+        return {"id": entry_ids[id(entry)], "title": entry.title, "section": section,
+                "notebook": None if is_script else path, "script": path if is_script else None,
+                "goal": None if adds_nothing(entry.summary, entry.title) else entry.summary,
+                "description": "\n".join(entry.description),
+                "articles": related, "status": status_value}, comments
     if not entry.summary:
-        entry.comments.append("the README gives no summary; the title stands in for one")
-    return {"id": entry_id, "title": entry.title, "pdf": entry.path,
-            "summary": entry.summary or entry.title, "sections": sections, "status": status}
+        comments.append("no summary in the README or the file; write one for the card")
+    sections = [section] + [section_ids[id(s)] for s in entry.extra_sections
+                            if id(s) in section_ids and section_ids[id(s)] != section]
+    is_note = bool(path and not path.lower().endswith(".pdf"))
+    return {"id": entry_ids[id(entry)], "title": entry.title,
+            "pdf": None if is_note else path, "note": path if is_note else None,
+            "summary": entry.summary or None, "sections": sections,
+            "status": status_value}, comments
 
 
 # ---------------------------------------------------------------------------------------
+# The command
 
 
-def run_import(readme_path: Path, output: Path | None) -> int:
-    if output is not None and output.exists():
-        print(f"error: {output} already exists; choose another -o path or move it away",
+def run_import(readmes: list[Path], output: Path | None, *, to_stdout: bool = False,
+               root: Path | None = None) -> int:
+    from .sitefiles import plan_site_files
+
+    for readme in readmes:
+        if not readme.is_file():
+            print(f"error: cannot read {readme}: no such file", file=sys.stderr)
+            return EXIT_PROBLEMS
+    root = (root or archive_root(readmes)).resolve()
+    catalogue_path = (output if output is not None else root / "catalogue.yml")
+    catalogue_dir = catalogue_path.parent.resolve()
+    if not to_stdout and not catalogue_dir.is_dir():
+        print(f"error: {catalogue_path.parent} is not a folder; create it or choose another "
+              "-o path", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if to_stdout:
+        catalogue_dir = root
+    if catalogue_dir != root:
+        print(f"error: the catalogue must sit at the archive's root ({root}), since its paths "
+              f"are relative to its folder; write it there with -o {root / 'catalogue.yml'}",
               file=sys.stderr)
         return EXIT_PROBLEMS
-    # Paths in a catalogue are relative to its own folder; printed, it is meant to sit
-    # beside the README it came from.
-    catalogue_dir = (output.parent if output else readme_path.parent).resolve()
-    if not catalogue_dir.is_dir():
-        print(f"error: {output.parent if output else catalogue_dir} is not a folder; create it "
-              "or choose another -o path", file=sys.stderr)
+    outside = [r for r in readmes if relative_to_root(r, root) is None]
+    if outside:
+        print(f"error: {outside[0]} is outside the archive at {root}; run import at the "
+              "archive's root", file=sys.stderr)
         return EXIT_PROBLEMS
+    folders = site_folders(root)
     try:
-        result = import_readme(readme_path, catalogue_dir)
+        result = import_archive(root, readmes, folders)
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        print(f"error: cannot read {readme_path}: {reason}", file=sys.stderr)
+        print(f"error: cannot read the archive: {reason}", file=sys.stderr)
         return EXIT_PROBLEMS
-    _resolve_paths(result, readme_path.resolve().parent, catalogue_dir)
-    text = catalogue_text(result, readme_path.name) if result.sections else ""
-    for note in sorted(result.notes, key=lambda n: (n.line, n.column)):
-        print(note.format(readme_path.name), file=sys.stderr)
-    if not result.sections:
-        print(f"error: {readme_path.name} has no numbered section headings, so there is nothing "
-              "to import; sections are read from headings such as `## 1️⃣ Neural Network "
-              "Fundamentals` or `## 2. CNNs`; nothing was written", file=sys.stderr)
-        return EXIT_PROBLEMS
-    loaded = load_catalogue(text, output.name if output else "catalogue.yml")
+    text = catalogue_text(result)
+    loaded = load_catalogue(text, catalogue_path.name)
+    if loaded.catalogue is not None:
+        # What the check would still call an orphan (it lists files the same way) is left
+        # out explicitly, so that the strict build passes on what import wrote.
+        leftover = unlisted_files(loaded.catalogue, root, folders or None).files
+        if leftover:
+            for relative, _kind in leftover:
+                result.ignored.setdefault(relative, "not placed by import")
+            text = catalogue_text(result)
+            loaded = load_catalogue(text, catalogue_path.name)
+    for note in sorted(result.notes, key=note_order(result)):
+        print(note.format(), file=sys.stderr)
     problems = list(loaded.diagnostics)
     if loaded.catalogue is not None:
-        problems += check_catalogue(loaded.catalogue, catalogue_dir,
-                                    CheckOptions(report_orphans=False))
+        problems += check_catalogue(loaded.catalogue, root, CheckOptions(
+            report_orphans=False, read_contents=False))  # `check` reads the files themselves
     errors = [d for d in problems if d.severity is Severity.ERROR]
     if errors or loaded.catalogue is None:
         for diagnostic in errors:
             print(diagnostic.format(), file=sys.stderr)
-        print("error: the imported catalogue does not pass its own check; nothing was written",
-              file=sys.stderr)
+        print("error: the imported catalogue does not pass its own check (a bug in import: "
+              "please report it with the README); nothing was written", file=sys.stderr)
         return EXIT_PROBLEMS
-    catalogue = loaded.catalogue
-    summary = ", ".join([_count(len(catalogue.sections), "section"),
-                         _count(len(catalogue.experiments), "experiment"),
-                         _count(len(catalogue.articles), "article")]) + "; " + ", ".join(
-        [_count(sum(n.severity == "warning" for n in result.notes), "warning"),
-         _count(sum(n.severity == "note" for n in result.notes), "note")])
-    if output is None:
+    summary = summary_line(result, loaded.catalogue)
+    if to_stdout:
         sys.stdout.write(text)
-        print(f"{readme_path.name}: {summary}", file=sys.stderr)
+        print(f"{summary}", file=sys.stderr)
         return EXIT_OK
+    if catalogue_path.exists():
+        return report_existing(catalogue_path, text, result)
+    site = plan_site_files(root, result, catalogue_path.name, folders)
     try:
-        with locked(output):
-            replace_file(None, output, text.encode("utf-8"))
+        with locked(catalogue_path):
+            replace_file(None, catalogue_path, text.encode("utf-8"))
     except (FileChangedError, LockTimeout, OSError) as exc:
-        print(f"error: cannot write {output}: {exc}", file=sys.stderr)
+        print(f"error: cannot write {catalogue_path}: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
-    print(f"{output}: written from {readme_path.name} ({summary})", file=sys.stderr)
+    written = write_site(site, root)
+    print(f"{display(catalogue_path)}: written ({summary})", file=sys.stderr)
+    for name in written:
+        print(f"  created {name}", file=sys.stderr)
+    for kept in site.kept:
+        text_of_kept = (root / kept).read_text(encoding="utf-8", errors="replace")
+        if not re.search(r"^\s*-\s*neuroverse\b", text_of_kept, re.MULTILINE):
+            print(f"note: {kept} is kept as it is; to publish the catalogue, add the plugin to "
+                  f"it:\n  plugins:\n    - search\n    - neuroverse:\n        catalogue: "
+                  f"{catalogue_path.name}", file=sys.stderr)
+    print("Next: `neuroverse check`, then `mkdocs serve` to see the site", file=sys.stderr)
     return EXIT_OK
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'s' * (number != 1)}"
+def archive_root(readmes: list[Path]) -> Path:
+    """The archive is the folder import runs in when that is a git checkout holding the
+    READMEs (`neuroverse import notes/NLP.md` at the root), else the first README's folder
+    (or the current folder, with no README)."""
+    here = Path.cwd().resolve()
+    if not readmes:
+        return here
+    if (here / ".git").exists() and all(relative_to_root(r, here) for r in readmes):
+        return here
+    return readmes[0].parent
+
+
+def site_folders(root: Path) -> tuple[Path, ...]:
+    """The docs_dir and site_dir of the site import will write (none when the archive
+    has a mkdocs.yml: the listing then reads that file's folders)."""
+    from .sitefiles import DOCS_CANDIDATES, SITE_CANDIDATES, free_name
+
+    if (root / "mkdocs.yml").exists() or (root / "mkdocs.yaml").exists():
+        return ()
+    return (root / free_name(root, DOCS_CANDIDATES), root / free_name(root, SITE_CANDIDATES))
+
+
+def write_site(site: Any, root: Path) -> list[str]:
+    written: list[str] = []
+    for relative, content in site.files.items():
+        path = root / relative
+        if path.exists():
+            continue  # never overwrite: the owner's file wins
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("x", encoding="utf-8") as stream:
+                stream.write(content)
+        except OSError as exc:
+            print(f"warning: cannot write {relative}: {exc.strerror or exc}", file=sys.stderr)
+            continue
+        written.append(relative)
+    return written
+
+
+def display(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def note_order(result: ImportResult) -> Any:
+    order = {name: position for position, name in enumerate(result.readmes)}
+
+    def key(note: Note) -> tuple[int, str, int, int]:
+        return (order.get(note.source, len(order)), note.source, note.line, note.column)
+
+    return key
+
+
+def summary_line(result: ImportResult, catalogue: Any) -> str:
+    in_catalogue = {e.path for e in result.entries if e.path}
+    files = sum(1 for f in result.files if f in in_catalogue)
+    warnings = sum(n.severity == "warning" for n in result.notes)
+    notes = sum(n.severity == "note" for n in result.notes)
+    return (f"{count(len(catalogue.sections), 'section')}, "
+            f"{count(len(catalogue.experiments), 'experiment')}, "
+            f"{count(len(catalogue.articles), 'article')}, "
+            f"{count(len(catalogue.resources), 'resource')}; {files} of "
+            f"{count(len(result.files), 'notebook and PDF', 'notebooks and PDFs')} in the tree; "
+            f"{count(warnings, 'warning')}, {count(notes, 'note')}")
+
+
+def report_existing(path: Path, text: str, result: ImportResult) -> int:
+    """A catalogue is there already: show what a fresh import would add, write nothing."""
+    try:
+        current = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"error: {path} already exists and cannot be read ({exc}); nothing was written",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+    named = set(re.findall(r"^\s*-?\s*(?:notebook|script|pdf|note):\s*['\"]?([^'\"\n#]+?)['\"]?"
+                           r"\s*$", current, re.MULTILINE))
+    missing = [e.path for e in result.entries if e.path and e.path not in named]
+    diff = difflib.unified_diff(current.splitlines(keepends=True),
+                                text.splitlines(keepends=True),
+                                fromfile=f"{path.name} (yours)",
+                                tofile=f"{path.name} (imported now)")
+    sys.stdout.writelines(diff)
+    lacking = f"; it lacks {count(len(missing), 'file')} the archive holds: " + ", ".join(
+        missing[:8]) + (" ..." if len(missing) > 8 else "") if missing else \
+        "; it already names every file import found"
+    print(f"error: {display(path)} already exists, so nothing was written{lacking}. The diff "
+          "above shows what a fresh import would write; to keep it, write it elsewhere with "
+          "`-o imported.yml` and compare",
+          file=sys.stderr)
+    return EXIT_PROBLEMS
+
+
+def count(number: int, noun: str, plural: str | None = None) -> str:
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"

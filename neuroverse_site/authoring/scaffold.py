@@ -34,6 +34,11 @@ TEMPLATES = {
 }
 
 
+# mkdocs.yml's settings when nothing in the folder asks for others (see sitefiles.py).
+SITE_DEFAULTS = {"description": "", "repo_url": None, "docs_dir": "docs", "site_dir": "site",
+                 "catalogue": "catalogue.yml"}
+
+
 class ScaffoldError(Exception):
     pass
 
@@ -44,7 +49,7 @@ class Scaffolded:
     files: list[str]
 
 
-def _environment() -> Environment:
+def environment() -> Environment:
     env = Environment(loader=PackageLoader("neuroverse_site", "authoring/scaffold"),
                       undefined=StrictUndefined, keep_trailing_newline=True,
                       autoescape=False)
@@ -106,8 +111,9 @@ def scaffold(root: Path, title: str, today: dt.date | None = None) -> Scaffolded
                             "into a catalogue, use `neuroverse import README.md`)")
     if not title.strip():
         raise ScaffoldError("the archive needs a title: pass --title TEXT")
-    env = _environment()
-    context = {"title": title.strip(), "today": (today or dt.date.today()).isoformat()}
+    env = environment()
+    context = {"title": title.strip(), "today": (today or dt.date.today()).isoformat(),
+               **SITE_DEFAULTS}
     rendered = {target: env.get_template(name).render(**context)
                 for name, target in TEMPLATES.items()}
 

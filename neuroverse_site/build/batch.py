@@ -157,7 +157,6 @@ class BatchRenderer:
         outcomes: list[Outcome | None] = [None] * len(jobs)
         keys: list[str] = [""] * len(jobs)
         misses: list[int] = []
-        options_key = self.options.key()
 
         def finished(index: int, rendered: Rendered, *, cached: bool) -> None:
             outcome, keys[index] = rendered
@@ -178,7 +177,8 @@ class BatchRenderer:
                 misses.append(index)
                 continue
             try:
-                key = key_from_digest(job.kind, self.cache.input_digest(job.path), options_key)
+                key = key_from_digest(job.kind, self.cache.input_digest(job.path),
+                                      self.options.key(job.kind))
             except OSError as exc:
                 finished(index, (_unreadable(exc), ""), cached=False)
                 continue
@@ -253,13 +253,13 @@ def render_file(kind: Kind, path: Path, converter: NotebookConverter) -> Rendere
         data = path.read_bytes()
     except OSError as exc:
         return _unreadable(exc), ""
-    key = cache_key(kind, data, converter.options.key())
+    key = cache_key(kind, data, converter.options.key(kind))
     try:
         if kind == "notebook":
             return converter.convert(path, data), key
         if kind == "script":
             return render_script(path, data), key
-        return read_pdf(path, data=data), key
+        return read_pdf(path, data=data, max_pages=converter.options.pdf_pages), key
     except (NotebookProblem, PdfProblem) as exc:
         return Failure(str(exc)), key
 

@@ -4,8 +4,8 @@ An entry is keyed by the sha256 of everything that decides its content: the inpu
 bytes, the rendering options, the versions of the converting libraries and a fingerprint of
 our own converting code. Layout under the cache folder:
 
-    v1/entries/ab/<key>.json   header line, meta line, payload (one JSON document each)
-    v1/blobs/<sha256-prefix>.<ext>   images and thumbnails, named by their own content
+    v4/entries/ab/<key>.json   header line, meta line, payload (one JSON document each)
+    v4/blobs/<sha256-prefix>.<ext>   images, thumbnails and PDF pages, named by their own content
 
 Safety rules, all relied on by the tests:
 - every file is written to a temporary name and moved into place with os.replace, so a
@@ -35,9 +35,12 @@ from typing import Any
 
 from ..core.ids import blob_name
 from .notebooks import CellNote, NotebookAsset, RenderedNotebook, TocEntry
-from .pdfs import PdfFacts
+from .pdfs import PdfFacts, PdfPage
+from .thumbnails import NotebookThumbnail
 
-FORMAT_VERSION = 3
+# 4: PDF entries hold every rendered page (images and text) and what could run in the file.
+# 5: notebooks carry a thumbnail. 6: merged with the Markdown-note articles (importer).
+FORMAT_VERSION = 6
 _HEADER_PREFIX = "NVC1 "
 _TEMP_PREFIX = ".tmp-"
 _STALE_TEMP_SECONDS = 3600.0
@@ -235,6 +238,11 @@ class Cache:
             return None
         payload, blobs, dependencies = entry
         try:
+            thumbnail = None
+            if payload["thumbnail"] is not None:
+                name, width, height = payload["thumbnail"]
+                thumbnail = NotebookThumbnail(str(name), blobs[str(name)], int(width),
+                                              int(height))
             return RenderedNotebook(
                 html=str(payload["html"]),
                 toc=tuple(TocEntry(int(t[0]), str(t[1]), str(t[2])) for t in payload["toc"]),
@@ -242,6 +250,7 @@ class Cache:
                 title=None if payload["title"] is None else str(payload["title"]),
                 local_files=tuple((d.path, d.sha256) for d in dependencies),
                 search_html=str(payload["search_html"]),
+                thumbnail=thumbnail,
                 notes=tuple(CellNote(str(n[0]), int(n[1]), str(n[2]), str(n[3]), int(n[4]),
                                      int(n[5])) for n in payload.get("notes", [])),
                 cells=int(payload.get("cells", 0)),
@@ -250,19 +259,24 @@ class Cache:
             return None
 
     def store_notebook(self, key: str, notebook: RenderedNotebook) -> None:
-        payload = {
+        payload: dict[str, Any] = {
             "html": notebook.html,
             "toc": [[t.level, t.id, t.title] for t in notebook.toc],
             "assets": [a.name for a in notebook.assets],
             "title": notebook.title,
             "search_html": notebook.search_html,
+            "thumbnail": None,
             "notes": [[n.code, n.cell, n.message, n.hint, n.line, n.column]
                       for n in notebook.notes],
             "cells": notebook.cells,
         }
+        blobs = {a.name: a.data for a in notebook.assets}
+        if notebook.thumbnail is not None:
+            thumbnail = notebook.thumbnail
+            payload["thumbnail"] = [thumbnail.name, thumbnail.width, thumbnail.height]
+            blobs[thumbnail.name] = thumbnail.data
         dependencies = [Dependency(path, digest) for path, digest in notebook.local_files]
-        self._store(key, "notebook", payload, {a.name: a.data for a in notebook.assets},
-                    dependencies)
+        self._store(key, "notebook", payload, blobs, dependencies)
 
     # PDFs --------------------------------------------------------------------------------
 
@@ -272,17 +286,31 @@ class Cache:
             return None
         payload, blobs, _ = entry
         try:
+            pages = tuple(
+                PdfPage(int(number), int(width), int(height), blobs[image] if image else b"",
+                        blobs[image_2x] if image_2x else b"", str(text))
+                for number, width, height, image, image_2x, text in payload["rendered"])
             return PdfFacts(pages=int(payload["pages"]), size_bytes=int(payload["size_bytes"]),
-                            first_text=str(payload["first_text"]),
-                            thumbnail_png=blobs[str(payload["thumbnail"])])
+                            thumbnail_png=blobs[str(payload["thumbnail"])], rendered=pages,
+                            active=tuple(str(a) for a in payload["active"]))
         except (KeyError, TypeError, ValueError):
             return None
 
     def store_pdf(self, key: str, facts: PdfFacts) -> None:
-        thumbnail = blob_name(facts.thumbnail_png, ".png")
+        blobs = {blob_name(facts.thumbnail_png, ".png"): facts.thumbnail_png}
+        rendered = []
+        for page in facts.rendered:
+            names = []
+            for data in (page.image, page.image_2x):
+                name = blob_name(data, ".jpg") if data else ""
+                if data:
+                    blobs[name] = data
+                names.append(name)
+            rendered.append([page.number, page.width, page.height, *names, page.text])
         payload = {"pages": facts.pages, "size_bytes": facts.size_bytes,
-                   "first_text": facts.first_text, "thumbnail": thumbnail}
-        self._store(key, "pdf", payload, {thumbnail: facts.thumbnail_png})
+                   "thumbnail": blob_name(facts.thumbnail_png, ".png"),
+                   "rendered": rendered, "active": list(facts.active)}
+        self._store(key, "pdf", payload, blobs)
 
     def blob_path(self, name: str) -> Path:
         """Where a blob named by `blob_name` is kept (it may have been evicted since)."""

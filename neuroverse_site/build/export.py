@@ -10,7 +10,8 @@ as files:
                      written out, our stylesheet in extra_css
     DIR/docs/        the hand-written pages (the home page filled in), every generated page
                      as Markdown (an experiment's rendered notebook embedded as raw HTML),
-                     every notebook, image, thumbnail and PDF
+                     every notebook, image, thumbnail, PDF and article page image; an
+                     article's page texts written into its page
 
 Nothing is written outside DIR (the render cache beside mkdocs.yml aside, as for a build).
 """
@@ -34,14 +35,19 @@ from ..core.diagnostics import Diagnostic, has_errors
 from ..core.model import Location
 from .batch import BatchRenderer, Progress
 from .cache import Cache
+from .feed import atom_feed
 from .navigation import HOME_URI, site_navigation
 from .notebooks import IMAGE_FOLDER, NotebookOptions
 from .project import REQUIRED_EXTENSIONS, Project, ProjectError, project_yaml, read_project
 from .render import (
     ASSETS_DIR,
+    FEED_URI,
+    NOTE_MARKER,
     NOTEBOOK_MARKER,
     STYLESHEET_PATH,
     STYLESHEET_URI,
+    article_id_of,
+    article_uri,
     experiment_uri,
     page_url,
 )
@@ -50,8 +56,10 @@ from .site import (
     build_site_content,
     checked_page_html,
     home_page,
+    note_block,
     notebook_block,
     settings_from_catalogue,
+    with_page_texts,
 )
 
 # Lists the files the last export wrote, so `--force` replaces exactly those and never a
@@ -222,20 +230,40 @@ def _exported_files(project: Project, content: SiteContent, target: Path) -> dic
     generated: dict[str, Content] = {}
     bodies = {experiment_uri(experiment_id): body
               for experiment_id, body in content.bodies.items()}
+    notes = {article_uri(article_id): note for article_id, note in content.notes.items()}
     for page in content.pages:
         markdown = page.markdown
         body = bodies.get(page.src_uri)
+        url = page_url(page.src_uri, project.use_directory_urls)
         if body is not None:
-            url = page_url(page.src_uri, project.use_directory_urls)
             # A raw HTML block needs lines of its own, and a blank line after it.
             block = notebook_block(body, url, inline_images=True)
             markdown = markdown.replace(NOTEBOOK_MARKER, f"\n{block}\n\n", 1)
+        note = notes.get(page.src_uri)
+        if note is not None:
+            # As the notebook: a raw HTML block, its images inside it (its image files
+            # are published too, below, for the links that lead to them).
+            block = note_block(note, url, inline_images=True)
+            markdown = markdown.replace(NOTE_MARKER, f"\n{block}\n\n", 1)
+        article = content.renderer.facts.articles.get(article_id_of(page.src_uri) or "")
+        if article is not None:
+            # Inside the page's raw <details> block, which Markdown leaves as it is.
+            markdown = with_page_texts(markdown, article)[0]
         generated[page.src_uri] = markdown.encode("utf-8")
-    inlined = f"{ASSETS_DIR}/{IMAGE_FOLDER}/"  # notebook images travel inside their pages
+    # Notebook images travel inside their pages; the cards' thumbnails, in the same folder,
+    # are files that the cards link to.
+    inlined = {f"{ASSETS_DIR}/{IMAGE_FOLDER}/{image.name}"
+               for body in content.bodies.values() for image in body.assets}
     for asset in content.assets:
-        if not asset.src_uri.startswith(inlined):
+        if asset.src_uri not in inlined:
             generated[asset.src_uri] = asset.source_path or asset.content or b""
     generated[STYLESHEET_URI] = STYLESHEET_PATH
+    site_url = _site_url(project.document.get("site_url"))
+    if site_url:  # the feed's links are absolute, as the plugin's (see on_files there)
+        feed = atom_feed(content.renderer.catalogue, site_url,
+                         use_directory_urls=project.use_directory_urls)
+        if feed is not None:
+            generated[FEED_URI] = feed
     clashes = sorted(set(handwritten) & set(generated))
     if clashes:
         raise ProjectError(Diagnostic(
@@ -357,6 +385,20 @@ def _plain(value: Any) -> Any:
             mapping[key] = _plain(item)
         return mapping
     return value
+
+
+def _site_url(node: Any) -> str | None:
+    """`site_url` as the build will read it: a plain value, or for `!ENV [VAR, ...,
+    default]` the first variable set, else the default (as MkDocs' `!ENV` reads it)."""
+    if isinstance(node, str) and not isinstance(node, TaggedScalar):
+        return node or None
+    if getattr(getattr(node, "tag", None), "value", None) != "!ENV":
+        return None
+    names = [node.value] if isinstance(node, TaggedScalar) else list(node)
+    for name in names[:-1] if len(names) > 1 else names:
+        if os.environ.get(str(name)):
+            return os.environ[str(name)]
+    return str(names[-1]) if len(names) > 1 and names[-1] else None
 
 
 def _has_value(node: Any) -> bool:

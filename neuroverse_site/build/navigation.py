@@ -20,6 +20,7 @@ from .render import (
     PROBLEMS_URI,
     RESOURCES_URI,
     SECTIONS_URI,
+    TAGS_URI,
     article_uri,
     experiment_uri,
     section_uri,
@@ -58,6 +59,7 @@ def site_navigation(catalogue: Catalogue, documentation_pages: Iterable[str], *,
         {"Experiment log": EXPERIMENT_LOG_URI},
         {"Articles": [ARTICLES_URI, *article_navigation(catalogue)]},
         {"Resources": RESOURCES_URI},
+        *([{"Tags": TAGS_URI}] if TAGS_URI in generated else []),
         *_about(handwritten),
     ]
     if with_problems:

@@ -39,6 +39,8 @@ from ..core.ids import blob_name, slugify, unique_id
 from ..core.probes import notebook_format_problem
 from .images import MAX_IMAGE_BYTES, ImageRefused, publishable_image
 from .mathml import mathml_renderer_class
+from .scrolling import REGION_CLASS, make_region, mark_regions
+from .thumbnails import NotebookThumbnail, notebook_thumbnail
 from .untrusted import (
     balanced,
     clean_assembled,
@@ -70,8 +72,12 @@ class NotebookOptions:
     # The archive folder: a notebook may show image files from anywhere inside it, never
     # from outside. None: only from the notebook's own folder and below.
     archive_root: str | None = None
+    pdf_pages: int = 40  # pages of each PDF rendered for its article page
 
-    def key(self) -> str:
+    def key(self, kind: str = "notebook") -> str:
+        """The options that shape files of `kind` ("notebook", "script" or "pdf")."""
+        if kind == "pdf":
+            return json.dumps({"pdf_pages": self.pdf_pages})
         return json.dumps({"trust": self.trust_outputs,
                            "remote_images": self.allow_remote_images,
                            "root": self.archive_root})
@@ -115,6 +121,9 @@ class RenderedNotebook:
     # The same fragment as search should read it: headings, Markdown and code as plain text,
     # no outputs, no wrappers (see `lean_copy`).
     search_html: str = ""
+    # The card picture, made from the chosen figure (see thumbnails.py); a file published
+    # under IMAGE_FOLDER like the other images.
+    thumbnail: NotebookThumbnail | None = None
     notes: tuple[CellNote, ...] = ()
     cells: int = 0  # how many cells the notebook has (a page of thousands is unusable)
 
@@ -326,9 +335,9 @@ class NotebookConverter:
         extracted: Mapping[str, bytes] = resources.get("outputs", {})
         page = HTMLParser(html)
         _rewrite_images(page, extracted, collected)
-        title = _take_title(page)
-        toc = _headings(page)
-        _mark_focusable(page)
+        title = take_title(page)
+        toc = heading_toc(page)
+        _mark_regions(page)
         _drop_wrappers(page)
         body = page.body
         fragment = (body.inner_html or "") if body is not None else ""
@@ -339,6 +348,7 @@ class NotebookConverter:
             assets=tuple(collected.assets.values()),
             title=title,
             local_files=tuple(sorted(collected.local_files.items())),
+            thumbnail=notebook_thumbnail(notebook),
             notes=_placed(collected.notes, data),
             cells=len(notebook.cells),
         )
@@ -591,8 +601,9 @@ def _placed(notes: list[CellNote], data: bytes) -> tuple[CellNote, ...]:
     return tuple(placed)
 
 
-def _take_title(page: HTMLParser) -> str | None:
-    """Remove the notebook's opening h1: the page shows the catalogue title in its place."""
+def take_title(page: HTMLParser) -> str | None:
+    """Remove the notebook's (or note's) opening h1: the page shows the catalogue title in
+    its place."""
     first = page.css_first(_HEADINGS)
     if first is None or first.tag != "h1":
         return None
@@ -601,15 +612,17 @@ def _take_title(page: HTMLParser) -> str | None:
     return title or None
 
 
-def _headings(page: HTMLParser) -> tuple[TocEntry, ...]:
-    """Give every heading a readable, unique id and a permalink, and list them for the TOC."""
+def heading_toc(page: HTMLParser, prefix: str = "nb-",
+                taken: set[str] | None = None) -> tuple[TocEntry, ...]:
+    """Give every heading a readable, unique id (`prefix` + its slug, none of `taken`) and a
+    permalink, and list them for the TOC."""
     entries = []
-    taken: set[str] = set()
+    taken = set() if taken is None else taken
     for heading in page.css(_HEADINGS):
         title = " ".join(heading.text(deep=True, separator=" ").replace("¶", "").split())
         if not title:
             continue
-        heading_id = unique_id("nb-" + (slugify(title, max_length=60) or "section"), taken)
+        heading_id = unique_id(prefix + (slugify(title, max_length=60) or "section"), taken)
         taken.add(heading_id)
         heading.attrs["id"] = heading_id
         entries.append(TocEntry(int(str(heading.tag)[1]), heading_id, title))
@@ -659,10 +672,32 @@ def _drop_wrappers(page: HTMLParser) -> None:
         node.unwrap()
 
 
-def _mark_focusable(page: HTMLParser) -> None:
-    # Scrollable code and output areas need a focus stop for keyboard users.
-    for area in page.css("div.jp-OutputArea-output, div.highlight"):
-        area.attrs["tabindex"] = "0"
+# The template writes each cell's number (from 1) on its code and on its outputs, so a focus
+# stop can say which cell it belongs to; the sanitiser keeps the attribute only there.
+CELL_ATTRIBUTE = "data-nv-cell"
+# Outputs that are only a picture: it fits its box (max-width: 100%), so it never scrolls
+# and needs no focus stop.
+_PICTURE_OUTPUTS = frozenset({"jp-RenderedImage", "jp-RenderedSVG"})
+
+
+def _mark_regions(page: HTMLParser) -> None:
+    """Every box of the notebook that can scroll becomes a named focus stop (scrolling.py):
+    code and outputs named after their cell, then equations and tables wherever they are."""
+    for holder in page.css(f"[{CELL_ATTRIBUTE}]"):
+        number = holder.attributes.get(CELL_ATTRIBUTE) or ""
+        del holder.attrs[CELL_ATTRIBUTE]
+        of_cell = f" of cell {number}" if number.isdigit() else ""
+        if holder.tag != "nv-output":
+            for code in holder.css("pre > code"):
+                make_region(code, f"Code{of_cell}")
+            continue
+        outputs = [output for output in holder.css("div.jp-OutputArea-output")
+                   if not _PICTURE_OUTPUTS & set((output.attributes.get("class") or "").split())]
+        for index, output in enumerate(outputs, 1):
+            which = f" {index}" if len(outputs) > 1 else ""
+            output.attrs["class"] = f"{output.attributes.get('class') or ''} {REGION_CLASS}".strip()
+            make_region(output, f"Output{which}{of_cell}")
+    mark_regions(page)
 
 
 def render_script(path: Path, data: bytes | None = None) -> RenderedNotebook:
@@ -673,15 +708,18 @@ def render_script(path: Path, data: bytes | None = None) -> RenderedNotebook:
         raise NotebookProblem(f"cannot be read as UTF-8 text: {exc}") from exc
     code = _highlighter("python")(source)
     page = HTMLParser(f'<div class="jupyter-wrapper nv-script">{code}</div>')
-    _mark_focusable(page)
+    mark_regions(page, code_label=f"Code of {path.name}")
     body = page.body
     fragment = (body.inner_html or "") if body is not None else ""
     return RenderedNotebook(html=fragment, search_html=lean_copy(fragment))
 
 
+_WORD_CHARACTER = re.compile(r"\w")
+
+
 def lean_copy(fragment: str) -> str:
-    """What search needs from a rendered notebook: headings (ids, permalinks), Markdown and
-    code as plain text; outputs (excluded from search anyway), highlighting spans and
+    """What search needs from a rendered notebook: headings (ids, permalinks), Markdown as
+    plain text and code as its distinct words; outputs (excluded from search anyway), highlighting spans and
     wrapper divs dropped.
 
     Material's search plugin walks every tag of a page in Python, and a highlighted
@@ -696,6 +734,21 @@ def lean_copy(fragment: str) -> str:
         plain = HTMLParser(f"<pre><code>{code}</code></pre>").css_first("pre")
         if plain is not None:
             block.replace_with(plain)
+    # Code reaches search as its distinct words, each once per notebook, under the heading
+    # where it first appears (as an article's words are): search splits code into the same
+    # words and matches no better for repeats, indentation or bare punctuation, and code
+    # was more than half of the index every reader downloads.
+    seen: set[str] = set()
+    for node in tree.css("pre"):
+        words = []
+        for word in node.text(deep=True).split():
+            if word not in seen and _WORD_CHARACTER.search(word):
+                seen.add(word)
+                words.append(word)
+        plain = HTMLParser(f"<pre><code>{html_text.escape(' '.join(words))}</code></pre>"
+                           ).css_first("pre")
+        if plain is not None:
+            node.replace_with(plain)
     for wrapper in tree.css("div"):
         wrapper.unwrap()
     body = tree.body

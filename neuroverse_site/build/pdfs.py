@@ -1,15 +1,23 @@
-"""PDF facts: page count, first-page text and a thumbnail. No MkDocs types here."""
+"""PDF facts: page count, a thumbnail, and each page as web images and text. No MkDocs types.
+
+An article is shown as its pages rendered at build time, never by embedding the PDF: a
+browser's PDF viewer runs the file's /OpenAction JavaScript, page images run nothing.
+"""
 
 from __future__ import annotations
 
 import io
 import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
-from ..core.probes import PdfProblem, open_pdf
+from ..core.probes import PdfProblem, active_content, open_pdf
 
 THUMBNAIL_WIDTH = 320
 THUMBNAIL_COLOURS = 64
@@ -18,56 +26,177 @@ THUMBNAIL_COLOURS = 64
 # bitmap. Pages of ordinary shape are not affected.
 MAX_THUMBNAIL_HEIGHT = 4 * THUMBNAIL_WIDTH
 MAX_THUMBNAIL_PIXELS = THUMBNAIL_WIDTH * MAX_THUMBNAIL_HEIGHT
+# Material's content column is at most ~800 CSS pixels wide; the 2x image serves screens
+# with two device pixels per CSS pixel (every phone).
+PAGE_WIDTH = 800
+DEFAULT_MAX_PAGES = 40
+# JPEG rather than WebP or a PNG palette: a third larger than WebP, but it encodes ten
+# times faster, and a cold build renders every page of every PDF.
+PAGE_QUALITY = 80
+# No rendered image may exceed these, whatever a page's size says: a page of 1 x 14,400
+# points at the column's width would otherwise ask for gigabytes.
+MAX_PIXELS = 8_000_000
+MAX_SIDE = 12_000
+# A page's text beyond this is left out (a page of text holds ~5,000 characters).
+MAX_PAGE_TEXT = 50_000
+
+
+@dataclass(frozen=True)
+class PdfPage:
+    """One page as the article page shows it."""
+
+    number: int  # from 1
+    width: int  # CSS pixels of `image`; `image_2x` has twice as many where the bound allows
+    height: int
+    image: bytes  # JPEG; empty when the page is too thin to draw (then text only)
+    image_2x: bytes
+    text: str  # plain text, lines separated by "\n"
 
 
 @dataclass(frozen=True)
 class PdfFacts:
     pages: int
     size_bytes: int
-    first_text: str
     thumbnail_png: bytes
+    rendered: tuple[PdfPage, ...] = ()  # the first `max_pages` pages
+    active: tuple[str, ...] = ()  # what could run when opened (see probes.active_content)
 
 
-def read_pdf(path: Path, thumbnail_width: int = THUMBNAIL_WIDTH,
-             data: bytes | None = None) -> PdfFacts:
+def bounded_scale(width: float, height: float, max_width: float, max_height: float,
+                  max_pixels: int = MAX_THUMBNAIL_PIXELS) -> float | None:
+    """The scale (pixels per point) that draws a page of `width` x `height` points into at
+    most `max_width` x `max_height` pixels and `max_pixels` in all (the bounds come from the
+    page's size, so a giant page costs no more than a small one); None for a page with no
+    area. The one place page and thumbnail images are sized."""
+    if not (math.isfinite(width) and math.isfinite(height)) or width <= 0 or height <= 0:
+        return None
+    return min(max_width / width, max_height / height, math.sqrt(max_pixels / (width * height)))
+
+
+def read_pdf(path: Path, thumbnail_width: int = THUMBNAIL_WIDTH, data: bytes | None = None,
+             max_pages: int = DEFAULT_MAX_PAGES) -> PdfFacts:
     """Facts about the PDF at `path`; `data`, when given, is its content already read."""
-    size = path.stat().st_size if data is None else len(data)
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise PdfProblem(f"cannot be read ({exc.strerror or exc})") from exc
     document = open_pdf(path, data)
     try:
         pages = len(document)
         if pages == 0:
             raise PdfProblem("has no pages")
-        page = document[0]
-        text_page = page.get_textpage()
-        first_text = text_page.get_text_range()[:2000]
-        scale = bounded_scale(page.get_width(), page.get_height(), thumbnail_width,
-                              thumbnail_width * MAX_THUMBNAIL_HEIGHT // THUMBNAIL_WIDTH)
-        if scale is None:
-            raise PdfProblem(f"has a first page of {page.get_width():g} x "
-                             f"{page.get_height():g} points, which cannot be drawn")
-        image = page.render(scale=scale).to_pil()
-        buffer = io.BytesIO()
-        # A 64-colour palette looks the same at thumbnail size and weighs a third as much.
-        palette = image.convert("RGB").quantize(THUMBNAIL_COLOURS, dither=Image.Dither.NONE)
-        palette.save(buffer, format="PNG", optimize=True)
-        return PdfFacts(pages, size, first_text, buffer.getvalue())
+        thumbnail = _thumbnail(document[0], thumbnail_width)
+        rendered = tuple(_page(document[index], index + 1)
+                         for index in range(min(pages, max(0, max_pages))))
+        return PdfFacts(pages, len(data), thumbnail, rendered,
+                        tuple(active_content(data, document)))
     finally:
         document.close()
 
 
-def bounded_scale(width: float, height: float, max_width: int, max_height: int,
-                  max_pixels: int = MAX_THUMBNAIL_PIXELS) -> float | None:
-    """The scale that draws a page of `width` x `height` points into at most `max_width` x
-    `max_height` pixels and `max_pixels` in all (the bounds come from the page's size, so a
-    giant page costs no more than a small one); None for a page with no area."""
-    if not (math.isfinite(width) and math.isfinite(height)) or width <= 0 or height <= 0:
-        return None
-    scale = min(max_width / width, max_height / height,
-                math.sqrt(max_pixels / (width * height)))
+def _thumbnail(page: Any, width: int) -> bytes:
+    scale = bounded_scale(page.get_width(), page.get_height(), width,
+                          width * MAX_THUMBNAIL_HEIGHT // THUMBNAIL_WIDTH)
+    if scale is None:
+        raise PdfProblem(f"has a first page of {page.get_width():g} x "
+                         f"{page.get_height():g} points, which cannot be drawn")
     # The renderer rounds each side up to a whole pixel, so a sliver still gets one.
-    return scale
+    image = page.render(scale=scale).to_pil().convert("RGB")
+    buffer = io.BytesIO()
+    # A 64-colour palette looks the same at thumbnail size and weighs a third as much.
+    palette = image.quantize(THUMBNAIL_COLOURS, dither=Image.Dither.NONE)
+    palette.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
 
 
-def first_line(text: str) -> str:
-    """The first non-empty line of a PDF's text, the best title guess when metadata is empty."""
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+def _page(page: Any, number: int) -> PdfPage:
+    text = page_text(page.get_textpage().get_text_range())
+    width, height = page.get_width(), page.get_height()
+    scale = bounded_scale(width, height, 2 * PAGE_WIDTH, MAX_SIDE, MAX_PIXELS)
+    if scale is None or width * scale < 1 or height * scale < 1:
+        # Thinner than a pixel at any scale the bounds allow: the text is the page.
+        return PdfPage(number, 0, 0, b"", b"", text)
+    large: Image.Image = page.render(scale=scale).to_pil().convert("RGB")
+    # Drawn once at 2x; the 1x image is that one halved, which is cheaper than drawing again.
+    small = large.reduce(2) if min(large.size) >= 2 else large
+    return PdfPage(number, small.width, small.height, _jpeg(small), _jpeg(large), text)
+
+
+def _jpeg(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=PAGE_QUALITY)
+    return buffer.getvalue()
+
+
+# C0/C1 controls (PDFium returns \r\n line ends, and \x02 for a hyphen that breaks a word), the
+# replacement character and noncharacters say nothing a reader can read.
+_UNREADABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\ufffe\uffff]")
+
+
+def page_text(raw: str) -> str:
+    """A page's extracted text as plain lines: ligatures and compatibility forms folded
+    (NFKC, so "ﬁ" searches as "fi"), controls dropped, spaces within a line collapsed,
+    empty lines removed, bounded in length."""
+    text = unicodedata.normalize("NFKC", raw[:MAX_PAGE_TEXT].replace("\r\n", "\n"))
+    text = _UNREADABLE.sub(" ", text.replace("\x02", "-").replace("\r", "\n"))
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+# The words lunr (Material's search) drops from every index and query: listing them finds
+# nothing. The list is lunr's own.
+_STOP_WORD_LIST = """
+a able about across after all almost also am among an and any are as at be because been but
+by can cannot could dear did do does either else ever every for from get got had has have he
+her hers him his how however i if in into is it its just least let like likely may me might
+most must my neither no nor not of off often on only or other our own rather said say says
+she should since so some than that the their them then there these they this tis to too twas
+us wants was we were what when where which while who whom why will with would yet you your
+"""
+_STOP_WORDS = frozenset(_STOP_WORD_LIST.split())
+_EDGE = re.compile(r"^\W+|\W+$")
+# lunr splits what it indexes into words here (Material's default `separator`).
+_LUNR_SEPARATOR = re.compile(r"[\s\-]+")
+
+
+def search_terms(texts: Sequence[str]) -> list[str]:
+    """For each page's text, the words search needs to find that page: each word once per
+    article, on the first page it appears on, in reading order, stop words left out.
+
+    The page shows its whole text; search reads these instead (see the plugin), because an
+    article's full text would more than double the search index every reader downloads,
+    and the words a search can match are the same. A word found on page 2 and 5 opens the
+    article at page 2.
+
+    "Once" is as lunr (Material's search) sees words: split at hyphens, edges trimmed,
+    lower case, and a plural in -s the same word as its singular (lunr's stemmer takes that
+    -s off before anything else, so both find the same pages). Short numbers ("3", "(4)")
+    are left out: equation and section numbers find nothing worth opening."""
+    seen: set[str] = set()
+    pages = []
+    for text in texts:
+        words = []
+        for word in _words(text):
+            key = _singular(word.lower())
+            if key not in seen and key not in _STOP_WORDS:
+                seen.add(key)
+                words.append(word)
+        pages.append(" ".join(words))
+    return pages
+
+
+def _singular(word: str) -> str:
+    """`word` without the plural -s that the Porter stemmer's first step removes, where
+    removing it leaves what the stemmer would make of the singular too ("layers" ->
+    "layer"; not "class", "series" or "classes")."""
+    if word.endswith("s") and not word.endswith(("ss", "ies", "sses")) and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def _words(text: str) -> Iterable[str]:
+    for token in _LUNR_SEPARATOR.split(text):
+        word = _EDGE.sub("", token)
+        if word and (len(word) > 3 or any(c.isalpha() for c in word)):
+            yield word

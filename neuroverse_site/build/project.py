@@ -42,6 +42,9 @@ class PluginOptions:
     max_file_size_mb: float = DEFAULT_MAX_FILE_SIZE_MB
     cache: bool = True
     cache_dir: str = ".cache/neuroverse"
+    # Pages of each PDF drawn on its article page (build/pdfs.py's DEFAULT_MAX_PAGES; kept
+    # as a number here so reading mkdocs.yml loads no PDF library).
+    pdf_pages: int = 40
     workers: int | None = None
 
 
@@ -49,7 +52,7 @@ _OPTION_TYPES: dict[str, tuple[type, ...]] = {
     "catalogue": (str,), "archive_dir": (str,), "trust_notebook_outputs": (bool,),
     "allow_remote_images": (bool,),
     "templates_dir": (str,), "navigation": (bool,), "max_file_size_mb": (int, float),
-    "cache": (bool,), "cache_dir": (str,), "workers": (int,),
+    "cache": (bool,), "cache_dir": (str,), "pdf_pages": (int,), "workers": (int,),
 }
 _OPTIONAL = {"archive_dir", "templates_dir", "workers"}
 
@@ -216,7 +219,7 @@ def _options(project: Project, raw: Any) -> PluginOptions:
         wrong_bool = isinstance(value, bool) and bool not in types
         in_range = not isinstance(value, int | float) or isinstance(value, bool) or (
             (name != "max_file_size_mb" or (math.isfinite(value) and value > 0))
-            and (name != "workers" or value >= 1))
+            and (name != "workers" or value >= 1) and (name != "pdf_pages" or value >= 0))
         if (value is None and name in _OPTIONAL) or (
                 isinstance(value, types) and not wrong_bool and in_range):
             values[name] = value
@@ -224,7 +227,8 @@ def _options(project: Project, raw: Any) -> PluginOptions:
         raise project.problem(
             f"'{value}' is not a valid value for {name}", *keys, name,
             hint="expected " + " or ".join(t.__name__ for t in types)
-            + {"max_file_size_mb": " above 0", "workers": " from 1"}.get(name, ""))
+            + {"max_file_size_mb": " above 0", "workers": " from 1",
+               "pdf_pages": " from 0"}.get(name, ""))
     return PluginOptions(**values)
 
 

@@ -7,35 +7,46 @@ them to is pure. The plugin turns the result into MkDocs files.
 from __future__ import annotations
 
 import base64
+import html as html_text
+import io
 import mimetypes
 import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
-from ..core.checks import heavy_notebook, unreadable_file
+from PIL import Image
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from ..core.checks import active_pdf, heavy_notebook, unreadable_file
 from ..core.diagnostics import Diagnostic, has_errors, sorted_diagnostics
-from ..core.ids import blob_name
+from ..core.ids import blob_name, slugify
 from ..core.model import Article, Catalogue, Experiment, Location, Section, SiteInfo
 from ..core.paths import is_regular_file, lookup_problem, resolve_inside, what_is_there
-from ..core.probes import notebook_weight_problem
+from ..core.probes import note_text_problem, notebook_weight_problem
 from .batch import BatchRenderer, Failure, Job, Outcome, Progress
 from .navigation import HOME_URI
 from .notebooks import ASSET_PLACEHOLDER, IMAGE_FOLDER, CellNote, RenderedNotebook
-from .pdfs import PdfFacts
+from .notes import NoteLinks, RenderedNote, render_note
+from .pdfs import PdfFacts, search_terms
 from .render import (
     ASSETS_DIR,
     ArticleFacts,
     ExperimentFacts,
     Facts,
     GeneratedPage,
+    PageView,
+    Picture,
     Renderer,
     article_uri,
     experiment_uri,
+    page_image_uri,
+    page_text_marker,
     section_uri,
     thumbnail_uri,
 )
+from .thumbnails import NotebookThumbnail
 from .untrusted import clean_generated_page, describe_removed
 
 
@@ -65,6 +76,7 @@ class SiteContent:
     progress: Progress = field(default_factory=Progress)
     cache_keys: set[str] = field(default_factory=set)  # cache entries this build used
     problems: list[Diagnostic] = field(default_factory=list)  # the catalogue's and the files'
+    notes: dict[str, RenderedNote] = field(default_factory=dict)  # article id -> its note
 
 
 def home_page(renderer: Renderer, markdown: str, errors: Sequence[Diagnostic],
@@ -103,6 +115,46 @@ def notebook_block(body: RenderedNotebook, page_url: str, *, search: bool = Fals
                                 f'"data:{kind};base64,{base64.b64encode(image.data).decode()}"')
     assets = f'"{posixpath.relpath(ASSETS_DIR, page_dir or ".")}/'
     return f'<div class="nv-notebook">{html.replace(ASSET_PLACEHOLDER, assets)}</div>'
+
+
+def note_block(note: RenderedNote, page_url: str, *, inline_images: bool = False) -> str:
+    """A rendered Markdown note as its page shows it, in the stylesheet's wrapper. With
+    `inline_images` (the export: see `notebook_block` for why), the images it shows are
+    carried in the page as data: URLs; the files stay published for links to them."""
+    html = note.html
+    if inline_images and note.images:
+        page_dir = posixpath.dirname(page_url.rstrip("/") + "/x") if page_url else ""
+        images = dict(note.images)
+        tree = HTMLParser(f"<div>{html}</div>")
+        for image in tree.css("img"):
+            source = image.attributes.get("src") or ""
+            uri = posixpath.normpath(posixpath.join(page_dir, unquote(source)))
+            data = images.get(uri)
+            if data is not None:
+                kind = mimetypes.guess_type(uri)[0] or "application/octet-stream"
+                image.attrs["src"] = f"data:{kind};base64,{base64.b64encode(data).decode()}"
+        body = tree.css_first("body > div")
+        html = (body.inner_html or "") if body is not None else html
+    return f'<div class="nv-note">{html}</div>'
+
+
+def with_page_texts(text: str, article: ArticleFacts) -> tuple[str, list[tuple[str, str]]]:
+    """`text` (a page's HTML, or the Markdown an export writes) with each PDF page's text
+    put where its marker is, escaped here, so nothing in a PDF is ever read as markup; and,
+    per page, (what search reads, what readers get): search reads each page's search terms
+    (see pdfs.search_terms). The marker stays in front of the text, which makes each page's
+    text unique in the page. A template override that leaves a marker out leaves that
+    page's text out."""
+    views = article.page_views
+    swaps = []
+    for view, terms in zip(views, search_terms([v.text for v in views]), strict=True):
+        marker = page_text_marker(view.number)
+        if marker not in text:
+            continue
+        full = f"{marker}{html_text.escape(view.text)}"
+        swaps.append((f"{marker}{html_text.escape(terms)}", full))
+        text = text.replace(marker, full, 1)
+    return text, swaps
 
 
 def settings_from_catalogue(site: SiteInfo, *, repo_url: bool, repo_name: bool,
@@ -156,13 +208,19 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
         elif source is not None:
             absent[experiment.id] = _why_absent(root, source, path)
     articles = []
-    absent_pdfs: dict[str, str] = {}
+    absent_articles: dict[str, str] = {}
+    notes: list[tuple[Article, str, Path]] = []
     for article in catalogue.articles:
         path = resolve_inside(root, article.pdf) if article.pdf else None
         if article.pdf is not None and path is not None and is_regular_file(path):
             articles.append((article, article.pdf, path))
         elif article.pdf is not None:
-            absent_pdfs[article.id] = _why_absent(root, article.pdf, path)
+            absent_articles[article.id] = _why_absent(root, article.pdf, path)
+        path = resolve_inside(root, article.note) if article.note else None
+        if article.note is not None and path is not None and is_regular_file(path):
+            notes.append((article, article.note, path))
+        elif article.note is not None:
+            absent_articles[article.id] = _why_absent(root, article.note, path)
 
     jobs = [Job("notebook" if f.experiment.notebook else "script", f.path) for f in experiments]
     jobs += [Job("pdf", path) for _, _, path in articles]
@@ -189,7 +247,7 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
             file_problems.append(problem)
 
     article_facts = {article_id: ArticleFacts(problem=why)
-                     for article_id, why in absent_pdfs.items()}
+                     for article_id, why in absent_articles.items()}
     for article, pdf_uri, path in articles:
         add_asset(GeneratedAsset(pdf_uri, source_path=path))
         pdf = next(outcomes)
@@ -202,8 +260,37 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
             continue
         add_asset(GeneratedAsset(thumbnail_uri(article), pdf.thumbnail_png, cached_path=_in_cache(
             batch, blob_name(pdf.thumbnail_png, ".png"))))
+        for page in pdf.rendered:
+            for density, image in ((1, page.image), (2, page.image_2x)):
+                if image:
+                    # Page images are most of a site's bytes: with a cache they are
+                    # published from its files, not held in memory for the whole build.
+                    cached = _in_cache(batch, blob_name(image, ".jpg"))
+                    add_asset(GeneratedAsset(page_image_uri(article, page.number, density),
+                                             None if cached else image, cached_path=cached))
+        if pdf.active:
+            file_problems.append(active_pdf(pdf_uri, pdf.active, article.fields.get(
+                "pdf", article.location), f"{article.key_path}.pdf"))
         article_facts[article.id] = ArticleFacts(
-            pages=pdf.pages, size_bytes=pdf.size_bytes, has_thumbnail=True)
+            pages=pdf.pages, size_bytes=pdf.size_bytes, has_thumbnail=True,
+            page_views=tuple(PageView(p.number, p.width, p.height, p.text)
+                             for p in pdf.rendered),
+            active=pdf.active,
+            thumbnail_size=_image_size(pdf.thumbnail_png))
+
+    rendered_notes: dict[str, RenderedNote] = {}
+    pages_of_files = _pages_of_files(catalogue)
+    for article, note_uri, path in notes:
+        note_facts, note, problem = _note_result(article, note_uri, path, NoteLinks(
+            root, pages_of_files, article_uri(article), use_directory_urls,
+            catalogue.site.repository_url, frozenset({slugify(article.title, 60)})))
+        article_facts[article.id] = note_facts
+        if problem is not None:
+            file_problems.append(problem)
+        if note is not None:
+            rendered_notes[article.id] = note
+            for image_uri, image_data in note.images:
+                add_asset(GeneratedAsset(image_uri, image_data))
 
     renderer = Renderer(catalogue, Facts(experiment_facts, article_facts),
                         use_directory_urls=use_directory_urls, templates_dir=templates_dir)
@@ -212,7 +299,38 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
     if has_errors(everything):
         pages.append(renderer.problems_page(everything))
     return SiteContent(renderer, pages, assets, bodies, result.progress, result.used_keys,
-                       everything)
+                       everything, rendered_notes)
+
+
+def _pages_of_files(catalogue: Catalogue) -> dict[str, str]:
+    """Archive path of each catalogued file -> the page that shows it, for notes' links."""
+    pages: dict[str, str] = {}
+    for experiment in catalogue.experiments:
+        if experiment.source:
+            pages.setdefault(posixpath.normpath(experiment.source), experiment_uri(experiment))
+    for article in catalogue.articles:
+        if article.source:
+            pages.setdefault(posixpath.normpath(article.source), article_uri(article))
+    return pages
+
+
+def _note_result(article: Article, note_uri: str, path: Path, links: NoteLinks
+                 ) -> tuple[ArticleFacts, RenderedNote | None, Diagnostic | None]:
+    """What one Markdown note gives its page: facts, the rendered note, or the problem
+    when it cannot be shown. Notes are small and quick to render: they are not cached."""
+    where = (article.fields.get("note", article.location), f"{article.key_path}.note")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problem = f"cannot be read ({exc.strerror or exc})"
+        return ArticleFacts(problem=problem), None, unreadable_file("note", note_uri, problem,
+                                                                    *where)
+    problem_text = note_text_problem(data)
+    if problem_text is not None:
+        return (ArticleFacts(size_bytes=len(data), problem=problem_text), None,
+                unreadable_file("note", note_uri, problem_text, *where))
+    note = render_note(data.decode("utf-8"), note_uri, links)
+    return ArticleFacts(size_bytes=len(data), has_body=True), note, None
 
 
 def _experiment_result(source: _Source, outcome: Outcome, batch: BatchRenderer
@@ -231,7 +349,34 @@ def _experiment_result(source: _Source, outcome: Outcome, batch: BatchRenderer
     assets = [GeneratedAsset(f"{ASSETS_DIR}/{IMAGE_FOLDER}/{image.name}", image.data,
                              cached_path=_in_cache(batch, image.name))
               for image in outcome.assets]
-    return ExperimentFacts(has_body=True, size_bytes=size), outcome, assets, None
+    if outcome.thumbnail is not None:
+        assets.append(_thumbnail_asset(outcome.thumbnail, batch))
+    return (ExperimentFacts(has_body=True, size_bytes=size, thumbnail=_picture(outcome.thumbnail)),
+            outcome, assets, None)
+
+
+def _thumbnail_uri(thumbnail: NotebookThumbnail) -> str:
+    return f"{ASSETS_DIR}/{IMAGE_FOLDER}/{thumbnail.name}"
+
+
+def _thumbnail_asset(thumbnail: NotebookThumbnail, batch: BatchRenderer) -> GeneratedAsset:
+    return GeneratedAsset(_thumbnail_uri(thumbnail), thumbnail.data,
+                          cached_path=_in_cache(batch, thumbnail.name))
+
+
+def _picture(thumbnail: NotebookThumbnail | None) -> Picture | None:
+    if thumbnail is None:
+        return None
+    return Picture(_thumbnail_uri(thumbnail), thumbnail.width, thumbnail.height)
+
+
+def _image_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height of an image we made ourselves (read from its header only)."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return image.width, image.height
+    except (OSError, ValueError):
+        return None
 
 
 def _weight_warnings(source: _Source, body: RenderedNotebook,

@@ -87,10 +87,27 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "ol": {"start"},
     **{tag: set(MATHML_ATTRIBUTES) for tag in MATHML_TAGS},
 }
+# The template's own markup may also carry the cell number it writes for the names of focus
+# stops (notebooks.CELL_ATTRIBUTE), and only on its own two wrappers; untrusted fragments
+# are cleaned with ALLOWED_ATTRIBUTES alone, so none of theirs reaches the assembled page.
+# The focus stops' tabindex, role and aria-label are added after cleaning (scrolling.py):
+# no allow-list here has them, so untrusted HTML can neither add a focus stop nor name one.
+ASSEMBLED_ATTRIBUTES: dict[str, set[str]] = {
+    **ALLOWED_ATTRIBUTES,
+    "div": {"data-nv-cell"},
+    "nv-output": {"data-nv-cell"},
+}
 # Text styling only: Keras' model.summary() and pandas' Styler need these, and none of them
 # can move, cover or fetch anything.
 STYLE_PROPERTIES = frozenset({"white-space", "color", "background-color", "font-weight",
                               "font-style", "text-decoration"})
+# A text colour a notebook chose was chosen for one background (Jupyter's white), and the
+# page has two. It is kept as this custom property, and neuroverse.css draws the text in its
+# hue at a lightness that reads on the palette shown (4.5:1 or more). Beside its own
+# background-color the colour is a pair the author chose, and stays `color`; a background
+# without a colour gets Jupyter's text colour, the one it was chosen against.
+TEXT_COLOUR_PROPERTY = "--nv-u-color"
+_PAIRED_TEXT_COLOUR = "rgba(0, 0, 0, 0.87)"
 # A value with a function call other than a colour, or a CSS escape that could spell one.
 _STYLE_FUNCTION = re.compile(r"([a-z-]*)\s*\(", re.IGNORECASE)
 _COLOUR_FUNCTIONS = frozenset({"rgb", "rgba", "hsl", "hsla", "hwb", "lab", "lch", "oklab",
@@ -114,18 +131,28 @@ def kept_class(name: str) -> str:
 
 
 def clean_style(value: str) -> str | None:
-    """Only the allowed text properties, and only values that fetch nothing."""
-    kept = []
+    """Only the allowed text properties, and only values that fetch nothing; a text colour
+    as TEXT_COLOUR_PROPERTY unless it comes with its own background."""
+    kept: list[tuple[str, str]] = []
     for declaration in value.split(";"):
         name, colon, rest = declaration.partition(":")
         name = name.strip().lower()
+        if name == TEXT_COLOUR_PROPERTY:
+            name = "color"
         if not colon or name not in STYLE_PROPERTIES or "\\" in rest:
             continue
         if any(f.group(1).lower() not in _COLOUR_FUNCTIONS
                for f in _STYLE_FUNCTION.finditer(rest)):
             continue
-        kept.append(f"{name}:{rest.strip()}")
-    return ";".join(kept) or None
+        kept.append((name, rest.strip()))
+    names = {name for name, _ in kept}
+    if "background-color" in names:
+        if "color" not in names:
+            kept.append(("color", _PAIRED_TEXT_COLOUR))
+    else:
+        kept = [(TEXT_COLOUR_PROPERTY if name == "color" else name, rest)
+                for name, rest in kept]
+    return ";".join(f"{name}:{rest}" for name, rest in kept) or None
 
 
 def _untrusted_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -150,26 +177,27 @@ def _page_attribute(tag: str, attribute: str, value: str) -> str | None:
 def clean_untrusted(html: str) -> str:
     """One untrusted fragment (a Markdown cell, an output), cleaned and namespaced. Parsed
     alone, so an unclosed tag or comment cannot reach past the fragment."""
-    return _clean(html, _untrusted_attribute)
+    return _clean(html, _untrusted_attribute, ALLOWED_ATTRIBUTES)
 
 
 def clean_assembled(html: str) -> str:
     """The whole notebook once its fragments are clean: the same allow-list over the
     template's own markup (it writes some metadata into attributes), classes kept."""
-    return _clean(html, _page_attribute)
+    return _clean(html, _page_attribute, ASSEMBLED_ATTRIBUTES)
 
 
-def _clean(html: str, attribute_filter: Callable[[str, str, str], str | None]) -> str:
+def _clean(html: str, attribute_filter: Callable[[str, str, str], str | None],
+           attributes: dict[str, set[str]]) -> str:
     cleaned: str = nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
         clean_content_tags={"script", "style"},
-        attributes=ALLOWED_ATTRIBUTES,
+        attributes=attributes,
         attribute_filter=attribute_filter,
         url_schemes={"http", "https", "mailto", "data"},
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
-        filter_style_properties=set(STYLE_PROPERTIES),
+        filter_style_properties={*STYLE_PROPERTIES, TEXT_COLOUR_PROPERTY},
     )
     return cleaned
 

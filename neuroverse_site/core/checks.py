@@ -9,14 +9,22 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import os
 import posixpath
 import re
+import shlex
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
+from .archive_files import (
+    MAX_ENTRIES,
+    ArchiveListing,
+    archive_files,
+    is_markdown,
+    is_note_candidate,
+    mkdocs_folders,
+)
 from .diagnostics import Diagnostic, sorted_diagnostics
 from .ids import RESERVED_IDS
 from .loader import LoadResult, load_catalogue_file
@@ -30,7 +38,14 @@ from .paths import (
 from .paths import (
     resolve_inside as resolve_inside,  # re-exported: front ends import it from here
 )
-from .probes import NotebookFacts, examine_notebook, notebook_weight_problem, pdf_problem
+from .probes import (
+    NotebookFacts,
+    examine_notebook,
+    note_problem,
+    notebook_weight_problem,
+    pdf_active_content,
+    pdf_problem,
+)
 
 NOTEBOOK_DIR = "notebooks"
 PAPER_DIR = "papers"
@@ -39,8 +54,6 @@ DEFAULT_MAX_FILE_SIZE_MB = 25.0
 # Experiment and article pages live under experiments/ and articles/, next to these
 # generated listings; an entry with the same id would take the listing's place.
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-# Folders never searched for "did you mean" files or orphans: tools' and build output.
-_SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site"})
 
 
 @dataclass(frozen=True)
@@ -51,6 +64,11 @@ class CheckOptions:
     # it renders the files anyway (only those that changed, the rest come from its cache)
     # and reports the same problems from there, see `unreadable_file`.
     read_contents: bool = True
+    # Folders that are not the archive's content: MkDocs' docs_dir (hand-written pages)
+    # and site_dir, the build cache. None: those an mkdocs.yml beside the catalogue names.
+    excluded_dirs: tuple[Path, ...] | None = None
+    # Files and folders looked at, at most, for files missing from the catalogue (NV341).
+    listing_limit: int = MAX_ENTRIES
 
 
 def check_file(path: Path, root: Path | None = None,
@@ -75,7 +93,9 @@ def _display(path: Path, root: Path) -> str:
 
 def check_catalogue(catalogue: Catalogue, root: Path,
                     options: CheckOptions = CheckOptions()) -> list[Diagnostic]:
-    archive = _Archive(root)
+    excluded = (options.excluded_dirs if options.excluded_dirs is not None
+                else mkdocs_folders(root / "mkdocs.yml"))
+    archive = _Archive(root, excluded, catalogue.ignore, options.listing_limit)
     found: list[Diagnostic] = []
     found += _duplicate_ids(catalogue)
     found += _reserved_ids(catalogue)
@@ -207,20 +227,22 @@ def _references(catalogue: Catalogue) -> Iterator[Diagnostic]:
 class _Archive:
     """The archive folder, listed at most once per check however many files are missing."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, excluded: Sequence[Path] = (),
+                 ignore: Sequence[str] = (), limit: int = MAX_ENTRIES) -> None:
         self.root = root
-        self._files: list[str] | None = None
+        self.excluded = excluded
+        self.ignore = ignore
+        self.limit = limit
+        self._listing: ArchiveListing | None = None
 
-    def files(self) -> list[str]:
-        if self._files is None:
-            found: list[str] = []
-            for folder, dirs, names in os.walk(self.root):
-                dirs[:] = sorted(d for d in dirs
-                                 if not d.startswith(".") and d not in _SKIPPED_DIRS)
-                base = Path(folder).relative_to(self.root)
-                found += sorted((base / n).as_posix() for n in names if not n.startswith("."))
-            self._files = found
-        return self._files
+    def listing(self) -> ArchiveListing:
+        if self._listing is None:
+            self._listing = archive_files(self.root, excluded=self.excluded,
+                                          ignore=self.ignore, limit=self.limit)
+        return self._listing
+
+    def files(self) -> tuple[str, ...]:
+        return self.listing().files
 
     def nearest(self, relative: str) -> str:
         """A hint naming the existing file most like `relative`: same folder and a similar
@@ -254,9 +276,11 @@ def _named_files(catalogue: Catalogue) -> Iterator[tuple[str, str, str, Location
                 yield (value, f"{experiment.key_path}.{key}", key,
                        experiment.fields.get(key, experiment.location))
     for article in catalogue.articles:
-        if article.pdf:
-            yield (article.pdf, f"{article.key_path}.pdf", "pdf",
-                   article.fields.get("pdf", article.location))
+        for key in ("pdf", "note"):
+            value = getattr(article, key)
+            if value:
+                yield (value, f"{article.key_path}.{key}", key,
+                       article.fields.get(key, article.location))
 
 
 def _files(catalogue: Catalogue, archive: _Archive,
@@ -269,7 +293,7 @@ def _files(catalogue: Catalogue, archive: _Archive,
             yield Diagnostic(
                 "NV306", f"the path {_shorten(relative)} {unusable}", location, key_path,
                 hint="name the file by a short, plain path inside the archive, e.g. "
-                f"'{NOTEBOOK_DIR if key != 'pdf' else PAPER_DIR}/name{_SUFFIXES[key]}'",
+                f"'{_EXAMPLE_FOLDERS[key]}/name{_SUFFIXES[key]}'",
             )
             continue
         path = resolve_inside(root, relative)
@@ -293,10 +317,15 @@ def _files(catalogue: Catalogue, archive: _Archive,
                                  hint=f"name a {_SUFFIXES[key]} file here")
             continue
         if options.read_contents:
-            facts = examine_notebook_file(path) if key == "notebook" else NotebookFacts(
-                pdf_problem(path) if key == "pdf" else None)
+            if key == "notebook":
+                facts = examine_notebook_file(path)
+            else:
+                checker = {"pdf": pdf_problem, "note": note_problem}.get(key)
+                facts = NotebookFacts(checker(path) if checker else None)
             if facts.problem:
                 yield unreadable_file(key, relative, facts.problem, location, key_path)
+            elif key == "pdf" and (active := pdf_active_content(path)):
+                yield active_pdf(relative, active, location, key_path)
             heavy = notebook_weight_problem(facts.cells, facts.output_bytes)
             if heavy is not None:
                 yield heavy_notebook(relative, heavy, location, key_path)
@@ -313,7 +342,9 @@ def _files(catalogue: Catalogue, archive: _Archive,
             )
 
 
-_SUFFIXES = {"notebook": ".ipynb", "script": ".py", "pdf": ".pdf"}
+_SUFFIXES = {"notebook": ".ipynb", "script": ".py", "pdf": ".pdf", "note": ".md"}
+_EXAMPLE_FOLDERS = {"notebook": NOTEBOOK_DIR, "script": NOTEBOOK_DIR, "pdf": PAPER_DIR,
+                    "note": "notes"}
 
 
 def _shorten(relative: str, limit: int = 60) -> str:
@@ -328,12 +359,27 @@ def _shorten(relative: str, limit: int = 60) -> str:
 
 def unreadable_file(key: str, relative: str, problem: str, location: Location | None,
                     key_path: str) -> Diagnostic:
-    """The diagnostic for a notebook (`key` "notebook") or PDF that cannot be read."""
+    """The diagnostic for a notebook, PDF or Markdown note (`key` as the catalogue field)
+    that cannot be read."""
     if key == "notebook":
         return Diagnostic("NV303", f"'{relative}' {problem}", location, key_path,
                           hint="open and save it again in Jupyter, or fix the JSON")
+    if key == "note":
+        return Diagnostic("NV340", f"'{relative}' {problem}", location, key_path,
+                          hint="save the note as UTF-8 text (most editors offer it under "
+                          "'Save with encoding')")
     return Diagnostic("NV304", f"'{relative}' {problem}", location, key_path,
                       hint="export or download the PDF again")
+
+
+def active_pdf(relative: str, active: Sequence[str], location: Location | None,
+               key_path: str) -> Diagnostic:
+    """The warning for a PDF that carries JavaScript or actions that act when it opens."""
+    return Diagnostic(
+        "NV330", f"'{relative}' carries {', '.join(active)}", location, key_path,
+        hint="the site shows it as page images and text, where nothing runs, but a reader "
+        "who downloads it may open it in a viewer that does; export it again without "
+        "scripts and actions (e.g. print it to PDF)")
 
 
 def _megabytes(size: int, above: float) -> str:
@@ -371,31 +417,110 @@ def heavy_notebook(relative: str, problem: str, location: Location | None,
                       "(Cell > All Output > Clear) before saving")
 
 
-def _orphans(catalogue: Catalogue, archive: _Archive) -> Iterator[Diagnostic]:
+# What kind of entry an orphan file would become, by its (lower-case) extension.
+_ORPHAN_KINDS = {".ipynb": "experiment", ".pdf": "article", ".md": "article",
+                 ".markdown": "article"}
+
+
+@dataclass(frozen=True)
+class Unlisted:
+    """Archive files no entry names (see `unlisted_files`)."""
+
+    files: tuple[tuple[str, str], ...]  # (root-relative path, "experiment" or "article")
+    truncated: bool = False  # the archive was too large to list whole
+
+
+def unlisted_files(catalogue: Catalogue, root: Path,
+                   excluded_dirs: Sequence[Path] | None = None) -> Unlisted:
+    """Exactly the files `check` reports as NV310: notebooks, PDFs and Markdown notes
+    anywhere in the archive that no entry names, except what the catalogue's `ignore:`
+    patterns match. `excluded_dirs` as in CheckOptions. `import` calls this to leave
+    nothing that the strict build would then warn about."""
+    excluded = excluded_dirs if excluded_dirs is not None else mkdocs_folders(
+        root / "mkdocs.yml")
+    return _unlisted(catalogue, _Archive(root, excluded, catalogue.ignore))
+
+
+def _unlisted(catalogue: Catalogue, archive: _Archive) -> Unlisted:
     root = archive.root
     named = [relative for relative, *_ in _named_files(catalogue)]
     referenced = {resolve_inside(root, relative) for relative in named}
     referenced.discard(None)
     # As written, too: a named link that leads outside is NV302's, not an orphan as well.
     written = {posixpath.normpath(relative) for relative in named}
-    for relative in archive.files():
-        if relative in written:
-            continue
-        top, _, rest = relative.partition("/")
-        suffix = PurePosixPath(relative).suffix.lower()
-        if not rest or (top, suffix) not in ((NOTEBOOK_DIR, ".ipynb"), (PAPER_DIR, ".pdf")):
+    listing = archive.listing()
+    found: list[tuple[str, str]] = []
+    for relative in listing.files:
+        kind = _ORPHAN_KINDS.get(PurePosixPath(relative).suffix.lower())
+        if kind is None or relative in written:
             continue
         if not is_regular_file(root / relative):
             continue  # a link loop, a dangling link, a pipe: nothing the site could show
         resolved = safe_resolve(root / relative)
-        if resolved is None or resolved not in referenced:
-            kind = "experiment" if top == NOTEBOOK_DIR else "article"
-            yield Diagnostic(
-                "NV310", f"'{relative}' is not in the catalogue, so the site leaves it out",
-                Location(catalogue.path, 1, 1),
-                hint=f"add it with `neuroverse add {kind} {relative}`, or move it out of "
-                f"{top}/",
-            )
+        if resolved is not None and resolved in referenced:
+            continue
+        if is_markdown(relative) and not is_note_candidate(root, relative):
+            continue
+        found.append((relative, kind))
+    return Unlisted(tuple(found), listing.truncated)
+
+
+def _orphans(catalogue: Catalogue, archive: _Archive) -> Iterator[Diagnostic]:
+    """Notebooks, PDFs and Markdown notes anywhere in the archive that no entry names
+    (see core.archive_files for what is not looked at, and which Markdown is a note)."""
+    unlisted = _unlisted(catalogue, archive)
+    sections = _SectionGuess(catalogue)
+    for relative, kind in unlisted.files:
+        section = sections.for_file(relative)
+        command = (f"neuroverse add {kind} {shlex.quote(relative)} --section "
+                   f"{section or 'ID'}" + (' --summary "..."' if kind == "article" else ""))
+        yield Diagnostic(
+            "NV310", f"'{relative}' is not in the catalogue, so the site leaves it out",
+            Location(catalogue.path, 1, 1),
+            hint=f"add it with `{command}`, or list it under `ignore:` in the catalogue "
+            "to leave it out on purpose",
+        )
+    if unlisted.truncated:
+        yield Diagnostic(
+            "NV341", f"the archive holds more than {archive.limit:,} files and folders; only "
+            "the first were looked at for files missing from the catalogue",
+            Location(catalogue.path, 1, 1),
+            hint="list folders that are not the archive's content (data sets, outputs) "
+            "under `ignore:` in the catalogue, or in .gitignore",
+        )
+
+
+class _SectionGuess:
+    """The section an orphan most likely belongs to: that of the entries whose files sit
+    in the same folder, else in the same top-level folder; None when nothing tells."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.by_folder: dict[str, list[str]] = {}
+        known = {s.id for s in catalogue.sections}
+        entries: list[tuple[str | None, Sequence[str]]] = [
+            (e.source, (e.section,)) for e in catalogue.experiments]
+        entries += [(a.source, a.sections[:1]) for a in catalogue.articles]
+        for source, section_ids in entries:
+            if source is None:
+                continue
+            for section_id in section_ids:
+                if section_id in known:
+                    for folder in _folders(source):
+                        self.by_folder.setdefault(folder, []).append(section_id)
+
+    def for_file(self, relative: str) -> str | None:
+        for folder in _folders(relative):
+            votes = self.by_folder.get(folder)
+            if votes:
+                # The most common; among equals, the first in catalogue order.
+                return max(dict.fromkeys(votes), key=votes.count)
+        return None
+
+
+def _folders(relative: str) -> tuple[str, str]:
+    """Keys for the file's folder and for its top-level folder ("" at the root)."""
+    parent = posixpath.dirname(posixpath.normpath(relative))
+    return f"folder:{parent}", f"top:{parent.split('/', 1)[0]}"
 
 
 # ---------------------------------------------------------------------------------------

@@ -64,7 +64,11 @@ CODES: dict[str, Code] = _codes(
     Code("NV305", _W, "a file is larger than the size limit"),
     Code("NV306", _E, "a path cannot name a file (NUL byte, too long, a loop of links)"),
     Code("NV307", _W, "a notebook has so many cells or so much output that its page is unusable"),
-    Code("NV310", _W, "a file in notebooks/ or papers/ is not in the catalogue"),
+    Code("NV310", _W, "a notebook, PDF or Markdown note in the archive is not in the catalogue"),
+    Code("NV330", _W, "a PDF carries JavaScript or Launch, SubmitForm or ImportData actions"),
+    Code("NV340", _E, "a Markdown note cannot be read (not UTF-8 text)"),
+    Code("NV341", _W, "the archive is too large to look through whole for unlisted files"),
+    Code("NV350", _W, "a hand-written page has the address of a generated page"),
     Code("NV400", _W, "a notebook cell leaves a tag or comment unclosed"),
     Code("NV401", _W, "a notebook image is outside the archive, hidden or in a "
                       "version-control folder"),

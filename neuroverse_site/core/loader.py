@@ -43,6 +43,9 @@ from .model import (
     Status,
 )
 
+# What a Markdown note's file name ends in, in any case.
+NOTE_SUFFIXES = (".md", ".markdown")
+
 SCHEMA_COMMENT_PREFIX = "# yaml-language-server: $schema="
 BOM = b"\xef\xbb\xbf"
 
@@ -579,12 +582,13 @@ def _explain(error: ValidationError, tree: _Tree) -> Iterator[Diagnostic]:
             hint="use lower-case letters, digits and single hyphens, e.g. "
             f"'{_suggest_id(str(error.instance))}'",
         )
-    elif validator == "pattern" and where and where[-1] in ("notebook", "script", "pdf"):
-        wanted = {"notebook": ".ipynb", "script": ".py", "pdf": ".pdf"}[str(where[-1])]
+    elif validator == "pattern" and where and where[-1] in ("notebook", "script", "pdf", "note"):
+        wanted = {"notebook": ".ipynb", "script": ".py", "pdf": ".pdf",
+                  "note": ".md or .markdown"}[str(where[-1])]
         yield Diagnostic("NV301", f"{_describe(error.instance)} does not end in {wanted}",
                          loc, subject,
                          hint="notebooks go under `notebook:`, scripts under `script:`, "
-                              "PDFs under `pdf:`")
+                              "PDFs under `pdf:`, Markdown notes under `note:`")
     elif validator == "pattern" and where and where[-1] in ("url", "repository_url"):
         text = str(error.instance).strip().lower()
         if text.startswith(_UNSAFE_SCHEMES):
@@ -596,6 +600,10 @@ def _explain(error: ValidationError, tree: _Tree) -> Iterator[Diagnostic]:
             yield Diagnostic("NV105", f"{_describe(error.instance)} is not an http(s) or "
                              "mailto URL", loc, subject,
                              hint="links must start with https://, http:// or mailto:")
+    elif validator in ("pattern", "maxLength") and where and where[-1] == "branch":
+        yield Diagnostic("NV105", f"{_describe(error.instance)} is not a branch name", loc,
+                         subject, hint="write the branch as git names it, e.g. `main` or "
+                                       "`gh-pages`: letters, digits, `.`, `_`, `-` and `/`")
     elif validator in ("format", "pattern") and where and where[-1] == "added":
         problem = "is not a real date" if validator == "format" else "is not a YYYY-MM-DD date"
         yield Diagnostic("NV105", f"{_describe(error.instance)} {problem}", loc, subject,
@@ -603,6 +611,10 @@ def _explain(error: ValidationError, tree: _Tree) -> Iterator[Diagnostic]:
     elif validator == "minLength":
         yield Diagnostic("NV105", "text is empty", loc, subject,
                          hint="write something or remove the key")
+    elif validator == "not" and len(where) >= 2 and where[0] == "articles":
+        yield Diagnostic("NV102", "an article is either a PDF or a Markdown note, not both",
+                         loc, subject, hint="keep one of `pdf:` and `note:`; a second file "
+                         "is a second article")
     elif validator == "not":
         yield Diagnostic("NV102", "an experiment has either a notebook or a script, not both",
                          loc, subject, hint="keep one of `notebook:` and `script:`")
@@ -657,6 +669,7 @@ class _Builder:
             tagline=_text(site_map.get("tagline")),
             repository_url=_text(site_map.get("repository_url")) or None,
             url=_text(site_map.get("url")) or None,
+            branch=_text(site_map.get("branch")) or "main",
             location=self.location(["site"]),
         )
         return Catalogue(
@@ -665,6 +678,7 @@ class _Builder:
             experiments=tuple(self.experiments()),
             articles=tuple(self.articles()),
             resources=tuple(self.resources()),
+            ignore=_words(self.document.get("ignore")),
             path=self.path,
         )
 
@@ -701,7 +715,11 @@ class _Builder:
                 number=numbers[section],
                 title=_text(entry.get("title")) or str(entry["id"]),
                 section=section,
-                status=_status(entry.get("status"), Status.COMPLETED),
+                # Without a file there is nothing completed to show: one status, the same on
+                # the site, in the README and on cards, instead of "Completed" and "Planned".
+                status=_status(entry.get("status"),
+                               Status.COMPLETED if entry.get("notebook") or entry.get("script")
+                               else Status.PLANNED),
                 notebook=_path(entry.get("notebook"), ".ipynb"),
                 script=_path(entry.get("script"), ".py"),
                 goal=_text(entry.get("goal")),
@@ -731,6 +749,7 @@ class _Builder:
                 sections=_words(entry.get("sections")),
                 status=_status(entry.get("status"), Status.COMPLETED),
                 pdf=_path(entry.get("pdf"), ".pdf"),
+                note=_path(entry.get("note"), *NOTE_SUFFIXES, any_case=True),
                 tags=_words(entry.get("tags")),
                 added=self.date(entry, where),
                 location=self.location(where),
@@ -788,8 +807,13 @@ def _words(value: Any) -> tuple[str, ...]:
     return ()
 
 
-def _path(value: Any, suffix: str) -> str | None:
-    return str(value) if isinstance(value, str) and value.endswith(suffix) else None
+def _path(value: Any, *suffixes: str, any_case: bool = False) -> str | None:
+    if not isinstance(value, str):
+        return None
+    # Markdown notes keep whatever case their name was saved with (NOTES.MD), as the schema
+    # allows; the other fields are matched exactly, as the schema does.
+    matches = (value.lower() if any_case else value).endswith(suffixes)
+    return value if matches else None
 
 
 def _status(value: Any, default: Status) -> Status:

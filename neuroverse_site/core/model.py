@@ -7,6 +7,7 @@ turns it into pages; nothing in this module touches files or MkDocs.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -86,6 +87,8 @@ class SiteInfo:
     tagline: str = ""
     repository_url: str | None = None
     url: str | None = None  # where the site is published
+    # The branch of `repository_url` whose files the site shows (Colab and source links).
+    branch: str = "main"
     location: Location | None = None
 
 
@@ -138,11 +141,25 @@ class Article:
     sections: tuple[str, ...]
     status: Status = Status.COMPLETED
     pdf: str | None = None
+    note: str | None = None  # a Markdown note, the other kind of article
     tags: tuple[str, ...] = ()
     added: dt.date | None = None
     location: Location | None = None
     fields: Mapping[str, Location] = field(default_factory=dict)
     key_path: str = ""  # where it is written, e.g. "experiments[3]"
+
+    @property
+    def source(self) -> str | None:
+        """The article's file, PDF or Markdown note, relative to the archive root; None for
+        an article still planned."""
+        return self.pdf or self.note
+
+
+def same_words(one: str, other: str) -> bool:
+    """Whether two texts say the same words, whatever their case, punctuation and markup."""
+    def words(text: str) -> list[str]:
+        return re.findall(r"\w+", text.casefold())
+    return words(one) == words(other)
 
 
 @dataclass(frozen=True)
@@ -164,6 +181,8 @@ class Catalogue:
     experiments: tuple[Experiment, ...] = ()
     articles: tuple[Article, ...] = ()
     resources: tuple[Resource, ...] = ()
+    # Patterns of archive files left off the site on purpose (see core.archive_files).
+    ignore: tuple[str, ...] = ()
     path: str = "catalogue.yml"
     _sections_by_id: Mapping[str, Section] = field(default_factory=dict, repr=False)
 

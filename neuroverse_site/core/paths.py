@@ -138,3 +138,30 @@ def is_regular_file(path: Path) -> bool:
         return stat.S_ISREG(path.stat().st_mode)
     except (OSError, ValueError):
         return False
+
+
+# Version-control folders whose names do not start with a dot (CVS, RCS, SCCS, darcs).
+VCS_FOLDERS = frozenset({"CVS", "RCS", "SCCS", "_darcs"})
+
+
+def is_hidden_part(name: str) -> bool:
+    """Whether a path component keeps its content off the site: a dot-file or dot-folder
+    (.git, .env, .ipynb_checkpoints) or a version-control folder."""
+    return (name.startswith(".") and name not in (".", "..")) or name in VCS_FOLDERS
+
+
+def publishable_inside(root: Path, relative: str) -> Path | None:
+    """The regular file `relative` names under `root` when the site may publish it, else
+    None: it must stay inside the archive once every link is followed (`resolve_inside`),
+    and neither the path as written nor the file a link leads to may pass through a hidden
+    or version-control folder or be a dot-file. A link `img/x.png -> ../.git/x.png` is
+    refused like `.git/x.png` is."""
+    if any(is_hidden_part(part) for part in PurePosixPath(relative).parts):
+        return None
+    resolved = resolve_inside(root, relative)
+    base = safe_resolve(root)
+    if resolved is None or base is None or not is_regular_file(resolved):
+        return None
+    if any(is_hidden_part(part) for part in resolved.relative_to(base).parts):
+        return None
+    return resolved

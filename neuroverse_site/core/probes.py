@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -155,6 +156,35 @@ def notebook_weight_problem(cells: int, output_bytes: int) -> str | None:
     return None
 
 
+def note_problem(path: Path) -> str | None:
+    """Why the Markdown note at `path` cannot be shown, or None when it is UTF-8 text."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    return note_text_problem(data)
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?\r?\n(---|\.\.\.)[ \t]*(\r?\n|\Z)", re.DOTALL)
+
+
+def strip_front_matter(text: str) -> str:
+    """A note's text without a leading YAML front matter block (`---` ... `---`) or BOM."""
+    return _FRONT_MATTER.sub("", text.lstrip("\ufeff"), count=1)
+
+
+def note_text_problem(data: bytes) -> str | None:
+    """Why these bytes are not a Markdown note's text, or None when they are UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return f"is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line})"
+    if b"\0" in data:
+        return "is not text (it holds NUL bytes; a binary file renamed .md?)"
+    return None
+
+
 class PdfProblem(Exception):
     """The file cannot be read as a PDF; the message says why, in the user's terms."""
 
@@ -234,3 +264,141 @@ def _explain(error: str) -> str:
     if "format" in lowered or "data" in lowered:
         return "is damaged (PDFium cannot read its structure)"
     return f"cannot be opened ({error})"
+
+
+# Active content --------------------------------------------------------------------------
+#
+# A PDF viewer that runs scripts (Acrobat, and browsers' built-in viewers for /OpenAction)
+# would run these; the site never embeds a PDF, it shows page images and text. They are
+# still worth a warning: a reader who downloads the file opens it in such a viewer.
+
+# Names that start an action the reader never asked for, and what to call them.
+_ACTIVE_NAMES = {
+    b"JS": "JavaScript", b"JavaScript": "JavaScript",
+    b"Launch": "a Launch action (starts a program)",
+    b"SubmitForm": "a SubmitForm action (sends form data to a server)",
+    b"ImportData": "an ImportData action (reads a file)",
+}
+# Bounds on the work one file can cause: object streams decompressed per file, and bytes.
+_MAX_OBJECT_STREAMS = 10_000
+_MAX_INFLATED = 64 * 1024 * 1024
+_DELIMITERS = b"()<>[]{}/%"
+# Any chunk with an active name must contain one of these (a name may hide behind #xx).
+_MAYBE_ACTIVE = re.compile(rb"/(JS|JavaScript|Launch|SubmitForm|ImportData)|#[0-9A-Fa-f]{2}")
+_WHITESPACE = b"\x00\t\n\x0c\r "
+
+
+def pdf_active_content(path: Path) -> list[str]:
+    """`active_content` of the PDF at `path`; nothing when it cannot be read (the
+    caller reports that)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return []
+    return active_content(data)
+
+
+def active_content(data: bytes, document: Any = None) -> list[str]:
+    """What in these PDF bytes could act on its own when opened: JavaScript (document
+    scripts, /OpenAction or /AA additional actions that run one) and Launch, SubmitForm or
+    ImportData actions, each named once, in that order. Reads the file's object syntax
+    outside stream data, and inside compressed object streams (/Type /ObjStm), where a
+    PDF 1.5+ file keeps most of its dictionaries; page content is never read, so a paper
+    that writes about JavaScript is not flagged. `document`, a PDFium document of the same
+    bytes, adds PDFium's own count of document-level scripts."""
+    found: set[str] = set()
+    for chunk in _object_syntax(data):
+        if not _MAYBE_ACTIVE.search(chunk):
+            continue  # the common case, decided without walking the bytes in Python
+        found.update(_ACTIVE_NAMES[name] for name in _names(chunk) if name in _ACTIVE_NAMES)
+    if document is not None and "JavaScript" not in found:
+        import pypdfium2.raw as pdfium_c
+
+        if pdfium_c.FPDFDoc_GetJavaScriptActionCount(document.raw) > 0:
+            found.add("JavaScript")
+    order = list(dict.fromkeys(_ACTIVE_NAMES.values()))
+    return sorted(found, key=order.index)
+
+
+def _object_syntax(data: bytes) -> Any:
+    """The parts of a PDF that hold dictionaries: the file around its streams, and each
+    object stream inflated (bounded)."""
+    stream = re.compile(rb"stream\r?\n")
+    position, streams, inflated = 0, 0, 0
+    for match in stream.finditer(data):
+        start = match.end()
+        if match.start() < position or data[max(0, match.start() - 3):match.start()] == b"end":
+            continue  # inside a stream already read, or the end of one
+        end = data.find(b"endstream", start)
+        end = len(data) if end < 0 else end
+        header = data[max(position, match.start() - 512):match.start()]
+        yield data[position:match.start()]
+        position = end
+        if b"/ObjStm" not in header or streams >= _MAX_OBJECT_STREAMS:
+            continue
+        streams += 1
+        if b"/FlateDecode" in header or b"/Fl" in header:
+            inflater = zlib.decompressobj()
+            try:
+                body = inflater.decompress(data[start:end], max(0, _MAX_INFLATED - inflated))
+            except zlib.error:
+                continue
+            inflated += len(body)
+            yield body
+        else:
+            yield data[start:end]  # uncompressed (or a filter we do not undo: read raw)
+    yield data[position:]
+
+
+def _names(chunk: bytes) -> Any:
+    """PDF name tokens in `chunk` (without the slash, #xx escapes decoded), skipping
+    literal strings, hex strings and comments, where a slash is only text."""
+    index, size = 0, len(chunk)
+    while index < size:
+        byte = chunk[index]
+        if byte == 0x28:  # ( literal string: nested parentheses, backslash escapes
+            depth, index = 1, index + 1
+            while index < size and depth:
+                current = chunk[index]
+                if current == 0x5C:
+                    index += 1
+                elif current == 0x28:
+                    depth += 1
+                elif current == 0x29:
+                    depth -= 1
+                index += 1
+        elif byte == 0x3C:
+            if chunk[index + 1:index + 2] == b"<":  # << starts a dictionary
+                index += 2
+                continue
+            close = chunk.find(b">", index)  # <hex string>
+            index = size if close < 0 else close + 1
+        elif byte == 0x25:  # % comment to the end of the line
+            ends = [p for p in (chunk.find(b"\n", index), chunk.find(b"\r", index)) if p >= 0]
+            index = min(ends) if ends else size
+        elif byte == 0x2F:  # /Name
+            end = index + 1
+            while end < size and chunk[end] not in _WHITESPACE and chunk[end] not in _DELIMITERS:
+                end += 1
+            yield _unescape_name(chunk[index + 1:end])
+            index = end
+        else:
+            index += 1
+
+
+def _unescape_name(raw: bytes) -> bytes:
+    if b"#" not in raw:
+        return raw
+    out, index = bytearray(), 0
+    while index < len(raw):
+        if raw[index] == 0x23 and _is_hex(raw[index + 1:index + 3]):
+            out.append(int(raw[index + 1:index + 3], 16))
+            index += 3
+        else:
+            out.append(raw[index])
+            index += 1
+    return bytes(out)
+
+
+def _is_hex(pair: bytes) -> bool:
+    return len(pair) == 2 and all(c in b"0123456789abcdefABCDEF" for c in pair)

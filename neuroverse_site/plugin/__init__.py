@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
+from html import unescape as unescape_html
 from pathlib import Path
 from typing import Any
 
@@ -20,23 +22,34 @@ from mkdocs.utils import clean_directory
 
 from ..build.batch import BatchRenderer, Progress
 from ..build.cache import Cache, environment_fingerprint
+from ..build.feed import atom_feed
 from ..build.navigation import HOME_URI, TocNode, nest_toc, prune_advice, site_navigation
-from ..build.notebooks import NotebookOptions, RenderedNotebook
+from ..build.notebooks import NotebookOptions, RenderedNotebook, TocEntry
+from ..build.notes import RenderedNote
 from ..build.project import REQUIRED_EXTENSIONS
 from ..build.render import (
+    FEED_URI,
+    NOTE_MARKER,
     NOTEBOOK_MARKER,
     STYLESHEET_PATH,
     STYLESHEET_URI,
+    ArticleFacts,
+    Picture,
+    Preview,
     _environment,
+    article_id_of,
     experiment_id_of,
 )
+from ..build.scrolling import mark_page
 from ..build.site import (
     SiteContent,
     build_site_content,
     checked_page_html,
     home_page,
+    note_block,
     notebook_block,
     settings_from_catalogue,
+    with_page_texts,
 )
 from ..core.checks import (
     NOTEBOOK_DIR,
@@ -47,7 +60,7 @@ from ..core.checks import (
 )
 from ..core.diagnostics import Diagnostic, Severity, has_errors
 from ..core.loader import LoadResult
-from ..core.model import Catalogue, SiteInfo
+from ..core.model import Catalogue, Location, SiteInfo
 from . import incremental
 from .config import NeuroverseConfig
 from .files import published_file
@@ -55,6 +68,12 @@ from .incremental import PageState, SiteState, TrackedFile
 
 log = get_plugin_logger(__name__)
 
+# The end of a page's <head>: the first closing tag, which in a page MkDocs rendered comes
+# before <body> (catalogue text in the head, the title, is escaped and cannot contain it).
+_HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
+_BODY_START = re.compile(r"<body[\s>]", re.IGNORECASE)
+# Images a link preview can show; SVG logos are not fetched by most sites that preview.
+_PREVIEW_IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 # Seconds before a build's start during which cache entries count as in use by another build.
 EVICTION_MARGIN = 5.0
 # Seconds between two evictions by the dirty builds of one process (`mkdocs serve --dirty`).
@@ -73,11 +92,14 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.problems: list[Diagnostic] = []
         self.checked = LoadResult(None, [])
         self.build_started = 0.0
-        self._swaps: dict[str, tuple[str, str]] = {}  # page -> (lean notebook, full notebook)
+        # page -> [(what search reads, what readers get)]: see on_page_context
+        self._swaps: dict[str, list[tuple[str, str]]] = {}
+        self.has_feed = False
         self._generated: set[str] = set()  # src_uri of every page made from the catalogue
         self.dirty = False  # MkDocs' dirty mode: unmodified pages are not built
         self.serving = False
         self._inputs: dict[str, str] = {}  # page -> digest of its own inputs
+        self._title_sources: dict[str, str] = {}  # hand-written page -> digest of its text
         self._digests: dict[str, str] = {}  # page -> digest of everything its HTML reads
         self._previous = SiteState("")  # what the last build into this site folder wrote
         self._searched: dict[str, list[Any]] = {}  # page -> its search entries, this build
@@ -115,11 +137,15 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                  if self.config.cache else None)
         # Files are opened by the rendering in on_files (or answered by the cache), which
         # reports one that cannot be read; the check need not open them all again.
+        # Hand-written pages, the built site and the cache are not archive content: a
+        # Markdown page in docs_dir is not an orphan note (NV310).
+        excluded = (Path(config.docs_dir), Path(config.site_dir), Path(self.config.cache_dir))
         # Remembered while the catalogue, the archive's files and our code are unchanged:
         # a save of a notebook under `mkdocs serve` need not check the catalogue again.
         self.checked, self._check_memo = incremental.remembered_check(
             self.catalogue_path, self.root, CheckOptions(
-                max_file_size_mb=self.config.max_file_size_mb, read_contents=False),
+                max_file_size_mb=self.config.max_file_size_mb, read_contents=False,
+                excluded_dirs=excluded),
             self._check_memo,
             incremental.check_memo_path(Path(self.config.cache_dir), self.catalogue_path)
             if self.config.cache else None)
@@ -131,7 +157,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.batch = BatchRenderer(
             NotebookOptions(trust_outputs=self.config.trust_notebook_outputs,
                             allow_remote_images=self.config.allow_remote_images,
-                            archive_root=str(self.root)), cache,
+                            archive_root=str(self.root), pdf_pages=self.config.pdf_pages),
+            cache,
             workers=self.config.workers,
             # Images are published from the cache's files (files.LinkedFile).
             hold_images=False)
@@ -164,17 +191,50 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             _log(problem)
         self.problems = self.content.problems if has_errors(self.content.problems) else []
         self._inputs = {}
+        self._title_sources = {}
         self._generated = {page.src_uri for page in self.content.pages}
         for page in self.content.pages:
+            taken = files.get_file_from_path(page.src_uri)
+            if taken is not None:
+                # The generated page wins (links and the navigation point at it); the
+                # owner hears which of their pages is left out instead of losing it unseen.
+                files.remove(taken)
+                _log(Diagnostic(
+                    "NV350", f"this page has the address of the generated page "
+                    f"'{page.title}' and is left out of the site",
+                    Location(f"{Path(config.docs_dir).name}/{page.src_uri}", 1, 1),
+                    hint="rename the file; the generated page takes its place in the "
+                         "navigation"))
             files.append(TrackedFile.generated(config, page.src_uri, content=page.markdown))
             body = self.content.bodies.get(experiment_id_of(page.src_uri) or "")
+            note = self.content.notes.get(article_id_of(page.src_uri) or "")
+            article = self.content.renderer.facts.articles.get(
+                article_id_of(page.src_uri) or "")
+            # An article's page texts are filled in after Markdown (see _fill_page_texts).
+            texts = "\0".join(v.text for v in article.page_views) if article else ""
             self._inputs[page.src_uri] = incremental.page_inputs(
                 page.markdown, body.html if body else "", body.search_html if body else "",
-                repr(body.toc) if body else "")
+                repr(body.toc) if body else "", texts,
+                # What its <head> says when shared (see on_post_page).
+                repr(self.content.renderer.preview(page.src_uri)), *_note_inputs(note))
         for asset in self.content.assets:
             files.append(published_file(config, asset))
         self.content.assets = []  # the files have what they need; images are not held twice
         files.append(File.generated(config, STYLESHEET_URI, abs_src_path=str(STYLESHEET_PATH)))
+        self.has_feed = False
+        if config.site_url:
+            feed = atom_feed(catalogue, config.site_url,
+                             use_directory_urls=config.use_directory_urls)
+            if feed is not None:
+                files.append(File.generated(config, FEED_URI, content=feed))
+                self.has_feed = True
+            else:
+                log.info("no feed.xml: no experiment or article has an `added` date")
+        else:
+            # Feed readers and link previews need absolute addresses; a relative feed
+            # would break the moment it is read anywhere but on the site itself.
+            log.info("no feed.xml and no link-preview addresses: mkdocs.yml sets no "
+                     "site_url")
         if self.config.navigation and config.nav is None:
             handwritten = [f.src_uri for f in files.documentation_pages()]
             config.nav = site_navigation(self.content.renderer.catalogue, handwritten,
@@ -204,6 +264,10 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                     extra += self.content.renderer.problems_notice(self.problems, file.src_uri)
             self._inputs[file.src_uri] = incremental.page_inputs(
                 file.content_bytes, "\n".join(linkable), extra, handwritten=True)
+            # Its title is in its own text (front matter or first heading); what the home
+            # page is given (recent entries, their pictures) is not, and must not count as
+            # a navigation change that rebuilds every page.
+            self._title_sources[file.src_uri] = incremental.digest(file.content_bytes)
             replacement = incremental.tracked(file)
             if replacement is not file:
                 files.remove(file)
@@ -230,11 +294,12 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self._fingerprint = fingerprint
         # What each page's title comes from: a generated page's is known, a hand-written
         # page's is somewhere in its text.
-        titles = {uri: digest for uri, digest in self._inputs.items()
-                  if incremental.is_handwritten(digest)}
+        titles = dict(self._title_sources)
         if self.content is not None:
             titles.update((page.src_uri, page.title) for page in self.content.pages)
-        site = incremental.digest(fingerprint, incremental.navigation_digest(nav, titles))
+        # Every page's <head> announces the feed when there is one (see on_post_page).
+        site = incremental.digest(fingerprint, incremental.navigation_digest(nav, titles),
+                                  f"feed={self.has_feed}")
         kept: dict[str, PageState] = {}
         for file in files.documentation_pages():
             if not isinstance(file, TrackedFile) or file.src_uri not in self._inputs:
@@ -300,20 +365,34 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                 allow_remote_images=self.config.allow_remote_images)
             for problem in removed:
                 _log(problem)
+        # Every box that can scroll (code, equations, tables) becomes a named focus stop, on
+        # every page; the notebook, which joins below, was marked when it was rendered.
+        html = mark_page(html)
+        note = self._note_for(page)
+        if note is not None and NOTE_MARKER in html:
+            # Search reads the page after this: the note's headings are found like any.
+            _extend_toc(page, note.toc)
+            return mark_page(html.replace(NOTE_MARKER, note_block(note, page.url), 1))
+        article = self._article_for(page)
+        if article is not None:
+            return self._fill_page_texts(html, page, article)
         body = self._take_body(page)
         if body is None or NOTEBOOK_MARKER not in html:
             return html
         full = notebook_block(body, page.url)
-        if page.toc is not None:
-            # Material lists the h1's children as the page TOC, so headings go under it.
-            items = page.toc.items
-            first = items[0] if items else None
-            (first.children if first is not None and first.level == 1 else items).extend(
-                _anchor_links(nest_toc(body.toc)))
+        _extend_toc(page, body.toc)
         if body.search_html:
             lean = notebook_block(body, page.url, search=True)
-            self._swaps[page.file.src_uri] = (lean, full)
+            self._swaps[page.file.src_uri] = [(lean, full)]
         return html.replace(NOTEBOOK_MARKER, full)
+
+    def _fill_page_texts(self, html: str, page: Page, article: ArticleFacts) -> str:
+        """Each PDF page's text, after Markdown (see site.with_page_texts); search reads
+        each page's search terms instead (see on_page_context)."""
+        html, swaps = with_page_texts(html, article)
+        if swaps:
+            self._swaps[page.file.src_uri] = swaps
+        return html
 
     # Search reads a lean copy of the notebook (see notebooks.lean_copy), readers the full
     # one. The swap brackets the search plugin's own on_page_context: the lean copy goes in
@@ -325,13 +404,13 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                                        config: MkDocsConfig, nav: Any) -> Any:
         entries = incremental.search_entries_of(_search_plugin(config))
         self._search_mark = len(entries) if entries is not None else 0
-        swap = self._swaps.get(page.file.src_uri)
-        if swap is not None and page.content is not None:
-            lean, full = swap
-            if full in page.content:
+        swaps = self._swaps.get(page.file.src_uri, [])
+        if page.content is not None and swaps and all(full in page.content
+                                                      for _, full in swaps):
+            for lean, full in swaps:
                 page.content = page.content.replace(full, lean, 1)
-            else:
-                del self._swaps[page.file.src_uri]
+        else:
+            self._swaps.pop(page.file.src_uri, None)
         return context
 
     @event_priority(-50)
@@ -339,15 +418,29 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                                         config: MkDocsConfig, nav: Any) -> Any:
         entries = incremental.search_entries_of(_search_plugin(config))
         if entries is not None:
-            self._searched[page.file.src_uri] = entries[self._search_mark:]
-        swap = self._swaps.pop(page.file.src_uri, None)
-        if swap is not None and page.content is not None:
-            lean, full = swap
-            page.content = page.content.replace(lean, full, 1)
+            added = entries[self._search_mark:]
+            if self._article_for(page) is not None:
+                # The search plugin copies a page's tags into every entry it makes of the
+                # page; an article's tags stay on its first entry, and each PDF page's
+                # entry holds only its words (a tag search lists the article once).
+                for entry in added:
+                    if isinstance(entry, dict) and "#page-" in str(entry.get("location")):
+                        entry.pop("tags", None)
+            self._searched[page.file.src_uri] = added
+        for lean, full in self._swaps.pop(page.file.src_uri, []):
+            if page.content is not None:
+                page.content = page.content.replace(lean, full, 1)
         return context
 
     on_page_context = CombinedEvent(_show_search_the_lean_notebook,
                                     _show_readers_the_full_notebook)
+
+    def _article_for(self, page: Page) -> ArticleFacts | None:
+        article_id = article_id_of(page.file.src_uri)
+        if self.content is None or article_id is None:
+            return None
+        facts = self.content.renderer.facts.articles.get(article_id)
+        return facts if facts is not None and facts.page_views else None
 
     def _record_build(self, config: MkDocsConfig) -> None:
         """After a build: put the whole search index back (dirty mode indexes only the pages
@@ -381,6 +474,33 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         incremental.write_state(state_file, SiteState(config.site_dir, pages, sorted(outputs),
                                                       previous.fingerprint))
 
+    @event_priority(100)  # before plugins that rewrite finished pages (e.g. Material's privacy)
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        return self._with_head_tags(output, page, config)
+
+    def _with_head_tags(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """Link previews and the feed's <link>, added to the finished page's <head>.
+
+        Added here rather than through a template block: overriding the theme's templates
+        (theme.custom_dir, or a `main.html` with `extrahead`) belongs to the site's owner,
+        and one of ours would take that place or be lost behind theirs. The tags go before
+        the first </head>, checked to come before <body>."""
+        if self.content is None:
+            return output
+        head_end = _HEAD_END.search(output)
+        body_start = _BODY_START.search(output)
+        if head_end is None or (body_start is not None and body_start.start() < head_end.start()):
+            return output
+        renderer = self.content.renderer
+        preview = renderer.preview(page.file.src_uri) or Preview(
+            unescape_html(page.title or config.site_name),
+            str(page.meta.get("description") or config.site_description or ""))
+        tags = renderer.head_tags(
+            preview, from_url=page.url, page_url=page.canonical_url, site_url=config.site_url,
+            site_name=config.site_name, image=preview.image or _site_image(config),
+            feed=self.has_feed)
+        return output[:head_end.start()] + tags + output[head_end.start():]
+
     def _take_body(self, page: Page) -> RenderedNotebook | None:
         """The page's notebook, handed over once: the build no longer holds it (or its
         images) after the page has it, so a large archive's bodies are not all in memory
@@ -389,6 +509,12 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         if self.content is None or experiment_id is None:
             return None
         return self.content.bodies.pop(experiment_id, None)
+
+    def _note_for(self, page: Page) -> RenderedNote | None:
+        article_id = article_id_of(page.file.src_uri)
+        if self.content is None or article_id is None:
+            return None
+        return self.content.notes.get(article_id)
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -417,13 +543,15 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
 
     def _watched_paths(self, site_dir: Path) -> list[Path]:
         """notebooks/, papers/ and the folder of every file the catalogue names (an archive
-        may keep them elsewhere, like the seed's Python/ and Docs/), so a new or edited file
-        rebuilds the site. A folder holding the built site or the cache would make each
-        build start the next, so a file there is watched on its own."""
+        may keep them elsewhere, like the seed's Python/ and Docs/, and a note's images
+        usually sit beside it), so a new or edited file rebuilds the site. A folder holding
+        the built site or the cache would make each build start the next, so a file there
+        is watched on its own."""
         files: list[Path] = []
         if self.content is not None:
             catalogue = self.content.renderer.catalogue
-            named = [e.source for e in catalogue.experiments] + [a.pdf for a in catalogue.articles]
+            named = ([e.source for e in catalogue.experiments]
+                     + [a.source for a in catalogue.articles])
             files = [path for name in named if name is not None
                      and (path := resolve_inside(self.root, name)) is not None and path.is_file()]
         outputs = [site_dir.resolve(), Path(self.config.cache_dir).resolve()]
@@ -438,6 +566,18 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         return list(watched)
 
 
+def _note_inputs(note: RenderedNote | None) -> tuple[str | bytes, ...]:
+    """What a note article's page is made of besides its Markdown: the note as rendered
+    (its text, and where its links lead now) and the bytes of every image it publishes,
+    so an edited note or image rebuilds its page under `--dirty`."""
+    if note is None:
+        return ()
+    parts: list[str | bytes] = [note.html, repr(note.toc)]
+    for uri, data in note.images:
+        parts += [uri, data]
+    return tuple(parts)
+
+
 def _experiment_id(page: Page) -> str | None:
     return experiment_id_of(page.file.src_uri)
 
@@ -445,6 +585,16 @@ def _experiment_id(page: Page) -> str | None:
 def _search_plugin(config: MkDocsConfig) -> Any:
     plugins = config.plugins
     return plugins.get("material/search") or plugins.get("search")
+
+
+def _site_image(config: MkDocsConfig) -> Picture | None:
+    """The theme's logo, when it is a picture a link preview can show."""
+    logo = config.theme.get("logo")
+    if not isinstance(logo, str) or not logo.lower().endswith(_PREVIEW_IMAGE_TYPES):
+        return None
+    if "://" in logo or logo.startswith("/"):
+        return None  # not a file of this site
+    return Picture(logo, 0, 0)  # size unknown; the tags leave it out
 
 
 def _log(problem: Diagnostic) -> None:
@@ -487,6 +637,16 @@ def _search_separator_for_cjk(config: MkDocsConfig) -> None:
 
 def _log_progress(progress: Progress) -> None:
     log.info(progress.message())
+
+
+def _extend_toc(page: Page, entries: Sequence[TocEntry]) -> None:
+    if page.toc is None:
+        return
+    # Material lists the h1's children as the page TOC, so headings go under it.
+    items = page.toc.items
+    first = items[0] if items else None
+    (first.children if first is not None and first.level == 1 else items).extend(
+        _anchor_links(nest_toc(entries)))
 
 
 def _anchor_links(nodes: list[TocNode]) -> list[AnchorLink]:

@@ -38,6 +38,19 @@ class Count(BaseConfigOption[int]):
         return value
 
 
+class PageCount(BaseConfigOption[int]):
+    """A whole number from 0."""
+
+    def __init__(self, default: int) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValidationError(f"must be a whole number from 0, not {value!r}")
+        return value
+
+
 class NeuroverseConfig(Config):  # type: ignore[no-untyped-call,unused-ignore]
     catalogue = c.File(exists=False, default=_DEFAULTS.catalogue)
     """Path to the catalogue, relative to mkdocs.yml."""
@@ -59,6 +72,10 @@ class NeuroverseConfig(Config):  # type: ignore[no-untyped-call,unused-ignore]
     rebuilds). Safe to delete at any time; it only costs the time to render again."""
     cache_dir = c.Dir(exists=False, default=_DEFAULTS.cache_dir)
     """Where the cache lives, relative to mkdocs.yml."""
+    pdf_pages = PageCount(_DEFAULTS.pdf_pages)
+    """Pages of each PDF shown on its article page (as images and text); the page says
+    when a PDF has more and links the download. 0 shows none, only the first page's
+    thumbnail."""
     workers = c.Optional(Count())
     """Processes rendering the notebooks and PDFs missing from the cache, the build's own
     included; default: one per CPU. 1 renders everything in the build process."""

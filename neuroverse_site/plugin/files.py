@@ -25,6 +25,17 @@ class LinkedFile(File):
 
     fallback: bytes | None = None
 
+    def is_modified(self) -> bool:
+        # A blob's name in the site is not its checksum (an article's page-2.jpg), and a
+        # blob can be older than the file it replaces (a PDF put back as it was), so the
+        # modification times MkDocs compares say nothing: the site's file is current when
+        # it is the blob itself.
+        assert self.abs_src_path is not None
+        try:
+            return not os.path.samefile(self.abs_src_path, self.abs_dest_path)
+        except OSError:
+            return True
+
     def copy_file(self, dirty: bool = False) -> None:
         if dirty and not self.is_modified():
             return

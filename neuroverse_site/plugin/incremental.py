@@ -49,7 +49,8 @@ from mkdocs.utils import get_build_date
 from ..build.cache import environment_fingerprint, installed_stamp
 from ..build.notebooks import IMAGE_FOLDER
 from ..build.render import ASSETS_DIR
-from ..core.checks import _SKIPPED_DIRS, CheckOptions, _named_files, check_file
+from ..core.archive_files import SKIPPED_DIR_NAMES, SKIPPED_TOP_DIRS, is_markdown
+from ..core.checks import CheckOptions, _named_files, check_file
 from ..core.loader import LoadResult
 
 STATE_VERSION = 1
@@ -92,10 +93,6 @@ def page_inputs(*parts: str | bytes, handwritten: bool = False) -> str:
     """The digest of one page's own inputs; a hand-written page's is marked, since its
     title comes from its text and so belongs to the navigation."""
     return ("h" if handwritten else "g") + digest(*parts)
-
-
-def is_handwritten(inputs: str) -> bool:
-    return inputs.startswith("h")
 
 
 def _tree_digest(folder: Path) -> str:
@@ -306,19 +303,51 @@ def _kind(path: Path) -> str | None:
     return f"mode {stat.S_IFMT(mode)}"
 
 
-def _archive_listing(root: Path) -> list[str] | None:
-    """Every file the check lists (core.checks._Archive.files: hidden names and build
-    folders skipped) with what it is; None when a link is among them."""
+def _archive_listing(root: Path, excluded: Iterable[Path] = ()) -> list[str] | None:
+    """Every file the check may list (core.archive_files: hidden names, tools' folders and
+    `excluded` skipped) with what it is; a Markdown file with its size and time too, since
+    its links decide whether it is a note (archive_files.is_note_candidate); and the
+    .gitignore files and git's index, which decide what a git checkout lists. None when a
+    link is among them."""
+    skipped = {os.path.realpath(folder) for folder in excluded}
     found: list[str] = []
     for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
+        depth = 0 if os.path.samefile(folder, root) else 1
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and d not in SKIPPED_DIR_NAMES
+                         and not (depth == 0 and d in SKIPPED_TOP_DIRS)
+                         and os.path.realpath(os.path.join(folder, d)) not in skipped)
         base = os.path.relpath(folder, root)
         for name in [*dirs, *sorted(n for n in names if not n.startswith("."))]:
             kind = _kind(Path(folder, name))
             if kind is None:
                 return None
+            if is_markdown(name):
+                kind += f" {_stamp(Path(folder, name))}"
             found.append(f"{base}/{name} {kind}")
+        if ".gitignore" in names:
+            found.append(f"{base}/.gitignore {_stamp(Path(folder, '.gitignore'))}")
+    git = _git_dir(root)
+    if git is not None:
+        found += [f"git {name} {_stamp(git / name)}" for name in ("index", "info/exclude")]
     return found
+
+
+def _stamp(path: Path) -> str:
+    try:
+        status = path.stat()
+    except (OSError, ValueError):
+        return "-"
+    return f"{status.st_size} {status.st_mtime_ns}"
+
+
+def _git_dir(root: Path) -> Path | None:
+    """The .git folder of the work tree holding `root`, if it has one as a folder."""
+    for folder in (root.resolve(), *root.resolve().parents):
+        candidate = folder / ".git"
+        if candidate.exists():
+            return candidate if candidate.is_dir() else None
+    return None
 
 
 def _named_state(root: Path, relatives: Iterable[str], limit: int) -> str | None:
@@ -359,7 +388,7 @@ def check_key(path: Path, root: Path, options: CheckOptions) -> str | None:
         data = path.read_bytes()
     except OSError:
         return None
-    listing = _archive_listing(root)
+    listing = _archive_listing(root, options.excluded_dirs or ())
     if listing is None:
         return None
     return digest(str(STATE_VERSION), data, str(path), str(root), str(root.resolve()),

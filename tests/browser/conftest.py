@@ -84,6 +84,29 @@ def hostile_corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedS
     yield from serve(build_archive(root, None, {}, strict=False))
 
 
+@pytest.fixture(scope="session")
+def shared_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """The owner's real archive (../shared), its README imported as a catalogue, as the
+    import test does; skipped where that folder is absent."""
+    import shutil
+
+    from neuroverse_site.cli import main
+
+    from conftest import SHARED_ARCHIVE
+
+    if not SHARED_ARCHIVE.is_dir():
+        pytest.skip("../shared/archives/neuroverse is not present")
+    root = tmp_path_factory.mktemp("shared") / "archive"
+    root.mkdir()
+    for name in ("README.md", "TRANSFORMERS.pdf"):
+        shutil.copy(SHARED_ARCHIVE / name, root / name)
+    for folder in ("Docs", "Python"):
+        shutil.copytree(SHARED_ARCHIVE / folder, root / folder)
+    assert main(["import", str(root / "README.md"), "-o", str(root / "catalogue.yml")]) == 0
+    # Not strict: the real README links files that do not exist (NV300 warnings).
+    yield from serve(build_archive(root, None, {}, strict=False))
+
+
 @pytest.fixture
 def tab_factory(browser: Any) -> Iterator[Callable[..., Tab]]:
     """Open tabs on a served site; each must end its test with nothing to report."""

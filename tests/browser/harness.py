@@ -20,7 +20,7 @@ from typing import Any
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from archive_factory import write_notebook, write_pdf
+from archive_factory import png_bytes, text_pdf_bytes, write_notebook, write_pdf
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("NEUROVERSE_CHROMIUM", "/usr/bin/chromium"))
@@ -37,6 +37,13 @@ NETWORK_SCHEMES = ("http:", "https:", "ws:", "wss:", "ftp:")
 NOTEBOOK_WORD = "quokkafold"  # in one notebook's markdown cell
 OUTPUT_WORD = "zebrafinch"  # only in a stream output, which search leaves out
 ARTICLE_WORD = "marzipanic"  # in one article's summary
+NOTE_WORD = "wombatrix"  # in a Markdown note's text, under its second heading
+ARTICLE_BODY_WORD = "hornwrack"  # only in the text of page 2 of that article's PDF
+ARTICLE_PAGES = [
+    "The chain rule, slowly\nA derivative of a composition is a product.",
+    f"Bookkeeping\nEach node keeps its local {ARTICLE_BODY_WORD} gradient.\nThen multiply.",
+    "Summary\nBackpropagation is the chain rule applied in order.",
+]
 
 ARCHIVE_CATALOGUE = f"""\
 site:
@@ -94,6 +101,11 @@ articles:
     sections: [fundamentals, research]
     pdf: papers/chain_rule.pdf
     added: 2025-01-04
+  - id: backprop-notes
+    title: Backpropagation, in my words
+    summary: A Markdown note on the chain rule.
+    sections: [research]
+    note: notes/backprop.md
 resources:
   - topic: Foundations
     title: A free book
@@ -109,7 +121,25 @@ ARCHIVE_FILES: dict[str, Callable[[Path], Any]] = {
         stream=f"epoch 1 loss 0.25 {OUTPUT_WORD}\n"),
     "notebooks/gradient_descent.ipynb": lambda p: write_notebook(p, "Gradient descent"),
     "notebooks/filters.ipynb": lambda p: write_notebook(p, "Convolution filters"),
-    "papers/chain_rule.pdf": lambda p: write_pdf(p, pages=3),
+    "papers/chain_rule.pdf": lambda p: p.write_bytes(text_pdf_bytes(ARTICLE_PAGES,
+                                                                     size=(420, 595))),
+    "notes/backprop.md": lambda p: p.write_text(textwrap.dedent(f"""\
+        # Backpropagation, in my words
+
+        The gradient of $L$ flows back through each node of the graph.
+
+        ![The computational graph](img/graph.png)
+
+        ## Local gradients
+
+        Each node multiplies what it receives by its {NOTE_WORD} local derivative, as
+        [the perceptron notebook](../notebooks/perceptron.ipynb) does by hand.
+
+        | node | local gradient |
+        |------|----------------|
+        | add  | 1              |
+        """), encoding="utf-8"),
+    "notes/img/graph.png": lambda p: p.write_bytes(png_bytes("#2b6cb0", (240, 120))),
 }
 
 # Every field a reader sees, written by someone hostile. Nothing here may run.
@@ -144,6 +174,11 @@ articles:
     sections: [evil]
     pdf: papers/evil.pdf
     added: 2025-02-02
+  - id: evil-note
+    title: Hostile note
+    summary: A Markdown note written to attack its readers.
+    sections: [evil]
+    note: notes/evil.md
 resources:
   - topic: "<script>alert('topic')</script>"
     title: "<script>alert('resource')</script>"
@@ -162,6 +197,14 @@ HOSTILE_FILES: dict[str, Callable[[Path], Any]] = {
                                   "<img src=x onerror=alert('output image')>"},
         }]),
     "papers/evil.pdf": write_pdf,
+    "notes/evil.md": lambda p: p.write_text(
+        "# Hostile note\n\n<script>alert('note script')</script>\n"
+        "<img src=x onerror=alert('note image')> <svg onload=alert('note svg')></svg>\n"
+        "[click](javascript:alert('note link')) <a href='jAvAsCrIpT:alert(1)'>raw</a>\n"
+        "<iframe src=\"javascript:alert('note frame')\"></iframe>\n"
+        "<details open ontoggle=alert('note toggle')><summary>s</summary>x</details>\n"
+        "<form action=\"javascript:alert('form')\"><button>go</button></form>\n\n"
+        "## A heading <b onmouseover=alert('heading')>bold</b>\n", encoding="utf-8"),
 }
 
 # The project's own theme configuration, so the tested pages look and behave like the
@@ -214,11 +257,22 @@ ACCEPTED: dict[tuple[str, str], str] = {
 }
 
 
-def run_axe(page: Any) -> list[dict[str, Any]]:
-    from axe_playwright_python.sync_playwright import Axe
+def axe_script() -> str:
+    """axe-core as the axe-playwright-python wheel ships it: no download at test time."""
+    from axe_playwright_python.base import AXE_SCRIPT
 
-    results = Axe().run(page, options={"resultTypes": ["violations"]})
-    violations: list[dict[str, Any]] = results.response["violations"]
+    return str(AXE_SCRIPT)
+
+
+def run_axe(page: Any, rules: list[str] | None = None) -> list[dict[str, Any]]:
+    """axe's violations on the page as it is now (every rule, or only `rules`)."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(axe_script())
+    options: dict[str, Any] = {"resultTypes": ["violations"]}
+    if rules is not None:
+        options["runOnly"] = {"type": "rule", "values": rules}
+    violations: list[dict[str, Any]] = page.evaluate(
+        "options => axe.run(options).then(results => results.violations)", options)
     return violations
 
 
@@ -227,12 +281,20 @@ def run_axe(page: Any) -> list[dict[str, Any]]:
 _AT_REST = "*, *::before, *::after { transition: none !important; animation: none !important; }"
 
 
-def serious_violations(page: Any) -> list[str]:
-    """Critical and serious axe findings on the page at rest, less the accepted ones."""
+def at_rest(page: Any) -> None:
     page.add_style_tag(content=_AT_REST)
     page.wait_for_timeout(50)
+
+
+def serious_violations(page: Any, rules: list[str] | None = None) -> list[str]:
+    """Critical and serious axe findings on the page at rest, less the accepted ones."""
+    at_rest(page)
+    return serious_findings(run_axe(page, rules))
+
+
+def serious_findings(violations: list[dict[str, Any]]) -> list[str]:
     problems = []
-    for violation in run_axe(page):
+    for violation in violations:
         if violation["impact"] not in FAILING_IMPACTS:
             continue
         nodes = [n for n in violation["nodes"]
@@ -240,6 +302,75 @@ def serious_violations(page: Any) -> list[str]:
         if nodes:
             problems.append(describe({**violation, "nodes": nodes}))
     return problems
+
+
+# Every page of a site ---------------------------------------------------------------
+
+def site_pages(site_dir: Path) -> list[str]:
+    """Every HTML page a build wrote, as paths relative to the site: whatever produced it
+    (generated, hand-written, a page another feature adds), it is found here."""
+    return sorted(path.relative_to(site_dir).as_posix() for path in site_dir.rglob("*.html"))
+
+
+def palettes(page: Any) -> list[dict[str, str]]:
+    """The colour palettes the page offers (Material's palette toggle), as the body
+    attributes Material sets for each; one unnamed palette when there is no toggle."""
+    found: list[dict[str, str]] = page.evaluate("""() =>
+        [...document.querySelectorAll('input[name="__palette"]')].map(input => ({
+            scheme: input.dataset.mdColorScheme || "default",
+            primary: input.dataset.mdColorPrimary || "",
+            accent: input.dataset.mdColorAccent || "",
+        }))""")
+    return found or [{"scheme": page.evaluate("document.body.dataset.mdColorScheme || ''"),
+                      "primary": "", "accent": ""}]
+
+
+def show_palette(page: Any, palette: dict[str, str]) -> None:
+    """Switch the page to `palette` as Material's toggle does: by the body's attributes,
+    which every palette rule of the theme (and of neuroverse.css) keys on."""
+    page.evaluate("""palette => {
+        document.body.setAttribute("data-md-color-scheme", palette.scheme);
+        if (palette.primary) document.body.setAttribute("data-md-color-primary", palette.primary);
+        if (palette.accent) document.body.setAttribute("data-md-color-accent", palette.accent);
+    }""", palette)
+    shown = page.evaluate("document.body.dataset.mdColorScheme")
+    assert shown == palette["scheme"], f"palette {palette['scheme']} not applied ({shown})"
+    page.wait_for_timeout(20)
+
+
+# Only these of axe's rules read colours; in a page's second palette nothing else can
+# differ (names, roles, structure and focus are the same markup), so only they run again.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+# Checked on a phone-sized screen too: what does not scroll on a wide screen may there.
+NARROW_RULES = ["scrollable-region-focusable"]
+NARROW_VIEWPORT = {"width": 375, "height": 740}
+
+
+def check_pages(tab: Tab, pages: list[str]) -> tuple[list[str], set[str]]:
+    """Open each page once, at rest; at desktop width run every axe rule in the first
+    palette it offers and the colour rules in each other one, then the scrolling rule at
+    phone width. Returns the serious findings, each headed by page and palette, and the
+    palettes seen."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    page = tab.page
+    desktop = page.viewport_size
+    for path in pages:
+        if desktop is not None:
+            page.set_viewport_size(desktop)
+        tab.open(path)
+        at_rest(page)
+        for index, palette in enumerate(palettes(page)):
+            show_palette(page, palette)
+            seen.add(palette["scheme"])
+            rules = None if index == 0 else COLOUR_RULES
+            problems += [f"{path} [{palette['scheme']}] {finding}"
+                         for finding in serious_findings(run_axe(page, rules))]
+        page.set_viewport_size(NARROW_VIEWPORT)
+        page.wait_for_timeout(50)
+        problems += [f"{path} [375 px] {finding}"
+                     for finding in serious_findings(run_axe(page, NARROW_RULES))]
+    return problems, seen
 
 
 def describe(violation: dict[str, Any]) -> str:
@@ -255,7 +386,8 @@ def build_project_site(site_dir: Path) -> Path:
 
 
 def build_archive(root: Path, catalogue: str | None,
-                  files: dict[str, Callable[[Path], Any]], *, strict: bool = True) -> Path:
+                  files: dict[str, Callable[[Path], Any]], *, strict: bool = True,
+                  mkdocs_yml: str = MKDOCS_YML) -> Path:
     """Write an archive into `root`, build it (strictly unless told), and return the site
     folder. With no `catalogue`, the archive has its catalogue already."""
     root.mkdir(parents=True, exist_ok=True)
@@ -267,7 +399,7 @@ def build_archive(root: Path, catalogue: str | None,
     for relative, write in files.items():
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         write(root / relative)
-    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(mkdocs_yml, encoding="utf-8")
     site_dir = root / "site"
     build(load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=strict))
     return site_dir

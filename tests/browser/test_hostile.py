@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
-from .harness import ServedSite, Tab
+from .harness import ServedSite, Tab, build_archive, serve
+from archive_factory import javascript_action, text_pdf_bytes
 
 HOSTILE_PAGES = ["", "sections/evil/", "experiments/", "experiments/evil-experiment/",
-                 "articles/", "articles/evil-article/", "resources/"]
+                 "articles/", "articles/evil-article/", "articles/evil-note/", "resources/"]
 
 # Anything a payload could have added to the page: script elements with alert in them,
 # inline event handlers and javascript: URLs.
@@ -151,3 +152,59 @@ def test_damage_stays_in_its_cell_in_the_browser(
         assert after.is_visible(), case.name
         assert page.locator(".nv-notebook p", has_text="The cell after the case is intact."
                             ).is_visible(), case.name
+# PDF JavaScript -------------------------------------------------------------------------
+
+# Catalogue 1, page tree 2, font 3, page and content 4 and 5: the action is object 6. Each
+# script sets a flag and opens a dialog; a fake password prompt, as a phishing PDF would.
+PDF_SCRIPT = "app.alert('pdf open action'); app.response('Your password:'); window.pdfRan = 1"
+SCRIPTED_PDF_CATALOGUE = """\
+site:
+  title: Scripted PDFs
+sections:
+  - id: papers
+    title: Papers
+    status: active
+articles:
+  - id: open-action
+    title: A PDF that runs a script when opened
+    summary: Its OpenAction calls app.alert.
+    sections: [papers]
+    pdf: papers/open_action.pdf
+  - id: object-stream
+    title: The same, hidden in a compressed object stream
+    summary: Its OpenAction lives in an object stream.
+    sections: [papers]
+    pdf: papers/object_stream.pdf
+"""
+
+
+@pytest.fixture(scope="module")
+def scripted_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    action = {"catalogue_extra": b"/OpenAction 6 0 R",
+              "extra_objects": (javascript_action(PDF_SCRIPT),)}
+    files = {
+        "papers/open_action.pdf": lambda p: p.write_bytes(text_pdf_bytes(
+            ["Read me", "Page two"], **action)),  # type: ignore[arg-type]
+        "papers/object_stream.pdf": lambda p: p.write_bytes(text_pdf_bytes(
+            ["Read me", "Page two"], object_stream=True, **action)),  # type: ignore[arg-type]
+    }
+    # Not strict: each PDF is reported (NV330), and the build goes on.
+    site_dir = build_archive(tmp_path_factory.mktemp("scripted"), SCRIPTED_PDF_CATALOGUE,
+                             files, strict=False)
+    yield from serve(site_dir)
+
+
+@pytest.mark.parametrize("article", ["open-action", "object-stream"])
+def test_a_pdf_script_never_runs_on_its_article_page(
+        tab_factory: Callable[..., Tab], scripted_pdfs: ServedSite, article: str) -> None:
+    tab = tab_factory(scripted_pdfs, viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = tab.open(f"articles/{article}/")
+    page.wait_for_load_state("networkidle")
+    # No viewer that could run it: the PDF is shown as its pages' images and text.
+    assert page.locator("object, embed, iframe").count() == 0
+    assert page.locator("figure.nv-page img").count() == 2
+    assert "active content" in page.locator(".admonition.warning").inner_text()
+    page.locator("#page-2").scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.pdfRan") is None
+    assert tab.dialogs == []  # also checked by the tab itself when the test ends

@@ -1,5 +1,5 @@
-"""The project's own site, built from the repository: every page loads cleanly in a browser,
-and the four kinds of page pass axe in both palettes.
+"""The project's own site, built from the repository: every page loads cleanly in a browser
+(test_every_page.py runs axe on each, in both palettes).
 
 The one request it makes to another host is Material's repository badge asking the GitHub
 API for the star and fork count (README, "Previewing locally"); the tab answers it with a
@@ -12,9 +12,7 @@ import json
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-import pytest
-
-from .harness import ServedSite, Tab, serious_violations
+from .harness import ServedSite, Tab
 
 GITHUB_API = "https://api.github.com/"
 GITHUB_STAND_IN = json.dumps({"stargazers_count": 1, "forks_count": 1, "tag_name": "v0"})
@@ -44,23 +42,4 @@ def test_every_page_loads_without_errors(
     assert {urlsplit(url).netloc for url in tab.answered} <= {"api.github.com"}
 
 
-def representative_pages(site: ServedSite) -> list[str]:
-    """The home page, and the first section, experiment and article the site has."""
-    chosen = [""]
-    for folder in ("sections", "experiments", "articles"):
-        inner = sorted(p for p in (site.site_dir / folder).glob("*/index.html"))
-        if inner:
-            chosen.append(inner[0].parent.relative_to(site.site_dir).as_posix() + "/")
-    return chosen
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_serious_violation(
-        tab_factory: Callable[..., Tab], project_site: ServedSite, scheme: str) -> None:
-    tab = project_tab(tab_factory, project_site, color_scheme=scheme)
-    problems = []
-    for path in representative_pages(project_site):
-        page = tab.open(path)
-        page.wait_for_load_state("networkidle")
-        problems += [f"{path or 'home'}: {p}" for p in serious_violations(page)]
-    assert not problems, "\n".join(problems)
+# axe on every page of this site, in both palettes: test_every_page.py.

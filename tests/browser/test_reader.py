@@ -11,14 +11,14 @@ from collections.abc import Callable
 from typing import Any
 
 from .harness import (
+    ARTICLE_BODY_WORD,
     ARTICLE_WORD,
+    NOTE_WORD,
     NOTEBOOK_WORD,
     OUTPUT_WORD,
-    PDF_VIEWER_PREFIX,
     ServedSite,
     Tab,
     eventually,
-    wait_for_frame,
 )
 
 # The WCAG 2 contrast ratio of a computed colour over the first opaque background behind an
@@ -181,43 +181,29 @@ def test_experiment_download_serves_the_notebook(tab: Tab) -> None:
 # Article -----------------------------------------------------------------------------
 
 
-def test_article_thumbnail_pdf_viewer_and_download(tab: Tab) -> None:
+def test_article_pages_are_images_with_their_text_and_a_download(tab: Tab) -> None:
     page = tab.open("articles/chain-rule/")
-    thumb = page.locator("img.nv-thumb")
-    thumb.scroll_into_view_if_needed()
-    assert thumb.evaluate("img => img.complete && img.naturalWidth > 0")
-    assert thumb.get_attribute("alt") == "First page of The chain rule, slowly"
     assert "Pages:" in page.locator(".nv-facts").inner_text()
+    # The PDF is never embedded (a browser's viewer runs the file's JavaScript)...
+    assert page.locator("object, embed, iframe").count() == 0
+    # ...each page is an image, drawn sharp for the screen, with its text below it.
+    images = page.locator("figure.nv-page img")
+    assert images.count() == 3
+    for number, image in enumerate(images.all(), 1):
+        image.scroll_into_view_if_needed()
+        eventually(lambda image=image: image.evaluate("i => i.complete && i.naturalWidth > 0"),
+                   f"page {number}'s image should load")
+        assert image.get_attribute("alt") == f"Page {number} of The chain rule, slowly"
+    text = page.locator("#page-2 ~ details.nv-page-text").first
+    text.locator("summary").click()
+    assert ARTICLE_BODY_WORD in text.locator(".nv-page-text__body").inner_text()
 
-    # The download link first, as a reader meets it. (Once Chromium's PDF viewer has the
-    # file open, a later click on the link starts no download in headless mode.)
     link = page.locator(".nv-facts a[download]")
     assert link.inner_text() == "chain_rule.pdf"
     with page.expect_download() as download_info:
         link.click()
     saved = download_info.value.path()
     assert saved is not None and saved.read_bytes().startswith(b"%PDF")
-    pdf_bytes = saved.read_bytes()
-
-    viewer = page.locator("object.nv-pdf")
-    viewer.scroll_into_view_if_needed()
-    box = viewer.bounding_box()
-    assert box is not None and box["width"] > 300 and box["height"] > 300
-    assert viewer.get_attribute("type") == "application/pdf"
-    data_url = viewer.evaluate("o => o.data")  # resolved against the page, as the browser does
-    status, content_type, body = fetch(page, data_url)
-    assert (status, content_type) == (200, "application/pdf")
-    assert body == pdf_bytes
-    # Chromium shows the PDF in its built-in viewer, a frame of its own inside the <object>.
-    # A browser without one shows the fallback text and link instead.
-    if page.evaluate("navigator.pdfViewerEnabled"):
-        viewer_frame = wait_for_frame(page, PDF_VIEWER_PREFIX)
-        page_count = viewer_frame.locator("viewer-page-selector #pagelength")
-        eventually(lambda: page_count.inner_text() == "3",
-                   "the PDF viewer should show the article's three pages")
-        assert not viewer.locator("p", has_text="cannot show PDFs inline").is_visible()
-    else:
-        assert viewer.locator("a[download]", has_text="Download the PDF").is_visible()
 
 
 # Search ------------------------------------------------------------------------------
@@ -257,6 +243,42 @@ def test_search_finds_a_word_in_an_article_summary(tab: Tab) -> None:
     article.locator("a").first.click()
     page.wait_for_url(re.compile(re.escape(tab.site.url("articles/chain-rule/"))))
     assert tab.heading() == "The chain rule, slowly"
+
+
+def test_a_note_reads_as_a_page_and_search_finds_its_words(tab: Tab) -> None:
+    page = tab.open("sections/research/")
+    results = search(tab, NOTE_WORD)
+    results.first.wait_for()
+    assert "Local gradients" in results.first.inner_text()
+    results.first.locator("a").first.click()
+    page.wait_for_url(re.compile(re.escape(tab.site.url("articles/backprop-notes/"))))
+    assert tab.heading() == "Backpropagation, in my words"
+    image = page.locator(".nv-note img")
+    image.scroll_into_view_if_needed()
+    assert image.evaluate("img => img.complete && img.naturalWidth === 240")
+    assert page.locator(".nv-note math").count() == 1
+    toc = page.locator("nav.md-nav--secondary[aria-label='Table of contents']").last
+    assert toc.get_by_text("Local gradients").is_visible()
+    page.locator(".nv-note a", has_text="the perceptron notebook").click()
+    page.wait_for_url(tab.site.url("experiments/perceptron/"))
+    assert tab.heading() == "The perceptron"
+
+
+def test_search_finds_a_word_in_an_article_body_and_opens_its_page(tab: Tab) -> None:
+    page = tab.open()
+    results = search(tab, ARTICLE_BODY_WORD)
+    # Material links the section with the search words to highlight: ...?h=WORD#page-2
+    link = page.locator(".md-search-result a[href*='articles/chain-rule/'][href$='#page-2']")
+    link.first.wait_for()
+    assert results.count() == 1  # only that article has the word
+    assert ARTICLE_BODY_WORD in link.first.inner_text()
+    link.first.click()
+    page.wait_for_url(re.compile(re.escape(tab.site.url("articles/chain-rule/"))
+                                 + r"(\?h=[^#]*)?#page-2$"))
+    heading = page.locator("h2#page-2")
+    eventually(lambda: heading.evaluate(
+        "h => { const r = h.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }"),
+        "the page-2 heading should be on screen")
 
 
 def test_search_leaves_out_notebook_outputs(tab: Tab) -> None:
@@ -331,3 +353,29 @@ def test_phone_navigation_cards_and_no_horizontal_scroll(
     link.click()
     page.wait_for_url(tab.site.url("experiments/"))
     assert tab.heading() == "Experiment log"
+
+
+def test_phone_reads_an_article_page_by_page(
+        tab_factory: Callable[..., Tab], archive: ServedSite) -> None:
+    tab = tab_factory(archive, viewport={"width": 390, "height": 844}, is_mobile=True,
+                      has_touch=True, device_scale_factor=3)
+    page = tab.open("articles/chain-rule/#page-2")
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"the article scrolls sideways: {width}"
+    images = page.locator("figure.nv-page img")
+    assert images.count() == 3
+    second = images.nth(1)
+    second.scroll_into_view_if_needed()
+    eventually(lambda: second.evaluate("i => i.complete && i.naturalWidth > 0"),
+               "page 2's image should load")
+    # A phone has three device pixels per CSS pixel: the browser picks the 2x image.
+    assert second.evaluate("i => i.currentSrc").endswith("page-2-2x.jpg")
+    box = second.bounding_box()
+    assert box is not None and 300 < box["width"] <= 390
+    details = page.locator("#page-2 ~ details.nv-page-text").first
+    details.locator("summary").tap()
+    body = details.locator(".nv-page-text__body")
+    body.wait_for(state="visible")
+    assert ARTICLE_BODY_WORD in body.inner_text()
+    text_box = body.bounding_box()
+    assert text_box is not None and text_box["width"] <= 390

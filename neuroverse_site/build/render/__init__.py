@@ -7,6 +7,7 @@ arguments (the catalogue, and facts about notebooks and PDFs gathered beforehand
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import posixpath
 import re
@@ -14,15 +15,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from markupsafe import escape
 
 from ...core.diagnostics import Diagnostic, Severity
-from ...core.model import Article, Catalogue, Experiment, Section, Status
+from ...core.ids import slugify, unique_id
+from ...core.model import Article, Catalogue, Experiment, Section, SiteInfo, Status, same_words
 
 NOTEBOOK_MARKER = "<!-- neuroverse:notebook -->"
+NOTE_MARKER = "<!-- neuroverse:note -->"
 STATUS_TABLE_MARKER = "<!-- neuroverse:status-table -->"
 RECENT_MARKER = "<!-- neuroverse:recent -->"
 ASSETS_DIR = "assets/neuroverse"
@@ -50,6 +53,15 @@ def experiment_id_of(src_uri: str) -> str | None:
     return experiment_id if experiment_uri(experiment_id) == src_uri else None
 
 
+def article_id_of(src_uri: str) -> str | None:
+    """The id of the article whose page `src_uri` is, or None for any other page."""
+    folder, _, name = src_uri.rpartition("/")
+    if folder != "articles" or not name.endswith(".md") or src_uri == ARTICLES_URI:
+        return None
+    article_id = name.removesuffix(".md")
+    return article_id if article_uri(article_id) == src_uri else None
+
+
 def article_uri(article: Article | str) -> str:
     return f"articles/{article if isinstance(article, str) else article.id}.md"
 
@@ -58,7 +70,22 @@ def thumbnail_uri(article: Article) -> str:
     return f"{ASSETS_DIR}/thumbs/{article.id}.png"
 
 
+def page_image_uri(article: Article | str, number: int, density: int = 1) -> str:
+    """Where page `number` of an article's PDF is published, drawn for `density` device
+    pixels per CSS pixel (1 or 2)."""
+    article_id = article if isinstance(article, str) else article.id
+    return f"{ASSETS_DIR}/pages/{article_id}/page-{number}{'-2x' if density == 2 else ''}.jpg"
+
+
+def page_text_marker(number: int) -> str:
+    """Where page `number`'s text goes: filled by the plugin after Markdown (see
+    PAGE_TEXT_MARKER), so text from a PDF is never read as Markdown."""
+    return f"<!-- neuroverse:page-text {number} -->"
+
+
 SECTIONS_URI = "sections/index.md"
+TAGS_URI = "tags.md"
+FEED_URI = "feed.xml"
 EXPERIMENT_LOG_URI = "experiments/index.md"
 ARTICLES_URI = "articles/index.md"
 RESOURCES_URI = "resources.md"
@@ -78,8 +105,25 @@ def page_url(src_uri: str, use_directory_urls: bool) -> str:
     return f"{stem}/" if use_directory_urls else f"{stem}.html"
 
 
+def repository_file_url(repository_url: str | None, relative: str) -> str | None:
+    """Where a file of the archive is shown in its repository: `blob/HEAD/<path>`, which
+    GitHub serves and GitLab redirects to its own form. None without a repository."""
+    if not repository_url:
+        return None
+    return f"{repository_url.rstrip('/')}/blob/HEAD/{quote(relative, safe='/')}"
+
+
 # ---------------------------------------------------------------------------------------
 # Facts gathered from files before rendering
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A published image and its size in pixels (so the page keeps its place for it)."""
+
+    uri: str  # relative to the site root
+    width: int
+    height: int
 
 
 @dataclass(frozen=True)
@@ -87,6 +131,17 @@ class ExperimentFacts:
     has_body: bool = False  # a rendered notebook or script will replace NOTEBOOK_MARKER
     size_bytes: int | None = None
     problem: str | None = None  # why the notebook or script could not be shown
+    thumbnail: Picture | None = None  # the notebook's chosen figure, made small
+
+
+@dataclass(frozen=True)
+class PageView:
+    """One rendered PDF page, as its article page shows it."""
+
+    number: int
+    width: int  # CSS pixels; 0 when the page has no image (too thin to draw)
+    height: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -94,7 +149,11 @@ class ArticleFacts:
     pages: int | None = None
     size_bytes: int | None = None
     has_thumbnail: bool = False
-    problem: str | None = None
+    problem: str | None = None  # why the PDF or note could not be shown
+    has_body: bool = False  # a rendered Markdown note will replace NOTE_MARKER
+    page_views: tuple[PageView, ...] = ()  # the pages shown, the first `pdf_pages`
+    active: tuple[str, ...] = ()  # what in the PDF could run when opened
+    thumbnail_size: tuple[int, int] | None = None  # width, height in pixels
 
 
 @dataclass(frozen=True)
@@ -157,8 +216,58 @@ def markdown_filter(value: object) -> str:
     """Markdown from the catalogue (descriptions): formatting and links are kept, raw HTML
     and attribute lists are shown as text. Which links survive is decided on the page
     Markdown makes, as the browser reads it (build.site.checked_page_html), not here: the
-    source can spell a scheme in too many ways."""
-    return _html_escape(str(value)).replace("{", "\\{").replace("}", "\\}")
+    source can spell a scheme in too many ways.
+
+    Inline code is left as typed: Markdown escapes a code span's `<`, `&` and `"` itself, so
+    escaping them here first would show `&lt;` to the reader. Only spans closed on their
+    own line count: a line inside a span that spilled over lines could start a raw HTML
+    block before Markdown ever sees the span."""
+    return "".join(chunk if is_code else
+                   _html_escape(chunk).replace("{", "\\{").replace("}", "\\}")
+                   for is_code, chunk in _code_spans(str(value)))
+
+
+def _code_spans(text: str) -> list[tuple[bool, str]]:
+    """Split Markdown into (is a code span, text) pieces: a run of n backticks opens a span
+    that the next run of exactly n backticks on the same line closes (CommonMark's rule,
+    kept to one line); an unclosed or backslash-escaped run is plain text."""
+    pieces: list[tuple[bool, str]] = []
+    start = index = 0
+    while index < len(text):
+        if text[index] != "`":
+            index += 1
+            continue
+        run_end = index
+        while run_end < len(text) and text[run_end] == "`":
+            run_end += 1
+        backslashes = len(text[:index]) - len(text[:index].rstrip("\\"))
+        close = -1 if backslashes % 2 else _closing_run(text, run_end, run_end - index)
+        if close < 0:
+            index = run_end
+            continue
+        if index > start:
+            pieces.append((False, text[start:index]))
+        pieces.append((True, text[index:close]))
+        start = index = close
+    if start < len(text):
+        pieces.append((False, text[start:]))
+    return pieces
+
+
+def _closing_run(text: str, position: int, length: int) -> int:
+    """Where a run of exactly `length` backticks ends, searching from `position` to the end
+    of the line; -1 when there is none."""
+    while position < len(text) and text[position] != "\n":
+        if text[position] != "`":
+            position += 1
+            continue
+        end = position
+        while end < len(text) and text[end] == "`":
+            end += 1
+        if end - position == length:
+            return end
+        position = end
+    return -1
 
 
 def yaml_string_filter(value: object) -> str:
@@ -192,6 +301,125 @@ def size_filter(size: int | None) -> str:
             return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{size} bytes"
+
+
+# ---------------------------------------------------------------------------------------
+# Words that would only repeat the title
+
+def distinct_text(text: str, title: str) -> str:
+    """`text` (a summary or goal), or "" when it only says the title again: an imported
+    article's summary is often its title, and a card that says the same thing twice
+    tells the reader nothing. Case, spacing and punctuation do not count."""
+    return "" if same_words(text, title) else text
+
+
+# ---------------------------------------------------------------------------------------
+# Where an experiment's file can be opened: on the forge that hosts it, in Colab, or here
+
+COLAB_URL = "https://colab.research.google.com/github"
+# Forges whose file pages have a known address: host -> (name, path between repo and branch).
+_FORGES = {"github.com": ("GitHub", "blob"), "gitlab.com": ("GitLab", "-/blob")}
+_REPOSITORY_SEGMENT = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+@dataclass(frozen=True)
+class Repository:
+    forge: str  # "GitHub", "GitLab"
+    base: str  # https://github.com/OWNER/REPO
+    path: str  # OWNER/REPO
+
+
+def repository_of(site: SiteInfo) -> Repository | None:
+    """The catalogue's repository when it is a repository's home on a forge we know the
+    file addresses of; None for anything else (another host, a sub-page, a typo)."""
+    if not site.repository_url:
+        return None
+    parts = urlsplit(site.repository_url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if parts.scheme not in ("http", "https") or host not in _FORGES or parts.query:
+        return None
+    segments = [s for s in parts.path.split("/") if s]
+    if segments:
+        segments[-1] = segments[-1].removesuffix(".git")
+    # GitHub: exactly owner/repo. GitLab: groups may nest, so owner/.../repo.
+    if len(segments) < 2 or (host == "github.com" and len(segments) != 2):
+        return None
+    if not all(_REPOSITORY_SEGMENT.match(s) and s not in (".", "..") for s in segments):
+        return None
+    path = "/".join(segments)
+    return Repository(_FORGES[host][0], f"https://{host}/{path}", path)
+
+
+@dataclass(frozen=True)
+class SourceLinks:
+    """The buttons of an experiment page; each is None where it would not work."""
+
+    download: str | None = None  # the published file, relative to the site root
+    view: str | None = None  # the file on its forge
+    forge: str = ""  # the forge's name, for the button's label
+    colab: str | None = None  # the notebook opened in Google Colab
+
+
+def source_links(site: SiteInfo, experiment: Experiment, published: bool) -> SourceLinks:
+    """Links to an experiment's file. Colab opens only notebooks, and only from GitHub;
+    nothing links to a file the build did not publish (missing, or a planned entry)."""
+    source = experiment.source
+    if source is None or not published:
+        return SourceLinks()
+    repository = repository_of(site)
+    if repository is None:
+        return SourceLinks(download=source)
+    host = urlsplit(repository.base).hostname or ""
+    branch = quote(site.branch, safe="/")
+    file_path = quote(source, safe="/")
+    view = f"{repository.base}/{_FORGES[host][1]}/{branch}/{file_path}"
+    colab = (f"{COLAB_URL}/{repository.path}/blob/{branch}/{file_path}"
+             if repository.forge == "GitHub" and experiment.notebook else None)
+    return SourceLinks(download=source, view=view, forge=repository.forge, colab=colab)
+
+
+# ---------------------------------------------------------------------------------------
+# Tags
+
+
+def tag_anchors(catalogue: Catalogue) -> dict[str, str]:
+    """Every tag of the catalogue -> its anchor on the tags page, in the order the page
+    lists them. An anchor depends only on the tag itself and on which other tags make the
+    same slug, never on order, so links to it survive new entries. Tags whose slugs clash
+    ("C", "c", "C++") are told apart by a short hash of the tag, except the one that is
+    its own slug already."""
+    entries: tuple[Experiment | Article, ...] = (*catalogue.experiments, *catalogue.articles)
+    tags = sorted({tag for entry in entries for tag in entry.tags},
+                  key=lambda tag: (tag.casefold(), tag))
+    slugs = {tag: slugify(tag, max_length=60) for tag in tags}
+    sharing: dict[str, int] = {}
+    for slug in slugs.values():
+        sharing[slug] = sharing.get(slug, 0) + 1
+    anchors: dict[str, str] = {}
+    for tag in tags:
+        slug = slugs[tag]
+        if slug and (sharing[slug] == 1 or tag == slug):
+            base = f"tag-{slug}"
+        else:
+            digest = hashlib.sha256(tag.encode()).hexdigest()[:8]
+            base = f"tag-{slug}-{digest}" if slug else f"tag-{digest}"
+        anchors[tag] = unique_id(base, set(anchors.values()))
+    return anchors
+
+
+# ---------------------------------------------------------------------------------------
+# Link previews
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a shared link to a generated page shows."""
+
+    title: str
+    description: str
+    kind: str = "website"  # og:type
+    image: Picture | None = None
+    image_alt: str = ""
 
 
 # ---------------------------------------------------------------------------------------
@@ -230,9 +458,10 @@ def _environment(templates_dir: str | None) -> Environment:
     # What every template, the README's included, may name.
     env.globals.update(
         Status=Status, section_uri=section_uri, experiment_uri=experiment_uri,
-        article_uri=article_uri, thumbnail_uri=thumbnail_uri,
-        experiment_log_uri=EXPERIMENT_LOG_URI, articles_uri=ARTICLES_URI,
-        resources_uri=RESOURCES_URI,
+        article_uri=article_uri, thumbnail_uri=thumbnail_uri, page_image_uri=page_image_uri,
+        page_text_marker=page_text_marker, experiment_log_uri=EXPERIMENT_LOG_URI,
+        articles_uri=ARTICLES_URI, resources_uri=RESOURCES_URI, tags_uri=TAGS_URI,
+        distinct=distinct_text,
     )
     return env
 
@@ -246,6 +475,12 @@ class Renderer:
         self.facts = facts
         self.use_directory_urls = use_directory_urls
         self.env = _environment(str(templates_dir) if templates_dir is not None else None)
+        self.tag_anchors = tag_anchors(catalogue)
+        self._by_uri: dict[str, Experiment | Article | Section] = {
+            **{section_uri(s): s for s in catalogue.sections},
+            **{experiment_uri(e): e for e in catalogue.experiments},
+            **{article_uri(a): a for a in catalogue.articles},
+        }
 
     # Links ------------------------------------------------------------------------------
 
@@ -271,7 +506,9 @@ class Renderer:
     def _render(self, template: str, from_uri: str, **context: Any) -> str:
         context.setdefault("facts", self.facts)
         return self.env.get_template(template).render(
-            catalogue=self.catalogue, **self._helpers(from_uri), **context)
+            catalogue=self.catalogue, tag_anchors=self.tag_anchors,
+            source_links=self._source_links, tagged=self.tagged,
+            article_picture=self.article_picture, **self._helpers(from_uri), **context)
 
     # Pages ------------------------------------------------------------------------------
 
@@ -285,7 +522,8 @@ class Renderer:
         pages += [self.experiment_page(e) for e in catalogue.experiments]
         pages += [
             GeneratedPage(article_uri(a), a.title,
-                          self._render("article.md.j2", article_uri(a), article=a))
+                          self._render("article.md.j2", article_uri(a), article=a,
+                                       marker=NOTE_MARKER, repository_file=self.repository_file))
             for a in catalogue.articles
         ]
         pages.append(GeneratedPage(SECTIONS_URI, "Sections", self._render(
@@ -296,7 +534,62 @@ class Renderer:
                                    self._render("articles.md.j2", ARTICLES_URI)))
         pages.append(GeneratedPage(RESOURCES_URI, "Resources",
                                    self._render("resources.md.j2", RESOURCES_URI)))
+        if self.tag_anchors:  # an archive without tags has no tags page to show
+            pages.append(GeneratedPage(TAGS_URI, "Tags", self._render("tags.md.j2", TAGS_URI)))
         return pages
+
+    def _source_links(self, experiment: Experiment) -> SourceLinks:
+        published = self.facts.experiment(experiment).size_bytes is not None
+        return source_links(self.catalogue.site, experiment, published)
+
+    def tagged(self, tag: str) -> tuple[list[Experiment], list[Article]]:
+        """The experiments and articles carrying `tag`, in catalogue order."""
+        return ([e for e in self.catalogue.experiments if tag in e.tags],
+                [a for a in self.catalogue.articles if tag in a.tags])
+
+    # Link previews and the feed ---------------------------------------------------------
+
+    def preview(self, src_uri: str) -> Preview | None:
+        """What a link to a generated page shows when shared; None for other pages."""
+        tagline = self.catalogue.site.tagline
+        entry = self._by_uri.get(src_uri)
+        if isinstance(entry, Experiment):
+            return Preview(entry.title, distinct_text(entry.goal, entry.title) or tagline,
+                           "article", self.facts.experiment(entry).thumbnail,
+                           f"A figure from {entry.title}")
+        if isinstance(entry, Article):
+            return Preview(entry.title, distinct_text(entry.summary, entry.title) or tagline,
+                           "article", self.article_picture(entry),
+                           f"The first page of {entry.title}")
+        if isinstance(entry, Section):
+            return Preview(f"{entry.number}. {entry.title}", entry.focus or tagline)
+        listings = {SECTIONS_URI: "Sections", EXPERIMENT_LOG_URI: "Experiment log",
+                    ARTICLES_URI: "Articles", RESOURCES_URI: "Resources", TAGS_URI: "Tags"}
+        if src_uri in listings:
+            return Preview(listings[src_uri], tagline)
+        return None
+
+    def article_picture(self, article: Article) -> Picture | None:
+        facts = self.facts.article(article)
+        if not facts.has_thumbnail or not facts.thumbnail_size:
+            return None
+        return Picture(thumbnail_uri(article), *facts.thumbnail_size)
+
+    def head_tags(self, preview: Preview, *, from_url: str, page_url: str | None,
+                  site_url: str | None, site_name: str, image: Picture | None,
+                  feed: bool) -> str:
+        """The link-preview <meta> tags and the feed's <link> for the <head> of the page at
+        `from_url` (its URL path from the site root). Preview URLs are absolute (they are
+        fetched from elsewhere), so without `site_url` only the words are given. The feed's
+        <link> is relative, as browsers and feed readers resolve it: Material fetches the
+        sitemap beside every alternate link, which must then be this site's own."""
+        base = site_url.rstrip("/") + "/" if site_url else None
+        from_dir = posixpath.dirname(from_url.rstrip("/") + "/x") if from_url else ""
+        feed_href = quote(posixpath.relpath(FEED_URI, from_dir or "."), safe="/")
+        return self.env.get_template("head.html.j2").render(
+            preview=preview, page_url=page_url if base else None, site_name=site_name,
+            image=image, image_url=(base + quote(image.uri, safe="/")) if base and image else None,
+            feed_url=feed_href if feed else None)
 
     def experiment_page(self, experiment: Experiment,
                         facts: ExperimentFacts | None = None) -> GeneratedPage:
@@ -311,6 +604,10 @@ class Renderer:
             "experiment.md.j2", uri, experiment=experiment,
             section=self.catalogue.section(experiment.section), marker=NOTEBOOK_MARKER,
             **context))
+
+    def repository_file(self, relative: str) -> str | None:
+        """The file's address in the archive's repository, when the catalogue names one."""
+        return repository_file_url(self.catalogue.site.repository_url, relative)
 
     def problems_page(self, problems: Sequence[Diagnostic]) -> GeneratedPage:
         """A page listing the catalogue's problems, for builds that go on despite errors."""

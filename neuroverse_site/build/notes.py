@@ -1,0 +1,207 @@
+"""Markdown note -> HTML fragment, TOC and the images it shows. No MkDocs types here.
+
+A note is rendered the way a notebook's Markdown cells are (the same Markdown dialect, math
+typeset as MathML, code highlighted) and is as untrusted as a notebook: raw HTML goes
+through the same sanitizer, and every link and image is resolved here, against the archive:
+
+- a link to a file that has a page on the site (a catalogued notebook, script, PDF or
+  note) points at that page, keeping its `#fragment`;
+- an image inside the archive (not in a dot-folder, not a dot-file, not a link leading
+  out) is published under `assets/neuroverse/files/` and shown from there; any other
+  image keeps only its alt text;
+- a link to any other file of the archive points at that file in the repository when
+  the catalogue names one (`site.repository_url`), and is plain text otherwise;
+- web and mail links stay; any other scheme (`javascript:`, `data:`, ...) becomes text.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote, unquote, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from ..core.paths import is_hidden_part, publishable_inside, resolve_inside, safe_resolve
+from ..core.probes import strip_front_matter
+from .images import MAX_IMAGE_BYTES, ImageRefused, publishable_image
+from .mathml import mathml_renderer_class
+from .notebooks import TocEntry, heading_toc, take_title
+from .render import page_url, repository_file_url
+from .untrusted import UNTRUSTED_ID_PREFIX, clean_untrusted
+
+NOTE_ASSETS = "assets/neuroverse/files"
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".svg",
+                            ".ico"})
+_SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+@dataclass(frozen=True)
+class NoteLinks:
+    """What a note's links can lead to, for the page that shows it."""
+
+    root: Path  # the archive
+    pages: Mapping[str, str]  # archive path (normalised) -> src_uri of the page showing it
+    page_uri: str  # src_uri of the note's own page
+    use_directory_urls: bool = True
+    repository_url: str | None = None
+    # Ids the page already uses (its title's), which the note's headings must not take.
+    taken_ids: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class RenderedNote:
+    html: str
+    toc: tuple[TocEntry, ...] = ()
+    # Images to publish: (src_uri under NOTE_ASSETS, their checked content).
+    images: tuple[tuple[str, bytes], ...] = ()
+    title: str | None = None  # the note's own opening `# ` heading, taken off the page
+
+
+def render_note(text: str, note_path: str, links: NoteLinks) -> RenderedNote:
+    """Render the note's text (`note_path` is where it lies in the archive)."""
+    from nbconvert.filters.markdown_mistune import MarkdownWithMath
+
+    renderer = mathml_renderer_class()(
+        escape=False, attachments={}, embed_images=False, path="",
+        anchor_link_text="¶", exclude_anchor_links=True)
+    html = str(MarkdownWithMath(renderer=renderer).render(strip_front_matter(text)))
+    # Cleaned as a notebook's Markdown cell is: nothing that runs, classes and ids namespaced.
+    page = HTMLParser(f"<div>{clean_untrusted(html)}</div>")
+    resolver = _Resolver(note_path, links)
+    for anchor in page.css("a"):
+        href = anchor.attributes.get("href")
+        target = resolver.link(href) if href is not None else None
+        if target is None:
+            anchor.unwrap()  # its text stays, as plain text
+        else:
+            anchor.attrs["href"] = target
+    for image in page.css("img"):
+        original = image.attributes.get("src") or ""
+        src = resolver.image(original)
+        if src is not None:
+            image.attrs["src"] = src
+            image.attrs["loading"] = "lazy"
+            if image.attributes.get("alt") is None:
+                # Screen readers otherwise read out the file's address.
+                stem = PurePosixPath(urlsplit(original).path).stem
+                image.attrs["alt"] = " ".join(re.sub(r"[_\-]+", " ", unquote(stem)).split())
+            continue
+        alt = " ".join((image.attributes.get("alt") or "").split())
+        if _scheme(original) in ("http", "https"):
+            # A web image would be a request to another host each time the page is read:
+            # the reader gets a link to it instead.
+            link = HTMLParser("<a></a>").css_first("a")
+            if link is not None:
+                link.attrs["href"] = original.strip()
+                link.insert_child(alt or "image")
+                image.replace_with(link)
+                continue
+        image.replace_with(alt)
+    # Ids are the headings' (given below); one in the note's raw HTML could clash with
+    # the theme's own (`__search`) or the page's.
+    for node in page.css("[id]"):
+        del node.attrs["id"]
+    title = take_title(page)
+    toc = heading_toc(page, prefix="", taken=set(links.taken_ids))
+    body = page.css_first("body > div")
+    fragment = (body.inner_html or "") if body is not None else ""
+    return RenderedNote(fragment, toc, tuple(sorted(resolver.images.items())), title)
+
+
+class _Resolver:
+    def __init__(self, note_path: str, links: NoteLinks) -> None:
+        self.note_dir = posixpath.dirname(note_path)
+        self.links = links
+        self.images: dict[str, bytes] = {}
+        page = _page_url(links.page_uri, links.use_directory_urls)
+        self.page_dir = posixpath.dirname(page.rstrip("/") + "/x") if page else ""
+
+    def _relative_url(self, site_path: str) -> str:
+        relative = posixpath.relpath(site_path or ".", self.page_dir or ".")
+        slash = "/" if site_path.endswith("/") and relative != "." else ""
+        return quote(relative, safe="/") + slash
+
+    def _archive_path(self, target: str) -> str | None:
+        """The archive path a relative link names, or None when it leaves the archive."""
+        path = unquote(target)
+        if not path or path.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", path):
+            return None
+        joined = posixpath.normpath(posixpath.join(self.note_dir, path))
+        if joined == ".." or joined.startswith("../"):
+            return None
+        return joined
+
+    def link(self, href: str) -> str | None:
+        href = href.strip()
+        scheme = _scheme(href)
+        if scheme is not None:
+            return href if scheme in _SAFE_SCHEMES else None
+        if href.startswith("#"):
+            # The cleaner namespaced the anchor; the note's headings get our own ids.
+            return "#" + href[1:].removeprefix(UNTRUSTED_ID_PREFIX)
+        parts = urlsplit(href)
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        relative = self._archive_path(parts.path)
+        if relative is None:
+            return None
+        page = self.links.pages.get(relative)
+        if page is not None:
+            return self._relative_url(_page_url(page, self.links.use_directory_urls)) + fragment
+        if relative == ".":
+            return None
+        published = self._publish_image(relative)
+        if published is not None:
+            return published
+        # A folder is linked as the repository shows it; a file only when it may be
+        # published (inside, not hidden, not reached through a link into a hidden folder).
+        in_repository = repository_file_url(self.links.repository_url, relative)
+        if in_repository is None or not self._linkable(relative):
+            return None
+        return in_repository + fragment
+
+    def _linkable(self, relative: str) -> bool:
+        if publishable_inside(self.links.root, relative) is not None:
+            return True
+        if any(is_hidden_part(part) for part in PurePosixPath(relative).parts):
+            return False
+        folder = resolve_inside(self.links.root, relative)
+        base = safe_resolve(self.links.root)
+        return folder is not None and base is not None and folder.is_dir() and not any(
+            is_hidden_part(part) for part in folder.relative_to(base).parts)
+
+    def image(self, src: str) -> str | None:
+        src = src.strip()
+        if _scheme(src) is not None:
+            return None  # only images the site itself serves
+        relative = self._archive_path(urlsplit(src).path)
+        return self._publish_image(relative) if relative is not None else None
+
+    def _publish_image(self, relative: str) -> str | None:
+        if PurePosixPath(relative).suffix.lower() not in IMAGE_SUFFIXES:
+            return None
+        on_disk = publishable_inside(self.links.root, relative)
+        uri = f"{NOTE_ASSETS}/{relative}"
+        if uri not in self.images:
+            try:
+                if on_disk is None or on_disk.stat().st_size > MAX_IMAGE_BYTES:
+                    return None
+                # Checked by content, as notebook images are: a raster image, or an SVG
+                # published without script, handlers or outside links.
+                self.images[uri] = publishable_image(on_disk.read_bytes()).data
+            except (OSError, ImageRefused):
+                return None
+        return self._relative_url(uri)
+
+
+def _scheme(url: str) -> str | None:
+    # Browsers drop control characters and spaces inside a scheme ("java\tscript:").
+    match = re.match(r"^([a-z][a-z0-9+.-]*):", re.sub(r"[\x00-\x20]", "", url), re.IGNORECASE)
+    return match.group(1).lower() if match else None
+
+
+def _page_url(src_uri: str, use_directory_urls: bool) -> str:
+    return page_url(src_uri, use_directory_urls)
