@@ -56,8 +56,22 @@ def test_pdf_facts_round_trip(tmp_path: Path) -> None:
     cache = Cache(tmp_path / "cache")
     key = cache_key("pdf", path.read_bytes())
     cache.store_pdf(key, facts)
-    assert cache.load_pdf(key) == facts
+    loaded = cache.load_pdf(key)
+    assert loaded is not None and loaded.rendered
+    # Page images come back as the names of the cache's files, never as bytes held.
+    for page, fresh in zip(loaded.rendered, facts.rendered, strict=True):
+        assert (page.image, page.image_2x) == (b"", b"")
+        assert [(d, n) for d, n, _ in page.names()] == [(d, n) for d, n, _ in fresh.names()]
+        for density, name, data in fresh.names():
+            assert cache.blob_path(name).read_bytes() == data, density
+        assert (page.number, page.width, page.height, page.text) == (
+            fresh.number, fresh.width, fresh.height, fresh.text)
+    assert (loaded.pages, loaded.thumbnail_png, loaded.active) == (
+        facts.pages, facts.thumbnail_png, facts.active)
     assert cache.load_notebook(key) is None  # the kind is part of what a hit must match
+    # A page image lost from the cache is a miss (rendered again), not a broken site.
+    cache.blob_path(facts.rendered[1].names()[0][1]).unlink()
+    assert Cache(tmp_path / "cache").load_pdf(key) is None
 
 
 def test_the_key_changes_with_bytes_options_and_kind() -> None:

@@ -166,6 +166,11 @@ class BatchRenderer:
             if (not self.hold_images and self.cache is not None
                     and isinstance(outcome, RenderedNotebook) and outcome.assets):
                 outcome = self._without_image_bytes(outcome)
+            if self.cache is not None and isinstance(outcome, PdfFacts):
+                # A PDF's page images are most of a site's bytes (hundreds of MB for a few
+                # hundred papers) and are only ever published: with a cache they are its
+                # files, named, never held (as the cache loads them: see Cache.load_pdf).
+                outcome = _without_page_bytes(outcome)
             outcomes[index] = outcome
             if report is not None and throttle.due(progress.done):
                 report(progress)
@@ -308,6 +313,16 @@ def _libc_trim() -> Callable[[int], int] | None:
 
 
 _TRIM = _libc_trim() if sys.platform.startswith("linux") else None
+
+
+def _without_page_bytes(facts: PdfFacts) -> PdfFacts:
+    pages = []
+    for page in facts.rendered:
+        names = {density: name for density, name, _ in page.names()}
+        pages.append(dataclasses.replace(page, image=b"", image_2x=b"",
+                                         image_name=names.get(1, ""),
+                                         image_2x_name=names.get(2, "")))
+    return dataclasses.replace(facts, rendered=tuple(pages))
 
 
 def _release_freed_memory() -> None:

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from ..core.ids import blob_name
@@ -40,7 +41,8 @@ from .thumbnails import NotebookThumbnail
 
 # 4: PDF entries hold every rendered page (images and text) and what could run in the file.
 # 5: notebooks carry a thumbnail. 6: merged with the Markdown-note articles (importer).
-FORMAT_VERSION = 6
+# 7: page images are files an entry names, not blobs read back with it.
+FORMAT_VERSION = 7
 _HEADER_PREFIX = "NVC1 "
 _TEMP_PREFIX = ".tmp-"
 _STALE_TEMP_SECONDS = 3600.0
@@ -286,9 +288,11 @@ class Cache:
             return None
         payload, blobs, _ = entry
         try:
+            # Page images are published from their files and never read: only their names
+            # are loaded (a missing file is a miss, rendered again).
             pages = tuple(
-                PdfPage(int(number), int(width), int(height), blobs[image] if image else b"",
-                        blobs[image_2x] if image_2x else b"", str(text))
+                PdfPage(int(number), int(width), int(height), b"", b"", str(text),
+                        image_name=str(image), image_2x_name=str(image_2x))
                 for number, width, height, image, image_2x, text in payload["rendered"])
             return PdfFacts(pages=int(payload["pages"]), size_bytes=int(payload["size_bytes"]),
                             thumbnail_png=blobs[str(payload["thumbnail"])], rendered=pages,
@@ -298,19 +302,17 @@ class Cache:
 
     def store_pdf(self, key: str, facts: PdfFacts) -> None:
         blobs = {blob_name(facts.thumbnail_png, ".png"): facts.thumbnail_png}
+        files: dict[str, bytes] = {}
         rendered = []
         for page in facts.rendered:
-            names = []
-            for data in (page.image, page.image_2x):
-                name = blob_name(data, ".jpg") if data else ""
-                if data:
-                    blobs[name] = data
-                names.append(name)
-            rendered.append([page.number, page.width, page.height, *names, page.text])
+            names = {density: name for density, name, _ in page.names()}
+            files.update((name, data) for _, name, data in page.names() if data)
+            rendered.append([page.number, page.width, page.height, names.get(1, ""),
+                             names.get(2, ""), page.text])
         payload = {"pages": facts.pages, "size_bytes": facts.size_bytes,
                    "thumbnail": blob_name(facts.thumbnail_png, ".png"),
                    "rendered": rendered, "active": list(facts.active)}
-        self._store(key, "pdf", payload, blobs)
+        self._store(key, "pdf", payload, blobs, files=files)
 
     def blob_path(self, name: str) -> Path:
         """Where a blob named by `blob_name` is kept (it may have been evicted since)."""
@@ -332,7 +334,7 @@ class Cache:
                     removed += 1
                 continue
             meta = _read_meta(path)
-            referenced.update(meta.get("blobs", []) if meta else [])
+            referenced.update([*meta.get("blobs", []), *meta.get("files", [])] if meta else [])
         for path in self._blobs.glob("*") if self._blobs.is_dir() else ():
             stale_temp = (path.name.startswith(_TEMP_PREFIX)
                           and _mtime(path) < time.time() - _STALE_TEMP_SECONDS)
@@ -396,7 +398,11 @@ class Cache:
             if data is None:
                 return None
             blobs[name] = data
-        _touch(path, *(self._blobs / name for name in blobs))
+        # Files only published (see store_pdf's page images): there, not read.
+        files = [self._blobs / str(name) for name in meta.get("files", [])]
+        if not all(file.is_file() for file in files):
+            return None
+        _touch(path, *(self._blobs / name for name in blobs), *files)
         return payload, blobs, dependencies
 
     def _read_blob(self, name: str) -> bytes | None:
@@ -408,14 +414,17 @@ class Cache:
         return data if hashlib.sha256(data).hexdigest().startswith(stem) and stem else None
 
     def _store(self, key: str, kind: str, payload: Mapping[str, Any], blobs: Mapping[str, bytes],
-               dependencies: Iterable[Dependency] = ()) -> None:
-        for name, data in blobs.items():
+               dependencies: Iterable[Dependency] = (), *,
+               files: Mapping[str, bytes] = MappingProxyType({})) -> None:
+        """`blobs` are read back with the entry; `files` are only checked to be there (a
+        caller publishes them from `blob_path` and never needs their bytes)."""
+        for name, data in [*blobs.items(), *files.items()]:
             target = self._blobs / name
             if self._read_blob(name) is None:
                 _write_atomically(target, data)
             else:
                 _touch(target)
-        meta = {"key": key, "kind": kind, "blobs": sorted(blobs),
+        meta = {"key": key, "kind": kind, "blobs": sorted(blobs), "files": sorted(files),
                 "dependencies": [[d.path, d.sha256] for d in dependencies]}
         body = (json.dumps(meta, ensure_ascii=False) + "\n"
                 + json.dumps(payload, ensure_ascii=False))

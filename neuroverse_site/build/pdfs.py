@@ -17,6 +17,7 @@ from typing import Any
 
 from PIL import Image
 
+from ..core.ids import blob_name
 from ..core.probes import PdfProblem, active_content, open_pdf
 
 THUMBNAIL_WIDTH = 320
@@ -51,6 +52,17 @@ class PdfPage:
     image: bytes  # JPEG; empty when the page is too thin to draw (then text only)
     image_2x: bytes
     text: str  # plain text, lines separated by "\n"
+    # The cache's names of the two images (build.cache: blob_name). Set when the bytes are
+    # not held: a page image is only ever published, from the cache's file, never read.
+    image_name: str = ""
+    image_2x_name: str = ""
+
+    def names(self) -> tuple[tuple[int, str, bytes], ...]:
+        """(density, cache name, bytes held or b"") of each image the page has."""
+        return tuple((density, name or (blob_name(data, ".jpg") if data else ""), data)
+                     for density, name, data in ((1, self.image_name, self.image),
+                                                 (2, self.image_2x_name, self.image_2x))
+                     if name or data)
 
 
 @dataclass(frozen=True)

@@ -261,13 +261,12 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
         add_asset(GeneratedAsset(thumbnail_uri(article), pdf.thumbnail_png, cached_path=_in_cache(
             batch, blob_name(pdf.thumbnail_png, ".png"))))
         for page in pdf.rendered:
-            for density, image in ((1, page.image), (2, page.image_2x)):
-                if image:
-                    # Page images are most of a site's bytes: with a cache they are
-                    # published from its files, not held in memory for the whole build.
-                    cached = _in_cache(batch, blob_name(image, ".jpg"))
-                    add_asset(GeneratedAsset(page_image_uri(article, page.number, density),
-                                             None if cached else image, cached_path=cached))
+            for density, name, image in page.names():
+                # Page images are most of a site's bytes: with a cache they are published
+                # from its files (the batch holds only their names), not held in memory.
+                cached = _in_cache(batch, name)
+                add_asset(GeneratedAsset(page_image_uri(article, page.number, density),
+                                         None if cached else image, cached_path=cached))
         if pdf.active:
             file_problems.append(active_pdf(pdf_uri, pdf.active, article.fields.get(
                 "pdf", article.location), f"{article.key_path}.pdf"))
