@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,24 +20,9 @@ from neuroverse_site.core.loader import LoadResult
 from neuroverse_site.plugin import incremental
 from neuroverse_site.plugin.incremental import CheckMemo, remembered_check
 
-from archive_factory import write_notebook, write_pdf
+from archive_factory import TWO_NOTEBOOKS, write_notebook, write_pdf
 
-CATALOGUE = """\
-site:
-  title: Test archive
-sections:
-  - id: cnn
-    title: Convolutional networks
-    status: active
-experiments:
-  - id: filters
-    title: Digit filters
-    section: cnn
-    notebook: notebooks/filters.ipynb
-  - id: pooling
-    title: Pooling
-    section: cnn
-    notebook: notebooks/pooling.ipynb
+CATALOGUE = textwrap.dedent(TWO_NOTEBOOKS) + """\
 articles:
   - id: lenet
     title: Gradient-based learning

@@ -28,6 +28,11 @@ experiments:
     section: maths
     status: active
     notebook: notebooks/wide.ipynb
+articles:
+  - id: wide-note
+    title: A wide note
+    sections: [maths]
+    note: notes/wide.md
 """
 
 WIDE_TABLE = "| " + " | ".join(f"column {i}" for i in range(30)) + " |\n" + \
@@ -127,12 +132,16 @@ def test_every_kind_of_page_gets_its_boxes(build_site: SiteBuilder) -> None:
     site = build_site(CATALOGUE, {
         "notebooks/wide.ipynb": write_wide_notebook,
         "docs/notes.md": "# Notes\n\n" + WIDE_TABLE + "\n```python\nx = 1\n```\n",
+        "notes/wide.md": "# A wide note\n\n" + WIDE_TABLE,
     })
     notes = regions(site.html("notes/"))
     assert ("div", "group", "Table") in notes and ("code", "group", "Code") in notes
     experiment = regions(site.html("experiments/wide/"))
     assert ("span", "group", "Equation") in experiment
     assert ("code", "group", "Code of cell 3") in experiment
+    # A Markdown note article: its boxes, which join the page after it was marked. (Its
+    # fenced code is Pygments' bare <pre>, with no <code> to make a focus stop: not yet.)
+    assert ("div", "group", "Table") in regions(site.html("articles/wide-note/"))
     # The generated home page's status table.
     assert ("div", "group", "Table") in regions(site.html(""))
 

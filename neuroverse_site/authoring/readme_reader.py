@@ -1197,15 +1197,10 @@ class DocumentReader:
         if section is None:
             self.left_out(node)
             return
-        if bullet and context.kind == "experiments" and words:
-            entry = EntryDraft("experiment", clean_title(words), section, self.source, line,
-                               status=checked)
-            self.reading.entries.append(entry)
-            context.last_entry = entry
-            return
-        if bullet and context.kind == "articles" and words:
-            entry = EntryDraft("article", clean_title(words), section, self.source, line,
-                               status=checked)
+        if bullet and context.kind in ("experiments", "articles") and words:
+            # "experiments" -> an experiment, "articles" -> an article
+            entry = EntryDraft(context.kind.removesuffix("s"), clean_title(words), section,
+                               self.source, line, status=checked)
             self.reading.entries.append(entry)
             context.last_entry = entry
             return

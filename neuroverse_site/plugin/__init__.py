@@ -372,7 +372,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         if note is not None and NOTE_MARKER in html:
             # Search reads the page after this: the note's headings are found like any.
             _extend_toc(page, note.toc)
-            return mark_page(html.replace(NOTE_MARKER, note_block(note, page.url), 1))
+            # The note joins after the page was marked: its own boxes are marked here.
+            return html.replace(NOTE_MARKER, mark_page(note_block(note, page.url)), 1)
         article = self._article_for(page)
         if article is not None:
             return self._fill_page_texts(html, page, article)
