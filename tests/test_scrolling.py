@@ -39,6 +39,10 @@ WIDE_TABLE = "| " + " | ".join(f"column {i}" for i in range(30)) + " |\n" + \
     "|" + "---|" * 30 + "\n| " + " | ".join(str(i) for i in range(30)) + " |\n"
 
 
+FENCED = ("\n```python\ndef train(model):\n    return model\n```\n\n"
+          "```nosuchlanguage\nmystery\n```\n\n```\nplain\n```\n")
+
+
 def regions(tree: LexborHTMLParser) -> list[tuple[str, str, str]]:
     """(tag, role, name) of every focus stop with a name."""
     return [(str(node.tag), node.attributes.get("role") or "",
@@ -49,7 +53,8 @@ def regions(tree: LexborHTMLParser) -> list[tuple[str, str, str]]:
 def write_wide_notebook(path: Path) -> Path:
     notebook = new_notebook(cells=[
         new_markdown_cell("# Wide things\n\nThe loss is\n\n$$L = \\sum_i (y_i - \\hat y_i)^2$$\n\n"
-                          "inline $x^2$ stays inline.\n\n" + WIDE_TABLE),
+                          "inline $x^2$ stays inline.\n\n" + WIDE_TABLE
+                          + "\n```python\nloss = sum((y - p) ** 2 for y, p in pairs)\n```\n"),
         new_markdown_cell('<div tabindex="0" role="region" aria-label="Trust me" '
                           'data-nv-cell="1" class="nv-scroll">planted</div>'),
         new_code_cell("print('x' * 500)", execution_count=1, outputs=[
@@ -72,6 +77,7 @@ def test_a_notebook_names_each_scrolling_box_after_its_cell(tmp_path: Path) -> N
     assert regions(tree) == [
         ("span", "group", "Equation"),
         ("div", "group", "Table"),
+        ("code", "group", "Code"),
         ("code", "group", "Code of cell 3"),
         ("div", "group", "Output 1 of cell 3"),
         ("div", "group", "Output 2 of cell 3"),
@@ -132,16 +138,22 @@ def test_every_kind_of_page_gets_its_boxes(build_site: SiteBuilder) -> None:
     site = build_site(CATALOGUE, {
         "notebooks/wide.ipynb": write_wide_notebook,
         "docs/notes.md": "# Notes\n\n" + WIDE_TABLE + "\n```python\nx = 1\n```\n",
-        "notes/wide.md": "# A wide note\n\n" + WIDE_TABLE,
+        "notes/wide.md": "# A wide note\n\n" + WIDE_TABLE + FENCED,
     })
     notes = regions(site.html("notes/"))
     assert ("div", "group", "Table") in notes and ("code", "group", "Code") in notes
     experiment = regions(site.html("experiments/wide/"))
     assert ("span", "group", "Equation") in experiment
     assert ("code", "group", "Code of cell 3") in experiment
-    # A Markdown note article: its boxes, which join the page after it was marked. (Its
-    # fenced code is Pygments' bare <pre>, with no <code> to make a focus stop: not yet.)
-    assert ("div", "group", "Table") in regions(site.html("articles/wide-note/"))
+    # A Markdown note article: its boxes, which join the page after it was marked. Each
+    # fenced block, with a language Pygments knows, one it does not, or none, is code in
+    # the markup Material scrolls and styles, and a focus stop.
+    note = site.html("articles/wide-note/")
+    assert regions(note) == [("div", "group", "Table")] + [("code", "group", "Code")] * 3
+    assert len(note.css(".highlight > pre > code")) == 1
+    highlighted = note.css_first(".highlight > pre > code")
+    assert highlighted is not None and "def train" in highlighted.text()
+    assert note.css("pre") == [code.parent for code in note.css("pre > code")]
     # The generated home page's status table.
     assert ("div", "group", "Table") in regions(site.html(""))
 

@@ -27,6 +27,8 @@ from latex2mathml.exceptions import (
     NumeratorNotFoundError,
 )
 
+from .highlight import highlight_block, known_language
+
 _CONVERSION_ERRORS = (
     DenominatorNotFoundError, DoubleSubscriptsError, DoubleSuperscriptsError,
     ExtraLeftOrMissingRightError, InvalidAlignmentError, InvalidStyleForGenfracError,
@@ -81,5 +83,14 @@ def mathml_renderer_class() -> type[Any]:
 
         def multiline_math(self, text: Any) -> str:
             return str(text)
+
+        def block_code(self, code: str, info: str | None = None) -> str:
+            # nbconvert highlights a fenced block with a language as a bare `<pre>`: no
+            # `<code>`, so Material neither scrolls nor styles it and it cannot take focus.
+            # Ours is the markup code cells have.
+            words = (info or "").split(maxsplit=1)
+            if words and not words[0].startswith("mermaid") and known_language(words[0]):
+                return highlight_block(code, words[0])
+            return str(super().block_code(code, info=info))
 
     return MathMLRenderer

@@ -17,7 +17,7 @@ import io
 import json
 import re
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -26,17 +26,12 @@ from urllib.parse import unquote, urlsplit
 
 from jinja2 import pass_context
 from PIL import Image
-from pygments import format as format_tokens
-from pygments.formatters import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
-from pygments.token import Token, _TokenType, is_token_subtype
-from pygments.util import ClassNotFound
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
 from ..core.ids import blob_name, slugify, unique_id
 from ..core.probes import notebook_format_problem
+from .highlight import highlighter
 from .images import MAX_IMAGE_BYTES, ImageRefused, publishable_image
 from .mathml import mathml_renderer_class
 from .scrolling import REGION_CLASS, make_region, mark_regions
@@ -203,48 +198,6 @@ def _page_exporter_class() -> type[HTMLExporter]:
     return PageExporter
 
 
-def _highlighter(language: str) -> Any:
-    # Material styles `.highlight > pre > code` in both palettes and adds copy buttons.
-    formatter = HtmlFormatter(cssclass="highlight", wrapcode=True)
-
-    def highlight_code(source: str, language: str | None = language,
-                       metadata: Mapping[str, Any] | None = None) -> str:
-        tokens = _lexer(language or "text").get_tokens(source)
-        return str(highlight_tokens(tokens, formatter))
-
-    return highlight_code
-
-
-@lru_cache(maxsize=64)
-def _lexer(language: str) -> Lexer:
-    try:
-        return get_lexer_by_name(language)
-    except ClassNotFound:
-        return get_lexer_by_name("text")
-
-
-def highlight_tokens(tokens: Iterable[tuple[_TokenType, str]], formatter: HtmlFormatter[str]
-                     ) -> str:
-    """Format tokens with as few spans as Material's colours allow.
-
-    Material draws `.n` in the code colour and does not style `.w`, so plain names and
-    whitespace become bare text; it draws operators (`.o`, `.ow`) in the punctuation colour,
-    so they become punctuation and merge with the brackets beside them. Nothing changes on
-    screen, yet these spans were half the markup, and every tag costs the search indexer
-    and the reader's browser."""
-
-    def fewer_spans() -> Iterator[tuple[_TokenType, str]]:
-        for token_type, value in tokens:
-            if token_type is Token.Name or is_token_subtype(token_type, Token.Text):
-                yield Token.Text, value
-            elif is_token_subtype(token_type, Token.Operator):
-                yield Token.Punctuation, value
-            else:
-                yield token_type, value
-
-    return str(format_tokens(fewer_spans(), formatter))
-
-
 class NotebookConverter:
     """Turns notebooks into page fragments with one reused exporter."""
 
@@ -268,7 +221,7 @@ class NotebookConverter:
                 config=config,
                 template_file="neuroverse/notebook.html.j2",
                 extra_template_paths=[str(_TEMPLATE_DIR), mkdocs_jupyter_settings.templates_dir],
-                filters={"highlight_code": _highlighter(language),
+                filters={"highlight_code": highlighter(language),
                          # The template's own cleaning (raw cells, inline SVG) is ours too.
                          "clean_html": self._template_filter("markdown"),
                          "nv_output_html": self._template_filter("output"),
@@ -706,7 +659,7 @@ def render_script(path: Path, data: bytes | None = None) -> RenderedNotebook:
         source = (path.read_bytes() if data is None else data).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise NotebookProblem(f"cannot be read as UTF-8 text: {exc}") from exc
-    code = _highlighter("python")(source)
+    code = highlighter("python")(source)
     page = HTMLParser(f'<div class="jupyter-wrapper nv-script">{code}</div>')
     mark_regions(page, code_label=f"Code of {path.name}")
     body = page.body
