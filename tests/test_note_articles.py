@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from archive_factory import png_bytes, write_notebook, write_pdf
-from conftest import SiteBuilder
+from conftest import BuiltSite, SiteBuilder
 
 CATALOGUE = """\
 site:
@@ -75,6 +76,17 @@ GATES_NOTE = """\
 
 Decides what to keep. Back to [the RNN notes](../rnn.md).
 """
+
+
+def note_warnings(site: BuiltSite) -> list[str]:
+    """Each NV342 warning as `path:line:col: message`, cut after the reason's first words."""
+    found = []
+    for line in site.warnings():
+        if " NV342 " in line:
+            where, message = line.split("neuroverse_site: ", 1)[1].split(": warning NV342 ")
+            found.append(f"{where}: {message.split(';')[0]}")
+    return [re.sub(r" (is hidden|leads outside the archive|uses the scheme '[a-z]+:'|lies "
+                   r"outside the archive|is on another host).*", r" \1", line) for line in found]
 
 
 def note_archive() -> dict[str, object]:
@@ -200,8 +212,16 @@ def test_a_hostile_note_is_neutralised(build_site: SiteBuilder, tmp_path: Path) 
     files = {**note_archive(), "notes/hostile.md": HOSTILE_NOTE,
              "notes/img/ok.png": png_bytes("#00ff00"),
              ".private/face.png": png_bytes("#0000ff")}
-    site = build_site(catalogue, files)  # type: ignore[arg-type]
+    site = build_site(catalogue, files, strict=False)  # type: ignore[arg-type]
     html = site.text("articles/rnn-notes/")
+    # What the page could not keep is reported where the note says it (NV342). Links with
+    # a scheme that runs code never reach the page: the sanitiser takes them first.
+    assert note_warnings(site) == [
+        "notes/hostile.md:9:12: the image '../../secret.png' lies outside the archive",
+        "notes/hostile.md:9:42: the image '/etc/hidden.png' lies outside the archive",
+        "notes/hostile.md:9:66: the image '../.private/face.png' is hidden",
+        "notes/hostile.md:10:11: the image 'https://tracker.example/pixel.png' is on another host",
+    ]
     note = site.article("articles/rnn-notes/").css_first(".nv-note")
     assert note.css("script, iframe") == []
     assert "owned" not in html and "evil.example" not in html
@@ -280,7 +300,15 @@ def test_a_notes_files_must_stay_inside_the_archive_and_out_of_hidden_folders(
              "notes/img/linked.png": lambda p: p.symlink_to("../../.git/shot.png"),
              "notes/img/away.png": lambda p: p.symlink_to(outside),
              "notes/linked-config.txt": lambda p: p.symlink_to("../.git/config")}
-    site = build_site(catalogue, files)  # type: ignore[arg-type]
+    site = build_site(catalogue, files, strict=False)  # type: ignore[arg-type]
+    assert note_warnings(site) == [
+        "notes/sneaky.md:3:20: the image 'img/linked.png' is hidden",
+        "notes/sneaky.md:3:43: the image 'CVS/old.png' is hidden",
+        "notes/sneaky.md:3:68: the image 'img/away.png' leads outside the archive",
+        "notes/sneaky.md:6:14: the link '../.git/config' is hidden",
+        "notes/sneaky.md:6:36: the link '../.env' is hidden",
+        "notes/sneaky.md:6:61: the link 'linked-config.txt' is hidden",
+    ]
     note = site.article("articles/rnn-notes/").css_first(".nv-note")
     sources = [img.attributes.get("src") or "" for img in note.css("img")]
     assert len(sources) == 1 and sources[0].endswith("notes/img/ok.png")
@@ -313,3 +341,28 @@ def test_a_summary_that_repeats_the_title_is_not_shown(build_site: SiteBuilder) 
     rnn_cards = [p.text(strip=True).casefold() for p in site.article("sections/rnn/").css("li p")]
     assert not any(line.startswith("a sequence model") for line in rnn_cards)
     assert "Goal:" not in site.article("experiments/sequence/").text()
+
+
+def test_a_broken_link_or_image_in_a_note_is_reported_at_its_place(
+        build_site: SiteBuilder) -> None:
+    """A typo in a note's link or image is an author's mistake: a warning at its line and
+    column (front matter counted), which --strict turns into a failed build. A link to a
+    file that is there but has no page and no repository to lead to is not one."""
+    catalogue = CATALOGUE.replace("  repository_url: https://github.com/someone/notes-archive\n",
+                                  "")
+    note = ("---\nauthor: someone\n---\n# Notes on RNNs\n\n"
+            "See [the notebook](../Pyhton/sequence.ipynb) and [the data](../data/train.csv).\n"
+            "\n  ![A figure](img/unroled.png)\n[not an image](../data/train.csv)\n")
+    files = {**note_archive(), "notes/rnn.md": note}
+    site = build_site(catalogue, files, strict=False)  # type: ignore[arg-type]
+    assert note_warnings(site) == [
+        "notes/rnn.md:6:20: the link '../Pyhton/sequence.ipynb' names no file or folder of "
+        "the archive",
+        "notes/rnn.md:8:15: the image 'img/unroled.png' names no file or folder of the "
+        "archive",
+    ]
+    text = site.article("articles/rnn-notes/").css_first(".nv-note").text()
+    assert "the notebook" in text and "A figure" in text and "the data" in text
+    # Warnings count under --strict, as MkDocs' own broken-link warnings do.
+    failed = build_site(catalogue, files, strict=True, expect_failure=True)
+    assert failed.error is not None and any(" NV342 " in line for line in failed.warnings())

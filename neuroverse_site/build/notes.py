@@ -29,7 +29,7 @@ from ..core.paths import is_hidden_part, publishable_inside, resolve_inside, saf
 from ..core.probes import strip_front_matter
 from .images import MAX_IMAGE_BYTES, ImageRefused, publishable_image
 from .mathml import mathml_renderer_class
-from .notebooks import TocEntry, heading_toc, take_title
+from .notebooks import CellNote, TocEntry, heading_toc, take_title
 from .render import page_url, repository_file_url
 from .untrusted import UNTRUSTED_ID_PREFIX, clean_untrusted
 
@@ -59,6 +59,8 @@ class RenderedNote:
     # Images to publish: (src_uri under NOTE_ASSETS, their checked content).
     images: tuple[tuple[str, bytes], ...] = ()
     title: str | None = None  # the note's own opening `# ` heading, taken off the page
+    # Links and images the page could not keep, placed in the note (code NV342).
+    notes: tuple[CellNote, ...] = ()
 
 
 def render_note(text: str, note_path: str, links: NoteLinks) -> RenderedNote:
@@ -81,7 +83,7 @@ def render_note(text: str, note_path: str, links: NoteLinks) -> RenderedNote:
             anchor.attrs["href"] = target
     for image in page.css("img"):
         original = image.attributes.get("src") or ""
-        src = resolver.image(original)
+        src = resolver.image(original, shown_as_link=_scheme(original) in ("http", "https"))
         if src is not None:
             image.attrs["src"] = src
             image.attrs["loading"] = "lazy"
@@ -109,7 +111,39 @@ def render_note(text: str, note_path: str, links: NoteLinks) -> RenderedNote:
     toc = heading_toc(page, prefix="", taken=set(links.taken_ids))
     body = page.css_first("body > div")
     fragment = (body.inner_html or "") if body is not None else ""
-    return RenderedNote(fragment, toc, tuple(sorted(resolver.images.items())), title)
+    return RenderedNote(fragment, toc, tuple(sorted(resolver.images.items())), title,
+                        _placed_in(text, resolver.dropped))
+
+
+def _placed_in(text: str, dropped: list[tuple[str, str, str]]) -> tuple[CellNote, ...]:
+    """Each (kind, target, why) as a warning at the first place the note names the target
+    from where the previous one was found (links come in the order the note has them)."""
+    placed: list[CellNote] = []
+    cursor = 0
+    for kind, target, why in dropped:
+        offset = -1
+        for spelling in dict.fromkeys((target, unquote(target), target.strip())):
+            if spelling:
+                offset = text.find(spelling, cursor)
+                if offset < 0:
+                    offset = text.find(spelling)
+            if offset >= 0:
+                break
+        line, column = 1, 1
+        if offset >= 0:
+            cursor = offset + 1
+            line = text.count("\n", 0, offset) + 1
+            column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        shown = target if len(target) <= 60 else f"{target[:30]}...{target[-30:]}"
+        hint = ("link an image saved inside the archive by a relative path" if kind == "image"
+                else "fix the path (relative to the note), or link a page or file of the "
+                "archive")
+        outcome = "" if ";" in why else "; the page shows " + (
+            "its alt text" if kind == "image" else "its text without a link")
+        note = CellNote("NV342", 0, f"the {kind} '{shown}' {why}{outcome}", hint, line, column)
+        if note not in placed:
+            placed.append(note)
+    return tuple(placed)
 
 
 class _Resolver:
@@ -117,6 +151,9 @@ class _Resolver:
         self.note_dir = posixpath.dirname(note_path)
         self.links = links
         self.images: dict[str, bytes] = {}
+        # (kind, target as written, why it was dropped): the user's mistakes to report.
+        self.dropped: list[tuple[str, str, str]] = []
+        self._refused: dict[str, str] = {}  # archive path -> why its image was not published
         page = _page_url(links.page_uri, links.use_directory_urls)
         self.page_dir = posixpath.dirname(page.rstrip("/") + "/x") if page else ""
 
@@ -135,11 +172,18 @@ class _Resolver:
             return None
         return joined
 
+    def _drop(self, kind: str, target: str, why: str) -> None:
+        self.dropped.append((kind, target, why))
+
     def link(self, href: str) -> str | None:
+        written = href
         href = href.strip()
         scheme = _scheme(href)
         if scheme is not None:
-            return href if scheme in _SAFE_SCHEMES else None
+            if scheme in _SAFE_SCHEMES:
+                return href
+            self._drop("link", written, f"uses the scheme '{scheme}:', which could run code")
+            return None
         if href.startswith("#"):
             # The cleaner namespaced the anchor; the note's headings get our own ids.
             return "#" + href[1:].removeprefix(UNTRUSTED_ID_PREFIX)
@@ -147,6 +191,7 @@ class _Resolver:
         fragment = f"#{parts.fragment}" if parts.fragment else ""
         relative = self._archive_path(parts.path)
         if relative is None:
+            self._drop("link", written, "leads outside the archive")
             return None
         page = self.links.pages.get(relative)
         if page is not None:
@@ -158,10 +203,21 @@ class _Resolver:
             return published
         # A folder is linked as the repository shows it; a file only when it may be
         # published (inside, not hidden, not reached through a link into a hidden folder).
-        in_repository = repository_file_url(self.links.repository_url, relative)
-        if in_repository is None or not self._linkable(relative):
+        if not self._linkable(relative):
+            self._drop("link", written, self._missing_or_hidden(relative))
             return None
-        return in_repository + fragment
+        # A file that is there, with no repository to show it in: plain text, as the
+        # module says, and no mistake of the author's.
+        in_repository = repository_file_url(self.links.repository_url, relative)
+        return None if in_repository is None else in_repository + fragment
+
+    def _missing_or_hidden(self, relative: str) -> str:
+        if resolve_inside(self.links.root, relative) is None:
+            return "leads outside the archive (through a symbolic link)"
+        path = self.links.root / relative
+        if not path.exists():
+            return "names no file or folder of the archive"
+        return "is hidden, in a version-control folder or reached through a link"
 
     def _linkable(self, relative: str) -> bool:
         if publishable_inside(self.links.root, relative) is not None:
@@ -173,26 +229,45 @@ class _Resolver:
         return folder is not None and base is not None and folder.is_dir() and not any(
             is_hidden_part(part) for part in folder.relative_to(base).parts)
 
-    def image(self, src: str) -> str | None:
+    def image(self, src: str, *, shown_as_link: bool = False) -> str | None:
+        written = src
         src = src.strip()
         if _scheme(src) is not None:
-            return None  # only images the site itself serves
+            # Only images the site itself serves.
+            self._drop("image", written, "is on another host; the page shows a link to it "
+                       "instead" if shown_as_link else "is not a file of the archive")
+            return None
         relative = self._archive_path(urlsplit(src).path)
-        return self._publish_image(relative) if relative is not None else None
+        if relative is None:
+            self._drop("image", written, "lies outside the archive")
+            return None
+        published = self._publish_image(relative)
+        if published is None:
+            self._drop("image", written, self._refused.pop(relative, "")
+                       or self._missing_or_hidden(relative))
+        return published
 
     def _publish_image(self, relative: str) -> str | None:
         if PurePosixPath(relative).suffix.lower() not in IMAGE_SUFFIXES:
+            self._refused[relative] = "is not an image file"
             return None
         on_disk = publishable_inside(self.links.root, relative)
         uri = f"{NOTE_ASSETS}/{relative}"
         if uri not in self.images:
             try:
-                if on_disk is None or on_disk.stat().st_size > MAX_IMAGE_BYTES:
+                if on_disk is None:
+                    return None
+                if on_disk.stat().st_size > MAX_IMAGE_BYTES:
+                    self._refused[relative] = "is larger than an image the site publishes"
                     return None
                 # Checked by content, as notebook images are: a raster image, or an SVG
                 # published without script, handlers or outside links.
                 self.images[uri] = publishable_image(on_disk.read_bytes()).data
-            except (OSError, ImageRefused):
+            except ImageRefused as exc:
+                self._refused[relative] = f"is refused ({exc})"
+                return None
+            except OSError as exc:
+                self._refused[relative] = f"cannot be read ({exc.strerror or exc})"
                 return None
         return self._relative_url(uri)
 

@@ -288,6 +288,7 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
             file_problems.append(problem)
         if note is not None:
             rendered_notes[article.id] = note
+            file_problems.extend(cell_diagnostics(note_uri, note.notes))
             for image_uri, image_data in note.images:
                 add_asset(GeneratedAsset(image_uri, image_data))
 
@@ -412,7 +413,8 @@ def _problem(outcome: object) -> str:
 
 
 def cell_diagnostics(uri: str, notes: Sequence[CellNote]) -> list[Diagnostic]:
-    """A notebook's notes as diagnostics at its cells, in the .ipynb file."""
+    """A notebook's notes as diagnostics at its cells, in the .ipynb file (a Markdown
+    note's, cell 0, at their place in the note)."""
     return [Diagnostic(note.code, f"cell {note.cell}: {note.message}" if note.cell else
                        note.message, Location(uri, note.line, note.column), hint=note.hint)
             for note in notes]

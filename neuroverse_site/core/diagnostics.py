@@ -68,6 +68,8 @@ CODES: dict[str, Code] = _codes(
     Code("NV330", _W, "a PDF carries JavaScript or Launch, SubmitForm or ImportData actions"),
     Code("NV340", _E, "a Markdown note cannot be read (not UTF-8 text)"),
     Code("NV341", _W, "the archive is too large to look through whole for unlisted files"),
+    Code("NV342", _W, "a link or image in a Markdown note leads to nothing the site can show "
+                      "(missing, outside the archive, hidden, not an image)"),
     Code("NV350", _W, "a hand-written page has the address of a generated page"),
     Code("NV400", _W, "a notebook cell leaves a tag or comment unclosed"),
     Code("NV401", _W, "a notebook image is outside the archive, hidden or in a "
