@@ -132,6 +132,50 @@ def test_a_script_gets_no_colab_button(site: BuiltSite) -> None:
         "https://github.com/owner/repo/blob/dev/v2/scripts/train.py")
 
 
+def test_an_archive_in_a_folder_of_its_repository_links_there(
+        build_site: SiteBuilder, tmp_path: Path) -> None:
+    """An archive kept in a folder of a larger repository (found from the checkout's .git,
+    a folder or a worktree's file) links its files at their place in the repository: the
+    Colab, GitHub and note links all carry the folder. `site.repository_folder` says it
+    when there is no checkout (a tarball, a CI that copies the folder), or overrides it."""
+    note = "# Notes\n\nThe [training script](../scripts/train.py) and [data](../data.csv).\n"
+    catalogue = CATALOGUE + """\
+  - id: notes
+    title: Notes
+    sections: [cnn]
+    note: notes/notes.md
+"""
+    files = {**_files(), "notes/notes.md": note, "data.csv": "x\n"}
+    repository = tmp_path / "repo"
+    (repository / ".git").mkdir(parents=True)
+    site = build_site(catalogue, files, root=repository / "courses" / "deep learning")
+    folder = "courses/deep%20learning"
+    buttons = _actions(site, "experiments/filters/")
+    assert buttons["Open in Colab"].attributes["href"] == (
+        "https://colab.research.google.com/github/owner/repo/blob/dev/v2/"
+        f"{folder}/notebooks/my%20filters%20%28v2%29.ipynb")
+    assert _actions(site, "experiments/train-script/")["View on GitHub"].attributes[
+        "href"] == f"https://github.com/owner/repo/blob/dev/v2/{folder}/scripts/train.py"
+    links = {a.text(): a.attributes.get("href") for a in
+             site.article("articles/notes/").css(".nv-note a")}
+    assert links["data"] == f"https://github.com/owner/repo/blob/HEAD/{folder}/data.csv"
+    # A worktree's .git is a file; the catalogue's own word wins over the checkout.
+    worktree = tmp_path / "worktree"
+    worktree.mkdir()
+    (worktree / ".git").write_text("gitdir: /elsewhere\n")
+    said = catalogue.replace("  branch: dev/v2\n", "  branch: dev/v2\n  repository_folder: dl/\n")
+    site = build_site(said, files, root=worktree / "nested")
+    assert _actions(site, "experiments/train-script/")["View on GitHub"].attributes[
+        "href"] == "https://github.com/owner/repo/blob/dev/v2/dl/scripts/train.py"
+    site = build_site(catalogue, files, root=worktree / "top")
+    assert _actions(site, "experiments/train-script/")["View on GitHub"].attributes[
+        "href"] == "https://github.com/owner/repo/blob/dev/v2/top/scripts/train.py"
+    at_top = catalogue.replace("  branch: dev/v2\n", "  branch: dev/v2\n  repository_folder: .\n")
+    site = build_site(at_top, files, root=worktree / "top")
+    assert _actions(site, "experiments/train-script/")["View on GitHub"].attributes[
+        "href"] == "https://github.com/owner/repo/blob/dev/v2/scripts/train.py"
+
+
 def test_a_planned_experiment_gets_no_buttons_and_one_status(site: BuiltSite) -> None:
     article = site.article("experiments/someday/")
     assert article.css(".nv-actions") == []

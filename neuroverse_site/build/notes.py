@@ -48,6 +48,7 @@ class NoteLinks:
     page_uri: str  # src_uri of the note's own page
     use_directory_urls: bool = True
     repository_url: str | None = None
+    repository_folder: str | None = ""  # where the archive lies in that repository
     # Ids the page already uses (its title's), which the note's headings must not take.
     taken_ids: frozenset[str] = frozenset()
 
@@ -208,7 +209,8 @@ class _Resolver:
             return None
         # A file that is there, with no repository to show it in: plain text, as the
         # module says, and no mistake of the author's.
-        in_repository = repository_file_url(self.links.repository_url, relative)
+        in_repository = repository_file_url(self.links.repository_url, relative,
+                                            self.links.repository_folder)
         return None if in_repository is None else in_repository + fragment
 
     def _missing_or_hidden(self, relative: str) -> str:

@@ -41,6 +41,7 @@ from .render import (
     Renderer,
     article_uri,
     experiment_uri,
+    located,
     page_image_uri,
     page_text_marker,
     section_uri,
@@ -188,6 +189,7 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
     """Render every notebook, script and PDF the catalogue names (through `batch`, which
     caches and parallelises), then every generated page, in catalogue order. `problems` are
     the catalogue's; with those of files that cannot be rendered, errors get a page."""
+    catalogue = located(catalogue, root)
     assets: list[GeneratedAsset] = []
     seen_assets: set[str] = set()
 
@@ -282,7 +284,8 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
     for article, note_uri, path in notes:
         note_facts, note, problem = _note_result(article, note_uri, path, NoteLinks(
             root, pages_of_files, article_uri(article), use_directory_urls,
-            catalogue.site.repository_url, frozenset({slugify(article.title, 60)})))
+            catalogue.site.repository_url, catalogue.site.repository_folder,
+            frozenset({slugify(article.title, 60)})))
         article_facts[article.id] = note_facts
         if problem is not None:
             file_problems.append(problem)

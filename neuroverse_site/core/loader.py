@@ -670,6 +670,7 @@ class _Builder:
             repository_url=_text(site_map.get("repository_url")) or None,
             url=_text(site_map.get("url")) or None,
             branch=_text(site_map.get("branch")) or "main",
+            repository_folder=_folder(site_map.get("repository_folder")),
             location=self.location(["site"]),
         )
         return Catalogue(
@@ -793,6 +794,15 @@ class _Builder:
 
 def _text(value: Any) -> str:
     return str(value).strip() if isinstance(value, str) else ""
+
+
+def _folder(value: Any) -> str | None:
+    """`site.repository_folder` as a path inside the repository ("" for its root); None
+    when not given (the schema has said whether the text is a usable folder)."""
+    text = _text(value).strip("/")
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return "" if text in ("", ".") else text
 
 
 def _is_id(value: Any) -> bool:

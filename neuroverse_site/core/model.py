@@ -89,6 +89,9 @@ class SiteInfo:
     url: str | None = None  # where the site is published
     # The branch of `repository_url` whose files the site shows (Colab and source links).
     branch: str = "main"
+    # Where the archive lies inside that repository ("" for its root); None when the
+    # catalogue does not say, and the build finds it from the git checkout.
+    repository_folder: str | None = None
     location: Location | None = None
 
 

@@ -165,3 +165,20 @@ def publishable_inside(root: Path, relative: str) -> Path | None:
     if any(is_hidden_part(part) for part in resolved.relative_to(base).parts):
         return None
     return resolved
+
+
+def folder_in_checkout(root: Path) -> str | None:
+    """Where `root` lies inside the git checkout that holds it ("" at the checkout's top,
+    "courses/dl" deeper), from the nearest `.git` (a folder, or a file in a worktree or
+    submodule) at or above it; None when no folder above it has one."""
+    base = safe_resolve(root)
+    if base is None:
+        return None
+    for folder in (base, *base.parents):
+        try:
+            if (folder / ".git").exists():
+                inside = base.relative_to(folder).as_posix()
+                return "" if inside == "." else inside
+        except OSError:
+            return None
+    return None

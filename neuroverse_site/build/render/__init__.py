@@ -12,7 +12,7 @@ import json
 import posixpath
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -23,6 +23,7 @@ from markupsafe import escape
 from ...core.diagnostics import Diagnostic, Severity
 from ...core.ids import slugify, unique_id
 from ...core.model import Article, Catalogue, Experiment, Section, SiteInfo, Status, same_words
+from ...core.paths import folder_in_checkout
 
 NOTEBOOK_MARKER = "<!-- neuroverse:notebook -->"
 NOTE_MARKER = "<!-- neuroverse:note -->"
@@ -105,12 +106,29 @@ def page_url(src_uri: str, use_directory_urls: bool) -> str:
     return f"{stem}/" if use_directory_urls else f"{stem}.html"
 
 
-def repository_file_url(repository_url: str | None, relative: str) -> str | None:
+def repository_file_url(repository_url: str | None, relative: str, folder: str | None = ""
+                        ) -> str | None:
     """Where a file of the archive is shown in its repository: `blob/HEAD/<path>`, which
-    GitHub serves and GitLab redirects to its own form. None without a repository."""
+    GitHub serves and GitLab redirects to its own form (`folder`: where the archive lies in
+    the repository). None without a repository."""
     if not repository_url:
         return None
-    return f"{repository_url.rstrip('/')}/blob/HEAD/{quote(relative, safe='/')}"
+    return f"{repository_url.rstrip('/')}/blob/HEAD/{quote(in_repository(folder, relative), safe='/')}"
+
+
+def in_repository(folder: str | None, relative: str) -> str:
+    """An archive path as a path of the repository whose `folder` holds the archive."""
+    return posixpath.join(folder, relative) if folder else relative
+
+
+def located(catalogue: Catalogue, root: Path) -> Catalogue:
+    """The catalogue with `site.repository_folder` filled in from the git checkout that
+    holds the archive at `root`, when the catalogue does not say it: an archive kept in a
+    folder of a larger repository links its files there, not at the repository's top."""
+    if catalogue.site.repository_folder is not None:
+        return catalogue
+    folder = folder_in_checkout(root) or ""
+    return replace(catalogue, site=replace(catalogue.site, repository_folder=folder))
 
 
 # ---------------------------------------------------------------------------------------
@@ -371,7 +389,7 @@ def source_links(site: SiteInfo, experiment: Experiment, published: bool) -> Sou
         return SourceLinks(download=source)
     host = urlsplit(repository.base).hostname or ""
     branch = quote(site.branch, safe="/")
-    file_path = quote(source, safe="/")
+    file_path = quote(in_repository(site.repository_folder, source), safe="/")
     view = f"{repository.base}/{_FORGES[host][1]}/{branch}/{file_path}"
     colab = (f"{COLAB_URL}/{repository.path}/blob/{branch}/{file_path}"
              if repository.forge == "GitHub" and experiment.notebook else None)
@@ -607,7 +625,8 @@ class Renderer:
 
     def repository_file(self, relative: str) -> str | None:
         """The file's address in the archive's repository, when the catalogue names one."""
-        return repository_file_url(self.catalogue.site.repository_url, relative)
+        site = self.catalogue.site
+        return repository_file_url(site.repository_url, relative, site.repository_folder)
 
     def problems_page(self, problems: Sequence[Diagnostic]) -> GeneratedPage:
         """A page listing the catalogue's problems, for builds that go on despite errors."""
