@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import stat
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -593,3 +595,20 @@ def test_a_home_page_without_markers_gets_a_heading_over_the_table(
     site = build_site(CATALOGUE, {**archive_files(), "docs/index.md": "# Mine\n\nHello.\n"})
     headings = [h.text().replace("¶", "").strip() for h in site.article("").css("h2")]
     assert headings[:2] == ["Sections", "Recently added"]
+
+
+def test_every_published_file_is_readable_by_a_web_server(build_site: SiteBuilder) -> None:
+    """Images and thumbnails are hard-linked from the render cache into site/; a cache
+    file made private (0600, as temporary files are) would be a 403 on any server that
+    serves site/ as another user. Published files get the mode any new file gets."""
+    previous = os.umask(0o022)
+    try:
+        site = build_site(CATALOGUE, archive_files())  # type: ignore[arg-type]
+    finally:
+        os.umask(previous)
+    files = [path for path in site.site_dir.rglob("*") if path.is_file()]
+    linked = [path for path in files if path.stat().st_nlink > 1]
+    assert linked, "the cache's images should be linked into the site"
+    private = [path.relative_to(site.site_dir).as_posix() for path in files
+               if stat.S_IMODE(path.stat().st_mode) & 0o044 != 0o044]
+    assert private == []

@@ -483,12 +483,34 @@ class _Remembered:
 _REMEMBERED: dict[tuple[str, str], _Remembered] = {}
 
 
+def _new_file_mode() -> int:
+    """The mode open() gives a new file in this process: 0666 less the umask. Linux tells
+    the umask in /proc; elsewhere it can only be read by setting it, which is done once,
+    at import, before any thread of ours runs."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_NEW_FILE_MODE = _new_file_mode()
+
+
 def _write_atomically(target: Path, data: bytes) -> None:
     """Write to a unique temporary file beside the target, then rename it into place.
     Two writers of the same key write the same bytes; whichever rename lands last wins."""
     target.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=target.parent)
     try:
+        # mkstemp makes the file 0600; blobs are hard-linked into the published site, where
+        # a web server running as another user must be able to read them.
+        os.fchmod(descriptor, _NEW_FILE_MODE)
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
         os.replace(temp_name, target)
