@@ -184,3 +184,19 @@ def test_a_plugin_that_edits_the_notebook_never_breaks_the_build(
                        if doc["location"].startswith("experiments/filters/"))
     assert "quetzalcoatl" in entries
     assert "weights_axolotl" in entries
+
+
+def test_spaces_between_punctuation_join_its_spans() -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    from neuroverse_site.build.notebooks import render_script
+
+    source = "x = f(a, (b)) + [1, -2]\nif x :\n    y = 3\n"
+    html = render_script(Path("demo.py"), source.encode()).html
+    code = LexborHTMLParser(html).css_first("code")
+    assert code is not None and code.text() == source  # every character kept
+    punctuation = [span.text() for span in code.css("span.p")]
+    # ", (" and ")) + [" are one span each (spaces have no colour); a line break or a name
+    # between two pieces still parts them.
+    assert ", (" in punctuation and ")) + [" in punctuation and ", -" in punctuation
+    assert not any("\n" in piece for piece in punctuation)

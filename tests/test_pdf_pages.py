@@ -76,8 +76,9 @@ def test_every_page_is_an_image_with_a_2x_variant_and_its_text(site: BuiltSite) 
         assert attributes["alt"] == f"Page {number} of Padding & borders"
         assert attributes["loading"] == "lazy"
         src, srcset = attributes["src"] or "", attributes["srcset"] or ""
-        one_x, two_x = (part.strip().rsplit(" ", 1) for part in srcset.split(","))
-        assert one_x == [src, "1x"] and two_x[1] == "2x"
+        # The 2x image only: a browser takes `src` as the 1x one.
+        [two_x] = (part.strip().rsplit(" ", 1) for part in srcset.split(","))
+        assert two_x[1] == "2x" and two_x[0] != src
         width, height = _image_size(site, "articles/padding/", src)
         assert (str(width), str(height)) == (attributes["width"], attributes["height"])
         assert width == 800  # the content column
@@ -256,13 +257,42 @@ def test_no_pages_shown_leaves_the_thumbnail_and_the_download(build_site: SiteBu
 
 
 def test_search_terms_count_words_as_search_does() -> None:
-    first, second = search_terms([
+    first, second, third = search_terms([
         "Layers of layer norms: cross-entropy (3) in 1986; the class and its classes.",
         "Layer series, entropy, Cross, norm and a new word.",
+        "Normalisation of wordy layers; a (new) quillwort.",
     ])
-    # Split at hyphens, each word once per article, a plural -s one with its singular,
-    # stop words and short numbers left out; "class"/"classes" stay two (the stemmer's
-    # first step does not make them one).
-    assert first.split() == ["Layers", "norms", "cross", "entropy",
-                             "1986", "class", "classes"]
+    # Split at hyphens, each word once per article, stop words and short numbers left out,
+    # and a word that starts a longer one ("layer" in "Layers", "class" in "classes")
+    # left to the longer: search looks every query word up as a prefix.
+    assert first.split() == ["Layers", "norms", "cross", "entropy", "1986", "classes"]
     assert second.split() == ["series", "new", "word"]
+    # Longer than any earlier word that it starts with: kept, edges trimmed.
+    assert third.split() == ["Normalisation", "wordy", "quillwort"]
+
+
+def _found_on(entries: list[str], query: str) -> list[int]:
+    """The entries Material's search finds a one-word query on: split as lunr splits, lower
+    case, no stemmer or trimmer (its default pipeline), the query word a prefix."""
+    return [number for number, text in enumerate(entries)
+            if any(token.startswith(query.lower()) for token in text.lower().split())]
+
+
+def test_every_word_of_a_page_is_found_on_the_first_page_that_has_it() -> None:
+    texts = [
+        "The layer: convolution, (padding) and layers' sizes. Stride-2 filters",
+        "A layer again; Layers, padded borders and the filter's size (see 3.2).",
+        "Convolutional filters: borders, strides and paddings (1998) layered",
+    ]
+    terms = search_terms(texts)
+    for number, text in enumerate(texts):
+        for raw in text.replace("-", " ").split():
+            word = raw.strip(".,:;()'").lower()
+            short_number = word.replace(".", "").isdigit() and len(word) <= 3
+            if word in {"the", "and", "a", "see"} or short_number:
+                continue
+            first = next(n for n, t in enumerate(texts)
+                         if any(w.strip(".,:;()'").lower().startswith(word)
+                                for w in t.replace("-", " ").split()))
+            assert first <= number
+            assert _found_on(terms, word)[:1] == [first], (word, terms)

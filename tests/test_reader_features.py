@@ -467,6 +467,8 @@ def test_experiment_and_article_previews_have_absolute_urls_and_images(site: Bui
     assert meta["og:url"] == f"{SITE}experiments/filters/"
     assert meta["og:description"] == "See what a kernel responds to."
     assert meta["twitter:card"] == "summary"
+    # X reads title, description and image from og:; its own copies would only repeat them.
+    assert not {"twitter:title", "twitter:description", "twitter:image"} & set(meta)
     image = meta["og:image"]
     assert image.startswith(f"{SITE}assets/neuroverse/nb/") and image.endswith(".webp")
     assert (site.site_dir / image[len(SITE):]).is_file()

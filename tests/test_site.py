@@ -356,6 +356,50 @@ def test_search_finds_entries_by_title_summary_and_notebook_content(site: BuiltS
     assert search_locations(site, "epoch 1 loss") == []
 
 
+def test_listing_pages_leave_each_entry_to_its_own_page_in_search(site: BuiltSite) -> None:
+    index = {doc["location"]: doc for doc in site.search_index()}
+    listings = {url: " ".join(d["text"] for loc, d in index.items() if loc.startswith(url))
+                for url in ("articles/", "experiments/", "sections/cnn/")}
+    # The lists' pages are still found by their own title and words...
+    assert index["articles/"]["title"] == "Articles"
+    assert index["experiments/"]["title"] == "Experiment log"
+    assert "Every experiment in the archive" in index["experiments/"]["text"]
+    assert "Convolutions and pooling, shown on digits." in listings["sections/cnn/"]
+    # ...but no longer repeat the titles, goals and summaries of the entries they list,
+    # which each entry's own page holds.
+    for text in (index["articles/"]["text"], index["experiments/"]["text"],
+                 listings["sections/cnn/"]):
+        for repeated in ("Why padding keeps borders", "See what a kernel responds to",
+                         "Visualising convolution filters", "Pooling layers",
+                         "filters.ipynb"):
+            assert repeated not in text, repeated
+    assert "See what a kernel responds to." in index["experiments/filters/"]["text"]
+    assert "Why padding keeps borders" in index["articles/padding/"]["text"]
+    # Readers still see every card and row.
+    assert "See what a kernel responds to." in site.article("sections/cnn/").text()
+    assert "filters.ipynb" in site.article("experiments/").text()
+
+
+def test_search_reads_code_as_its_words_and_equations_as_drawn(site: BuiltSite) -> None:
+    [entry] = [doc for doc in site.search_index()
+               if doc["location"] == "experiments/perceptron/#nb-updating-the-weights"]
+    code = entry["text"].split("<pre><code>", 1)[1].split("</code></pre>", 1)[0]
+    # "weights = weights + rate * quillfeather_error * x": each word once, no operators.
+    assert code.split() == ["weights", "rate", "quillfeather_error", "x"]
+    # "import numpy as np / KERNEL = np.array([[1, 0, -1]] * 3)": no stop word ("as"), no
+    # small number, no word ("np") that starts a longer one search finds it by.
+    [script] = [doc for doc in site.search_index()
+                if doc["location"] == "experiments/edge-script/"]
+    assert script["text"] == "<pre><code>import numpy KERNEL np.array([[1</code></pre>"
+    # The equation's TeX stays on the page (for copying) but search reads it as drawn.
+    assert "leftarrow" not in entry["text"]
+    assert "w←w+ηyx" in entry["text"]
+    assert "w \\leftarrow w" in site.text("experiments/perceptron/")
+    # The page's tags are on its first entry only: a tag search lists the page once.
+    [page] = [doc for doc in site.search_index() if doc["location"] == "experiments/perceptron/"]
+    assert page["tags"] == ["linear"] and "tags" not in entry
+
+
 def test_search_reads_the_facts_worth_finding_and_skips_the_rest(site: BuiltSite) -> None:
     [entry] = [doc for doc in site.search_index() if doc["location"] == "experiments/perceptron/"]
     for wanted in ("Build the oldest learning rule by hand.", "numpy", "Synthetic points",

@@ -67,4 +67,13 @@ def highlight_tokens(tokens: Iterable[tuple[_TokenType, str]]) -> str:
             else:
                 yield token_type, value
 
-    return str(format_tokens(fewer_spans(), _FORMATTER))
+    # Spaces have no colour: between two pieces of punctuation ("), (", " = -") they join
+    # them, so the two spans become one.
+    merged = list(fewer_spans())
+    for index in range(1, len(merged) - 1):
+        token_type, value = merged[index]
+        if (token_type is Token.Text and value.strip(" \t") == ""
+                and merged[index - 1][0] is Token.Punctuation
+                and merged[index + 1][0] is Token.Punctuation):
+            merged[index] = (Token.Punctuation, value)
+    return str(format_tokens(merged, _FORMATTER))

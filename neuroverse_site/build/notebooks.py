@@ -35,6 +35,7 @@ from .highlight import highlighter
 from .images import MAX_IMAGE_BYTES, ImageRefused, publishable_image
 from .mathml import mathml_renderer_class
 from .scrolling import REGION_CLASS, make_region, mark_regions
+from .searchwords import first_appearances
 from .thumbnails import NotebookThumbnail, notebook_thumbnail
 from .untrusted import (
     balanced,
@@ -667,9 +668,6 @@ def render_script(path: Path, data: bytes | None = None) -> RenderedNotebook:
     return RenderedNotebook(html=fragment, search_html=lean_copy(fragment))
 
 
-_WORD_CHARACTER = re.compile(r"\w")
-
-
 def lean_copy(fragment: str) -> str:
     """What search needs from a rendered notebook: headings (ids, permalinks), Markdown as
     plain text and code as its distinct words; outputs (excluded from search anyway), highlighting spans and
@@ -687,21 +685,22 @@ def lean_copy(fragment: str) -> str:
         plain = HTMLParser(f"<pre><code>{code}</code></pre>").css_first("pre")
         if plain is not None:
             block.replace_with(plain)
-    # Code reaches search as its distinct words, each once per notebook, under the heading
-    # where it first appears (as an article's words are): search splits code into the same
-    # words and matches no better for repeats, indentation or bare punctuation, and code
-    # was more than half of the index every reader downloads.
-    seen: set[str] = set()
-    for node in tree.css("pre"):
-        words = []
-        for word in node.text(deep=True).split():
-            if word not in seen and _WORD_CHARACTER.search(word):
-                seen.add(word)
-                words.append(word)
-        plain = HTMLParser(f"<pre><code>{html_text.escape(' '.join(words))}</code></pre>"
+    # Code reaches search as the words a search can find in it, each once per notebook,
+    # under the heading where it first appears (as an article's words are; see
+    # searchwords.first_appearances): search matches no better for repeats, indentation,
+    # bare punctuation or a word that starts a longer one, and code was more than half of
+    # the index every reader downloads.
+    blocks = tree.css("pre")
+    for node, words in zip(blocks, first_appearances([b.text(deep=True) for b in blocks]),
+                           strict=True):
+        plain = HTMLParser(f"<pre><code>{html_text.escape(words)}</code></pre>"
                            ).css_first("pre")
         if plain is not None:
             node.replace_with(plain)
+    # An equation is read by search as it is drawn; its TeX source (kept on the page for
+    # copying and assistive technology) would add the same words again, run together.
+    for annotation in tree.css("annotation"):
+        annotation.decompose()
     for wrapper in tree.css("div"):
         wrapper.unwrap()
     body = tree.body

@@ -10,7 +10,7 @@ import io
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from PIL import Image
 
 from ..core.ids import blob_name
 from ..core.probes import PdfProblem, active_content, open_pdf
+from .searchwords import first_appearances
 
 THUMBNAIL_WIDTH = 320
 THUMBNAIL_COLOURS = 64
@@ -156,59 +157,12 @@ def page_text(raw: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-# The words lunr (Material's search) drops from every index and query: listing them finds
-# nothing. The list is lunr's own.
-_STOP_WORD_LIST = """
-a able about across after all almost also am among an and any are as at be because been but
-by can cannot could dear did do does either else ever every for from get got had has have he
-her hers him his how however i if in into is it its just least let like likely may me might
-most must my neither no nor not of off often on only or other our own rather said say says
-she should since so some than that the their them then there these they this tis to too twas
-us wants was we were what when where which while who whom why will with would yet you your
-"""
-_STOP_WORDS = frozenset(_STOP_WORD_LIST.split())
-_EDGE = re.compile(r"^\W+|\W+$")
-# lunr splits what it indexes into words here (Material's default `separator`).
-_LUNR_SEPARATOR = re.compile(r"[\s\-]+")
-
-
 def search_terms(texts: Sequence[str]) -> list[str]:
     """For each page's text, the words search needs to find that page: each word once per
-    article, on the first page it appears on, in reading order, stop words left out.
+    article, on the first page it appears on (see searchwords.first_appearances).
 
     The page shows its whole text; search reads these instead (see the plugin), because an
     article's full text would more than double the search index every reader downloads,
     and the words a search can match are the same. A word found on page 2 and 5 opens the
-    article at page 2.
-
-    "Once" is as lunr (Material's search) sees words: split at hyphens, edges trimmed,
-    lower case, and a plural in -s the same word as its singular (lunr's stemmer takes that
-    -s off before anything else, so both find the same pages). Short numbers ("3", "(4)")
-    are left out: equation and section numbers find nothing worth opening."""
-    seen: set[str] = set()
-    pages = []
-    for text in texts:
-        words = []
-        for word in _words(text):
-            key = _singular(word.lower())
-            if key not in seen and key not in _STOP_WORDS:
-                seen.add(key)
-                words.append(word)
-        pages.append(" ".join(words))
-    return pages
-
-
-def _singular(word: str) -> str:
-    """`word` without the plural -s that the Porter stemmer's first step removes, where
-    removing it leaves what the stemmer would make of the singular too ("layers" ->
-    "layer"; not "class", "series" or "classes")."""
-    if word.endswith("s") and not word.endswith(("ss", "ies", "sses")) and len(word) > 3:
-        return word[:-1]
-    return word
-
-
-def _words(text: str) -> Iterable[str]:
-    for token in _LUNR_SEPARATOR.split(text):
-        word = _EDGE.sub("", token)
-        if word and (len(word) > 3 or any(c.isalpha() for c in word)):
-            yield word
+    article at page 2."""
+    return first_appearances(texts)

@@ -420,12 +420,14 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         entries = incremental.search_entries_of(_search_plugin(config))
         if entries is not None:
             added = entries[self._search_mark:]
-            if self._article_for(page) is not None:
+            if page.file.src_uri in self._generated:
                 # The search plugin copies a page's tags into every entry it makes of the
-                # page; an article's tags stay on its first entry, and each PDF page's
-                # entry holds only its words (a tag search lists the article once).
-                for entry in added:
-                    if isinstance(entry, dict) and "#page-" in str(entry.get("location")):
+                # page (one per heading, one per PDF page); the tags stay on the page's
+                # first entry, and the others hold only their words: a tag search lists
+                # the experiment or article once, and the index every reader downloads
+                # does not carry each tag once per heading.
+                for entry in added[1:]:
+                    if isinstance(entry, dict):
                         entry.pop("tags", None)
             self._searched[page.file.src_uri] = added
         for lean, full in self._swaps.pop(page.file.src_uri, []):

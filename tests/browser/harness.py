@@ -39,10 +39,13 @@ OUTPUT_WORD = "zebrafinch"  # only in a stream output, which search leaves out
 ARTICLE_WORD = "marzipanic"  # in one article's summary
 NOTE_WORD = "wombatrix"  # in a Markdown note's text, under its second heading
 ARTICLE_BODY_WORD = "hornwrack"  # only in the text of page 2 of that article's PDF
+# On page 1 as itself, on page 3 only with a plural -s (search has no stemmer: it must still
+# find the plural, on page 3).
+ARTICLE_PLURAL_WORD = "tallowfern"
 ARTICLE_PAGES = [
-    "The chain rule, slowly\nA derivative of a composition is a product.",
+    f"The chain rule, slowly\nA derivative of a composition is a product: {ARTICLE_PLURAL_WORD}.",
     f"Bookkeeping\nEach node keeps its local {ARTICLE_BODY_WORD} gradient.\nThen multiply.",
-    "Summary\nBackpropagation is the chain rule applied in order.",
+    f"Summary\nBackpropagation is the chain rule applied in order, like {ARTICLE_PLURAL_WORD}s.",
 ]
 
 ARCHIVE_CATALOGUE = f"""\

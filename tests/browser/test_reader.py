@@ -12,6 +12,7 @@ from typing import Any
 
 from .harness import (
     ARTICLE_BODY_WORD,
+    ARTICLE_PLURAL_WORD,
     ARTICLE_WORD,
     NOTE_WORD,
     NOTEBOOK_WORD,
@@ -237,7 +238,7 @@ def test_search_finds_a_word_in_an_article_summary(tab: Tab) -> None:
     results = search(tab, ARTICLE_WORD)
     results.first.wait_for()
     titles = [r.locator("h1, h2").first.inner_text() for r in results.all()]
-    # The summary is on the article page and on the cards of both its sections.
+    # The summary is on the article page; the cards of its sections leave it to that page.
     assert "The chain rule, slowly" in titles
     article = results.filter(has=page.locator("a[href*='articles/chain-rule/']")).first
     article.locator("a").first.click()
@@ -279,6 +280,18 @@ def test_search_finds_a_word_in_an_article_body_and_opens_its_page(tab: Tab) -> 
     eventually(lambda: heading.evaluate(
         "h => { const r = h.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }"),
         "the page-2 heading should be on screen")
+
+
+def test_search_finds_a_plural_on_the_page_that_has_it(tab: Tab) -> None:
+    page = tab.open()
+    search(tab, f"{ARTICLE_PLURAL_WORD}s")
+    link = page.locator(".md-search-result a[href*='articles/chain-rule/'][href$='#page-3']")
+    link.first.wait_for()
+    # The singular, looked up as a prefix, lands on page 1, where it first appears.
+    page = tab.open()
+    search(tab, ARTICLE_PLURAL_WORD)
+    page.locator(".md-search-result a[href*='articles/chain-rule/'][href$='#page-1']"
+                 ).first.wait_for()
 
 
 def test_search_leaves_out_notebook_outputs(tab: Tab) -> None:
