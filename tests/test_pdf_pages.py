@@ -259,6 +259,24 @@ def test_a_store_takes_each_page_image_and_the_facts_keep_its_name(tmp_path: Pat
     assert stored.thumbnail_png == held.thumbnail_png
 
 
+def test_pages_of_different_sizes_are_drawn_as_if_each_were_alone() -> None:
+    # Every page of a document is drawn into one reused buffer: a smaller page after a
+    # larger one must not keep any of it, nor take its row length.
+    document = pdfium.PdfDocument.new()
+    for size in [(200, 300), (600, 900), (300, 200), (612, 792)]:
+        document.import_pages(pdfium.PdfDocument(text_pdf_bytes([f"Page {size}"], size=size)))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    facts = read_pdf(Path("mixed.pdf"), data=buffer.getvalue())
+    assert [(p.width, p.height) for p in facts.rendered] == [
+        (800, 1200), (800, 1200), (800, 534), (800, 1036)]
+    for page in facts.rendered:
+        alone = read_pdf(Path("one.pdf"), data=text_pdf_bytes(
+            [page.text], size=[(200, 300), (600, 900), (300, 200), (612, 792)][page.number - 1]))
+        assert (page.image, page.image_2x) == (alone.rendered[0].image,
+                                               alone.rendered[0].image_2x), page.number
+
+
 def test_page_images_are_the_same_cold_warm_and_without_a_cache(
         build_site: SiteBuilder, tmp_path: Path) -> None:
     def images(site: BuiltSite) -> dict[str, bytes]:

@@ -140,9 +140,9 @@ def _thumbnail(page: Any, width: int) -> bytes:
 
 class _Canvas:
     """One pixel buffer that every page of a document is drawn into in turn, grown to the
-    largest page: a new 2x bitmap (~15 MB) is zeroed by the allocator page by page before
-    PDFium fills it white anyway, a fifth of the time drawing a page takes. A page's image
-    is encoded before the next page is drawn over it."""
+    largest page: a new 2x bitmap (~15 MB) is zeroed by the allocator before PDFium fills
+    it white anyway, ~2.5 ms of the ~45 a page costs in all. A page's images are encoded
+    before the next page is drawn over them."""
 
     def __init__(self) -> None:
         self._buffer: ctypes.Array[ctypes.c_ubyte] | None = None
