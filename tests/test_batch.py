@@ -4,12 +4,16 @@ catalogue order, and progress is reported without flooding the log."""
 from __future__ import annotations
 
 import itertools
+import pickle
 from pathlib import Path
 
+import pytest
+
+from neuroverse_site.build import batch
 from neuroverse_site.build.batch import BatchRenderer, Failure, Job, Progress, ProgressThrottle
 from neuroverse_site.build.cache import Cache
-from neuroverse_site.build.notebooks import RenderedNotebook
-from neuroverse_site.build.pdfs import PdfFacts
+from neuroverse_site.build.notebooks import NotebookOptions, RenderedNotebook
+from neuroverse_site.build.pdfs import PdfFacts, read_pdf
 
 from archive_factory import write_notebook, write_pdf
 
@@ -71,3 +75,44 @@ def test_progress_is_logged_at_most_once_a_tenth_and_interval() -> None:
 def test_progress_message() -> None:
     progress = Progress(notebooks_total=250, notebooks_done=120, notebooks_cached=38)
     assert progress.message() == "rendered 120/250 notebooks, 38 from cache"
+
+
+def test_a_worker_keeps_page_images_in_the_cache_and_sends_back_names(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # What a worker returns crosses a pipe: page images (most of a site's bytes) stay in
+    # the cache it writes them to, and only their names travel.
+    monkeypatch.setattr(batch, "_WORKER_CONVERTER", None)
+    monkeypatch.setattr(batch, "_WORKER_CACHE", None)
+    path = write_pdf(tmp_path / "paper.pdf", pages=3)
+    batch._start_worker(NotebookOptions(), tmp_path / "cache")
+    facts, key = batch._render_in_worker("pdf", path)
+    assert isinstance(facts, PdfFacts) and key
+    drawn = read_pdf(path)
+    cache = Cache(tmp_path / "cache")
+    for page, same in zip(facts.rendered, drawn.rendered, strict=True):
+        assert (page.image, page.image_2x) == (b"", b"")
+        assert cache.blob_path(page.image_name).read_bytes() == same.image
+        assert cache.blob_path(page.image_2x_name).read_bytes() == same.image_2x
+    images = sum(len(p.image) + len(p.image_2x) for p in drawn.rendered)
+    assert len(pickle.dumps((facts, key))) < images // 4
+    # The entry the parent writes from those names is a hit, images and all.
+    cache.store_pdf(key, facts)
+    assert Cache(tmp_path / "cache").load_pdf(key) == facts
+
+
+def test_pdf_page_images_rendered_by_workers_are_cached_and_published_by_name(
+        tmp_path: Path) -> None:
+    pdfs = [write_pdf(tmp_path / f"paper{i}.pdf", pages=2, colour=f"#e0e8{i}0")
+            for i in range(4)]
+    cache = Cache(tmp_path / "cache")
+    result = BatchRenderer(cache=cache, workers=2, min_parallel=1).run(
+        [Job("pdf", path) for path in pdfs])
+    for path, facts in zip(pdfs, result.outcomes, strict=True):
+        assert isinstance(facts, PdfFacts)
+        for page, same in zip(facts.rendered, read_pdf(path).rendered, strict=True):
+            assert (page.image, page.image_2x) == (b"", b"")
+            assert cache.blob_path(page.image_name).read_bytes() == same.image
+            assert cache.blob_path(page.image_2x_name).read_bytes() == same.image_2x
+    again = BatchRenderer(cache=cache, workers=2, min_parallel=1).run(
+        [Job("pdf", path) for path in pdfs])
+    assert again.outcomes == result.outcomes and again.progress.pdfs_cached == 4

@@ -15,14 +15,16 @@ from neuroverse_site.build import batch
 from neuroverse_site.build.pdfs import (
     MAX_PIXELS,
     MAX_SIDE,
+    PAGE_WIDTH,
     bounded_scale,
     read_pdf,
     search_terms,
 )
 from neuroverse_site.cli import main
+from neuroverse_site.core.ids import blob_name
 
-from archive_factory import javascript_action, text_pdf_bytes
-from conftest import BuiltSite, SiteBuilder
+from archive_factory import javascript_action, text_pdf_bytes, write_pdf
+from conftest import BuiltSite, SiteBuilder, site_builder
 
 BODY_WORD = "quillwort"  # only in the body of page 2: not in any title or summary
 
@@ -218,6 +220,77 @@ def test_page_images_stay_within_the_pixel_bounds(size: tuple[int, int]) -> None
             width, height = opened.size
         assert width * height <= MAX_PIXELS and max(width, height) <= MAX_SIDE
     assert facts.rendered[0].text == "Odd page" or size[0] < 10
+
+
+def test_page_images_keep_the_pages_colours(tmp_path: Path) -> None:
+    # PDFium draws in its own byte order unless asked: a swap of red and blue would turn
+    # this page blue and still pass every size check.
+    red = (200, 30, 20)
+    facts = read_pdf(write_pdf(tmp_path / "red.pdf", pages=1, colour="#c81e14"))
+    page = facts.rendered[0]
+    for data, width in ((page.image, PAGE_WIDTH), (page.image_2x, 2 * PAGE_WIDTH),
+                        (facts.thumbnail_png, None)):
+        with Image.open(io.BytesIO(data)) as opened:
+            image = opened.convert("RGB")
+        assert width is None or image.width == width
+        if width is not None:
+            assert opened.mode == "RGB"
+        # Below the drawn box and its text: the page's own colour (JPEG is near, not exact).
+        pixel = image.getpixel((image.width // 2, image.height * 9 // 10))
+        assert isinstance(pixel, tuple)
+        assert all(abs(a - b) <= 12 for a, b in zip(pixel, red, strict=True)), pixel
+
+
+def test_a_store_takes_each_page_image_and_the_facts_keep_its_name(tmp_path: Path) -> None:
+    path = write_pdf(tmp_path / "paper.pdf", pages=3)
+    kept: dict[str, bytes] = {}
+
+    def store(data: bytes, suffix: str) -> str:
+        kept[blob_name(data, suffix)] = data
+        return blob_name(data, suffix)
+
+    stored = read_pdf(path, store=store)
+    held = read_pdf(path)
+    assert len(kept) == 6  # 1x and 2x of three different pages
+    for page, same in zip(stored.rendered, held.rendered, strict=True):
+        assert (page.image, page.image_2x) == (b"", b"")  # not held once stored
+        assert kept[page.image_name] == same.image and kept[page.image_2x_name] == same.image_2x
+        assert [(d, n) for d, n, _ in page.names()] == [(d, n) for d, n, _ in same.names()]
+        assert (page.width, page.height, page.text) == (same.width, same.height, same.text)
+    assert stored.thumbnail_png == held.thumbnail_png
+
+
+def test_pages_of_different_sizes_are_drawn_as_if_each_were_alone() -> None:
+    # Every page of a document is drawn into one reused buffer: a smaller page after a
+    # larger one must not keep any of it, nor take its row length.
+    document = pdfium.PdfDocument.new()
+    for size in [(200, 300), (600, 900), (300, 200), (612, 792)]:
+        document.import_pages(pdfium.PdfDocument(text_pdf_bytes([f"Page {size}"], size=size)))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    facts = read_pdf(Path("mixed.pdf"), data=buffer.getvalue())
+    assert [(p.width, p.height) for p in facts.rendered] == [
+        (800, 1200), (800, 1200), (800, 534), (800, 1036)]
+    for page in facts.rendered:
+        alone = read_pdf(Path("one.pdf"), data=text_pdf_bytes(
+            [page.text], size=[(200, 300), (600, 900), (300, 200), (612, 792)][page.number - 1]))
+        assert (page.image, page.image_2x) == (alone.rendered[0].image,
+                                               alone.rendered[0].image_2x), page.number
+
+
+def test_page_images_are_the_same_cold_warm_and_without_a_cache(
+        build_site: SiteBuilder, tmp_path: Path) -> None:
+    def images(site: BuiltSite) -> dict[str, bytes]:
+        folder = site.site_dir / "assets/neuroverse/pages/padding"
+        return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+    cold = images(build_site(CATALOGUE, {"papers/padding.pdf": _pdf}))
+    assert sorted(cold) == ["page-1-2x.jpg", "page-1.jpg", "page-2-2x.jpg", "page-2.jpg",
+                            "page-3-2x.jpg", "page-3.jpg"]
+    warm = images(build_site(CATALOGUE, root=tmp_path / "archive"))
+    uncached = images(site_builder(tmp_path / "uncached")(
+        CATALOGUE, {"papers/padding.pdf": _pdf}, plugin_options="cache: false"))
+    assert warm == cold and uncached == cold
 
 
 def test_bounded_scale_refuses_pages_without_a_size() -> None:

@@ -32,7 +32,7 @@ from .notebooks import (
     RenderedNotebook,
     render_script,
 )
-from .pdfs import PdfFacts, read_pdf
+from .pdfs import ImageStore, PdfFacts, read_pdf
 
 Kind = Literal["notebook", "script", "pdf"]
 
@@ -166,11 +166,6 @@ class BatchRenderer:
             if (not self.hold_images and self.cache is not None
                     and isinstance(outcome, RenderedNotebook) and outcome.assets):
                 outcome = self._without_image_bytes(outcome)
-            if self.cache is not None and isinstance(outcome, PdfFacts):
-                # A PDF's page images are most of a site's bytes (hundreds of MB for a few
-                # hundred papers) and are only ever published: with a cache they are its
-                # files, named, never held (as the cache loads them: see Cache.load_pdf).
-                outcome = _without_page_bytes(outcome)
             outcomes[index] = outcome
             if report is not None and throttle.due(progress.done):
                 report(progress)
@@ -199,7 +194,8 @@ class BatchRenderer:
         if helpers >= 1 and len(misses) >= self.min_parallel:
             # Worker processes take jobs from the front while this process takes them from
             # the back, until the two meet: every CPU renders, and no process sits idle.
-            with _worker_pool(helpers, self.options) as pool:
+            with _worker_pool(helpers, self.options,
+                              self.cache.directory if self.cache is not None else None) as pool:
                 futures = {i: pool.submit(_render_in_worker, jobs[i].kind, jobs[i].path)
                            for i in misses}
                 pending = dict(futures)
@@ -234,7 +230,8 @@ class BatchRenderer:
     def _render_here(self, job: Job) -> Rendered:
         if self._converter is None:
             self._converter = _converter_for(self.options)
-        rendered = render_file(job.kind, job.path, self._converter)
+        rendered = render_file(job.kind, job.path, self._converter,
+                               self.cache.put_file if self.cache is not None else None)
         _release_freed_memory()
         return rendered
 
@@ -251,9 +248,14 @@ class BatchRenderer:
             self.cache.store_notebook(key, outcome)
 
 
-def render_file(kind: Kind, path: Path, converter: NotebookConverter) -> Rendered:
+def render_file(kind: Kind, path: Path, converter: NotebookConverter,
+                store: ImageStore | None = None) -> Rendered:
     """Read and render one file; the key returned is computed from the very bytes rendered,
-    so an edit made meanwhile can never be cached under the old content's key."""
+    so an edit made meanwhile can never be cached under the old content's key. With
+    `store` (a cache's `put_file`), a PDF's page images are kept there as each is drawn
+    and the facts hold their names: a PDF's page images are most of a site's bytes
+    (hundreds of MB for a few hundred papers) and are only ever published from those
+    files, never held."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -264,7 +266,8 @@ def render_file(kind: Kind, path: Path, converter: NotebookConverter) -> Rendere
             return converter.convert(path, data), key
         if kind == "script":
             return render_script(path, data), key
-        return read_pdf(path, data=data, max_pages=converter.options.pdf_pages), key
+        return read_pdf(path, data=data, max_pages=converter.options.pdf_pages,
+                        store=store), key
     except (NotebookProblem, PdfProblem) as exc:
         return Failure(str(exc)), key
 
@@ -289,16 +292,19 @@ def _converter_for(options: NotebookOptions) -> NotebookConverter:
 # Worker processes ---------------------------------------------------------------------
 
 _WORKER_CONVERTER: NotebookConverter | None = None
+_WORKER_CACHE: Cache | None = None
 
 
-def _start_worker(options: NotebookOptions) -> None:
-    global _WORKER_CONVERTER
+def _start_worker(options: NotebookOptions, cache_dir: Path | None = None) -> None:
+    global _WORKER_CONVERTER, _WORKER_CACHE
     _WORKER_CONVERTER = _converter_for(options)  # a forked worker has its parent's
+    _WORKER_CACHE = Cache(cache_dir) if cache_dir is not None else None
 
 
 def _render_in_worker(kind: Kind, path: Path) -> Rendered:
     assert _WORKER_CONVERTER is not None, "worker started without _start_worker"
-    rendered = render_file(kind, path, _WORKER_CONVERTER)
+    rendered = render_file(kind, path, _WORKER_CONVERTER,
+                           _WORKER_CACHE.put_file if _WORKER_CACHE is not None else None)
     _release_freed_memory()
     return rendered
 
@@ -315,16 +321,6 @@ def _libc_trim() -> Callable[[int], int] | None:
 _TRIM = _libc_trim() if sys.platform.startswith("linux") else None
 
 
-def _without_page_bytes(facts: PdfFacts) -> PdfFacts:
-    pages = []
-    for page in facts.rendered:
-        names = {density: name for density, name, _ in page.names()}
-        pages.append(dataclasses.replace(page, image=b"", image_2x=b"",
-                                         image_name=names.get(1, ""),
-                                         image_2x_name=names.get(2, "")))
-    return dataclasses.replace(facts, rendered=tuple(pages))
-
-
 def _release_freed_memory() -> None:
     """Give the memory a rendering freed back to the system: converting a notebook makes
     megabytes of short-lived strings, and glibc keeps the freed pages of its heap (between
@@ -333,7 +329,8 @@ def _release_freed_memory() -> None:
         _TRIM(0)
 
 
-def _worker_pool(workers: int, options: NotebookOptions) -> ProcessPoolExecutor:
+def _worker_pool(workers: int, options: NotebookOptions, cache_dir: Path | None
+                 ) -> ProcessPoolExecutor:
     """Workers forked from this process when it runs no other thread (`mkdocs build`):
     they share the pages of everything it has imported (MkDocs, the theme, our code,
     nbconvert and the converter it made), so each costs only what its own rendering adds;
@@ -350,7 +347,7 @@ def _worker_pool(workers: int, options: NotebookOptions) -> ProcessPoolExecutor:
         try:
             pool = ProcessPoolExecutor(max_workers=workers,
                                        mp_context=multiprocessing.get_context("fork"),
-                                       initializer=_start_worker, initargs=(options,))
+                                       initializer=_start_worker, initargs=(options, cache_dir))
             # A forking pool starts every worker at its first submit: now, while the
             # objects are frozen.
             pool.submit(_started)
@@ -358,7 +355,7 @@ def _worker_pool(workers: int, options: NotebookOptions) -> ProcessPoolExecutor:
             gc.unfreeze()
         return pool
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_worker, initargs=(options,))
+                               initializer=_start_worker, initargs=(options, cache_dir))
 
 
 def _started() -> bool:

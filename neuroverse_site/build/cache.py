@@ -301,18 +301,33 @@ class Cache:
             return None
 
     def store_pdf(self, key: str, facts: PdfFacts) -> None:
+        """Page images are written here when the facts hold their bytes; when they hold
+        only names, the images were kept already (`put_file`, in the process that drew
+        them) and are only checked to be there."""
         blobs = {blob_name(facts.thumbnail_png, ".png"): facts.thumbnail_png}
         files: dict[str, bytes] = {}
         rendered = []
         for page in facts.rendered:
-            names = {density: name for density, name, _ in page.names()}
-            files.update((name, data) for _, name, data in page.names() if data)
+            names = {}
+            for density, name, data in page.names():
+                names[density] = name
+                files[name] = data
             rendered.append([page.number, page.width, page.height, names.get(1, ""),
                              names.get(2, ""), page.text])
         payload = {"pages": facts.pages, "size_bytes": facts.size_bytes,
                    "thumbnail": blob_name(facts.thumbnail_png, ".png"),
                    "rendered": rendered, "active": list(facts.active)}
         self._store(key, "pdf", payload, blobs, files=files)
+
+    def put_file(self, data: bytes, suffix: str) -> str:
+        """Keep `data` as a file of the cache, named by its content (`blob_name`), and
+        return that name: a PDF page image, which is only ever published from its file.
+        A worker process keeps the images it draws this way and hands back only names,
+        so hundreds of megabytes of images are neither sent between processes nor
+        hashed twice; the entry that names them (`store_pdf`) is written after them."""
+        name = blob_name(data, suffix)
+        self._keep_blob(name, data)
+        return name
 
     def blob_path(self, name: str) -> Path:
         """Where a blob named by `blob_name` is kept (it may have been evicted since)."""
@@ -405,6 +420,14 @@ class Cache:
         _touch(path, *(self._blobs / name for name in blobs), *files)
         return payload, blobs, dependencies
 
+    def _keep_blob(self, name: str, data: bytes) -> None:
+        """Write a blob unless an intact one of that name is there (then mark it used)."""
+        target = self._blobs / name
+        if self._read_blob(name) is None:
+            _write_atomically(target, data)
+        else:
+            _touch(target)
+
     def _read_blob(self, name: str) -> bytes | None:
         try:
             data = (self._blobs / name).read_bytes()
@@ -417,13 +440,15 @@ class Cache:
                dependencies: Iterable[Dependency] = (), *,
                files: Mapping[str, bytes] = MappingProxyType({})) -> None:
         """`blobs` are read back with the entry; `files` are only checked to be there (a
-        caller publishes them from `blob_path` and never needs their bytes)."""
-        for name, data in [*blobs.items(), *files.items()]:
-            target = self._blobs / name
-            if self._read_blob(name) is None:
-                _write_atomically(target, data)
+        caller publishes them from `blob_path` and never needs their bytes). A file given
+        as b"" was kept already (`put_file`); one lost since makes the entry a miss."""
+        for name, data in blobs.items():
+            self._keep_blob(name, data)
+        for name, data in files.items():
+            if data:
+                self._keep_blob(name, data)
             else:
-                _touch(target)
+                _touch(self._blobs / name)
         meta = {"key": key, "kind": kind, "blobs": sorted(blobs), "files": sorted(files),
                 "dependencies": [[d.path, d.sha256] for d in dependencies]}
         body = (json.dumps(meta, ensure_ascii=False) + "\n"

@@ -6,15 +6,18 @@ browser's PDF viewer runs the file's /OpenAction JavaScript, page images run not
 
 from __future__ import annotations
 
+import ctypes
 import io
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from ..core.ids import blob_name
@@ -66,6 +69,12 @@ class PdfPage:
                      if name or data)
 
 
+# Keeps one image's bytes (suffix ".jpg") and returns the name it is kept under (a cache's
+# blob name). With one, a page's images are handed over as each page is drawn and not held:
+# a forty-page paper's images are ~17 MB.
+ImageStore = Callable[[bytes, str], str]
+
+
 @dataclass(frozen=True)
 class PdfFacts:
     pages: int
@@ -87,8 +96,10 @@ def bounded_scale(width: float, height: float, max_width: float, max_height: flo
 
 
 def read_pdf(path: Path, thumbnail_width: int = THUMBNAIL_WIDTH, data: bytes | None = None,
-             max_pages: int = DEFAULT_MAX_PAGES) -> PdfFacts:
-    """Facts about the PDF at `path`; `data`, when given, is its content already read."""
+             max_pages: int = DEFAULT_MAX_PAGES, store: ImageStore | None = None) -> PdfFacts:
+    """Facts about the PDF at `path`; `data`, when given, is its content already read.
+    With `store`, each page image is given to it as soon as it is made and the facts hold
+    the names it returns instead of the bytes."""
     if data is None:
         try:
             data = path.read_bytes()
@@ -99,8 +110,11 @@ def read_pdf(path: Path, thumbnail_width: int = THUMBNAIL_WIDTH, data: bytes | N
         pages = len(document)
         if pages == 0:
             raise PdfProblem("has no pages")
-        thumbnail = _thumbnail(document[0], thumbnail_width)
-        rendered = tuple(_page(document[index], index + 1)
+        first = document[0]  # loaded once for the thumbnail and page 1
+        thumbnail = _thumbnail(first, thumbnail_width)
+        canvas = _Canvas()
+        rendered = tuple(_page(first if index == 0 else document[index], index + 1, canvas,
+                               store)
                          for index in range(min(pages, max(0, max_pages))))
         return PdfFacts(pages, len(data), thumbnail, rendered,
                         tuple(active_content(data, document)))
@@ -114,8 +128,10 @@ def _thumbnail(page: Any, width: int) -> bytes:
     if scale is None:
         raise PdfProblem(f"has a first page of {page.get_width():g} x "
                          f"{page.get_height():g} points, which cannot be drawn")
-    # The renderer rounds each side up to a whole pixel, so a sliver still gets one.
-    image = page.render(scale=scale).to_pil().convert("RGB")
+    # The renderer rounds each side up to a whole pixel, so a sliver still gets one. Drawn
+    # anew rather than shrunk from page 1's image: at 320 pixels this costs ~5 ms, shrinking
+    # the 2x image ~15 ms.
+    image = page.render(scale=scale, rev_byteorder=True).to_pil()  # RGB, as PIL wants it
     buffer = io.BytesIO()
     # A 64-colour palette looks the same at thumbnail size and weighs a third as much.
     palette = image.quantize(THUMBNAIL_COLOURS, dither=Image.Dither.NONE)
@@ -123,17 +139,53 @@ def _thumbnail(page: Any, width: int) -> bytes:
     return buffer.getvalue()
 
 
-def _page(page: Any, number: int) -> PdfPage:
+class _Canvas:
+    """One pixel buffer that every page of a document is drawn into in turn, grown to the
+    largest page: a new 2x bitmap (~15 MB) is zeroed by the allocator before PDFium fills
+    it white anyway, ~2.5 ms of the ~45 a page costs in all. A page's images are encoded
+    before the next page is drawn over them."""
+
+    def __init__(self) -> None:
+        self._buffer: ctypes.Array[ctypes.c_ubyte] | None = None
+
+    def bitmap(self, width: int, height: int, format: int, rev_byteorder: bool = False
+               ) -> pdfium.PdfBitmap:
+        # Four bytes a pixel: _page asks for RGBX (new_native checks the buffer's size).
+        if format != pdfium_c.FPDFBitmap_BGRx:
+            return pdfium.PdfBitmap.new_native(width, height, format, rev_byteorder)
+        size = width * height * 4
+        if self._buffer is None or len(self._buffer) < size:
+            self._buffer = None  # freed before the larger one is made
+            self._buffer = (ctypes.c_ubyte * size)()
+        return pdfium.PdfBitmap.new_native(width, height, format, rev_byteorder,
+                                           buffer=self._buffer)
+
+
+def _page(page: Any, number: int, canvas: _Canvas | None = None,
+          store: ImageStore | None = None) -> PdfPage:
     text = page_text(page.get_textpage().get_text_range())
     width, height = page.get_width(), page.get_height()
     scale = bounded_scale(width, height, 2 * PAGE_WIDTH, MAX_SIDE, MAX_PIXELS)
     if scale is None or width * scale < 1 or height * scale < 1:
         # Thinner than a pixel at any scale the bounds allow: the text is the page.
         return PdfPage(number, 0, 0, b"", b"", text)
-    large: Image.Image = page.render(scale=scale).to_pil().convert("RGB")
-    # Drawn once at 2x; the 1x image is that one halved, which is cheaper than drawing again.
-    small = large.reduce(2) if min(large.size) >= 2 else large
-    return PdfPage(number, small.width, small.height, _jpeg(small), _jpeg(large), text)
+    # Drawn in the byte order PIL keeps (RGBX, four bytes a pixel), so the image below is
+    # the bitmap's own memory: no conversion, no copy. A bitmap in PDFium's own order
+    # (BGR) cost two full-size copies to become an RGB image, more than drawing it.
+    bitmap = page.render(scale=scale, rev_byteorder=True, prefer_bgrx=True,
+                         bitmap_maker=(canvas or _Canvas()).bitmap)
+    try:
+        large: Image.Image = bitmap.to_pil()
+        # Drawn once at 2x; the 1x image is that one halved, which is cheaper than drawing
+        # again.
+        small = large.reduce(2) if min(large.size) >= 2 else large
+        image, image_2x = _jpeg(small), _jpeg(large)
+    finally:
+        bitmap.close()  # `large` shares its memory (the canvas's): not used after this
+    if store is None:
+        return PdfPage(number, small.width, small.height, image, image_2x, text)
+    return PdfPage(number, small.width, small.height, b"", b"", text,
+                   image_name=store(image, ".jpg"), image_2x_name=store(image_2x, ".jpg"))
 
 
 def _jpeg(image: Image.Image) -> bytes:
