@@ -6,8 +6,12 @@ byte, and that the page which shows that input was rendered again."""
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +26,8 @@ from neuroverse_site.build.render import (
 )
 from neuroverse_site.core.checks import CheckOptions, check_file
 from neuroverse_site.core.model import Catalogue
+
+from conftest import BuiltSite
 
 CATALOGUE = """\
 site:
@@ -162,11 +168,73 @@ def test_a_template_that_goes_over_all_facts_sees_any_change(tmp_path: Path) -> 
     overrides = tmp_path / "templates"
     overrides.mkdir()
     (overrides / "resources.md.j2").write_text(
-        "# Resources\n\n{% for id, f in facts.experiments | dictsort %}"
-        "- {{ id }} {{ f.size_bytes }}\n{% endfor %}", encoding="utf-8")
+        "# Resources\n\n{{ facts.experiments | length }} with facts: "
+        "{{ facts.experiments | sort | join(', ') }}\n", encoding="utf-8")
     memo = PageMemo()
     pages(catalogue, FACTS, memo, overrides)
-    after = _with_experiment(FACTS, "lstm", size_bytes=123)
+    after = Facts({k: v for k, v in FACTS.experiments.items() if k != "pooling"},
+                  FACTS.articles)
     fresh = pages(catalogue, after, templates_dir=overrides)
-    assert "lstm 123" in fresh["resources.md"]
+    assert "2 with facts: filters, lstm" in fresh["resources.md"]
     assert pages(catalogue, after, memo, overrides) == fresh
+
+
+SERVE_SESSION = """
+import shutil, sys
+from pathlib import Path
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+sys.path.insert(0, {tests!r})
+from archive_factory import write_notebook
+
+root, out = Path({root!r}), Path({out!r})
+site = out / "serve-site"
+
+def rebuild(name):
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(site))
+    if name == "first":
+        config.plugins.on_startup(command="serve", dirty=True)
+    build(config, dirty=True)
+    shutil.copytree(site, out / name)
+    print(name, config.plugins["neuroverse"]._page_memo.used)
+
+rebuild("first")
+write_notebook(root / "notebooks/filters.ipynb", "Digit filters", heading="Kernels",
+               markdown="Now with the word quokkaesque.")
+rebuild("notebook")
+catalogue = root / "catalogue.yml"
+catalogue.write_text(catalogue.read_text().replace("title: Pooling", "title: Max pooling"))
+rebuild("catalogue")
+(root / "templates" / "section.md.j2").write_text(
+    "# {{{{ section.title }}}}\\n\\nOverridden in the session.\\n")
+rebuild("template")
+"""
+
+
+def test_a_serve_session_builds_what_a_clean_build_builds_after_each_edit(
+        build_site: Callable[..., Any], tmp_path: Path) -> None:
+    # The memo lives in the plugin of one process that builds again, as `mkdocs serve`:
+    # after each edit its site must equal a clean build's of the same archive.
+    from test_incremental import CATALOGUE as INCREMENTAL
+    from test_incremental import FILES, assert_same_site, mkdocs_build
+
+    first = build_site(INCREMENTAL, {**FILES, "templates/notes.txt": "Overrides go here.\n"},
+                       plugin_options="templates_dir: templates")
+    root = first.root
+    out = tmp_path / "session"
+    out.mkdir()
+    script = SERVE_SESSION.format(tests=str(Path(__file__).parent), root=str(root),
+                                  out=str(out))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, check=False)
+    assert done.returncode == 0, done.stderr
+    reused = dict(line.split() for line in done.stdout.splitlines())
+    # The notebook edit changed one page's facts; the other pages came from the memo. A
+    # catalogue or template edit renders every page again.
+    assert int(reused["notebook"]) > 0
+    assert reused["catalogue"] == reused["template"] == "0"
+    served = BuiltSite(root, out / "template")
+    assert "Overridden in the session." in served.text("sections/cnn/")
+    assert "Max pooling" in served.text("experiments/pooling/")
+    assert "quokkaesque" in served.text("experiments/filters/")
+    assert_same_site(served, mkdocs_build(root, tmp_path / "clean", dirty=False))
