@@ -506,13 +506,14 @@ class _Known:
         self._files[path] = (identity, False)
         return True
 
-    def touch(self, *paths: Path) -> None:
+    def touch(self, *paths: Path, just_checked: bool = False) -> None:
         """Mark as used now, so a build evicting at the same time keeps it; what was known
-        of each file that had not changed is kept."""
+        of each file that had not changed is kept. `just_checked`: the caller compared
+        every path with what is known a moment ago (no second look before the touch)."""
         now = time.time_ns()
         for path in paths:
             known = self._files.pop(path, None)
-            unchanged = known is not None and _identity(path) == known[0]
+            unchanged = known is not None and (just_checked or _identity(path) == known[0])
             with contextlib.suppress(OSError):
                 os.utime(path, ns=(now, now))
                 if unchanged and known is not None and (after := _identity(path)):
@@ -543,7 +544,7 @@ class _Remembered:
             return None
         if not all(dependency.unchanged() for dependency in self.entry[2]):
             return None
-        _KNOWN.touch(*self.files)
+        _KNOWN.touch(*self.files, just_checked=True)
         return self.entry
 
 
