@@ -137,12 +137,15 @@ def test_a_damaged_blob_put_right_again_is_trusted_again(tmp_path: Path) -> None
 
 
 def pdf_with_page_images(cache_dir: Path) -> tuple[str, list[Path]]:
+    return pdf_with_page_images_in(Cache(cache_dir))
+
+
+def pdf_with_page_images_in(cache: Cache) -> tuple[str, list[Path]]:
     page = PdfPage(1, 10, 14, png_bytes("#223344"), png_bytes("#556677"), "Page one")
     facts = PdfFacts(pages=1, size_bytes=100, thumbnail_png=png_bytes("#001122"),
                      rendered=(page,))
     key = cache_key("pdf", b"%PDF a paper")
-    Cache(cache_dir).store_pdf(key, facts)
-    cache = Cache(cache_dir)
+    cache.store_pdf(key, facts)
     return key, [cache.blob_path(name) for _, name, _ in page.names()]
 
 
@@ -173,3 +176,33 @@ def test_an_entry_edited_in_place_with_its_time_put_back_is_a_miss(tmp_path: Pat
         stream.write(bytes(content))
     os.utime(entry, ns=(status.st_atime_ns, status.st_mtime_ns))
     assert Cache(cache_dir, remember=True).load_notebook(keys[0]) is None
+
+
+@pytest.mark.parametrize("damage", [False, True])
+def test_what_a_serve_session_stored_is_reused_as_a_read_would_load_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: bool) -> None:
+    (tmp_path / "figure.png").write_bytes(png_bytes("#112233"))
+    path = write_notebook(tmp_path / "nb.ipynb", "Filters", markdown="![A figure](figure.png)")
+    data = path.read_bytes()
+    rendered = NotebookConverter(NotebookOptions()).convert(path, data)
+    key = cache_key("notebook", data)
+    cache_dir = tmp_path / "cache"
+    Cache(cache_dir, remember=True).store_notebook(key, rendered)
+    pdf_key, images = pdf_with_page_images_in(Cache(cache_dir, remember=True))
+    if damage:
+        time.sleep(TICK)
+        blob = Cache(cache_dir).blob_path(rendered.assets[0].name)
+        content = bytearray(blob.read_bytes())
+        content[-1] ^= 0x01
+        with blob.open("r+b") as stream:
+            stream.write(bytes(content))
+        images[0].unlink()
+    reads = count_entry_reads(monkeypatch)
+    remembered = Cache(cache_dir, remember=True).load_notebook(key)
+    remembered_pdf = Cache(cache_dir, remember=True).load_pdf(pdf_key)
+    if not damage:
+        assert reads == []  # taken from memory, not read back
+    monkeypatch.undo()
+    assert remembered == Cache(cache_dir).load_notebook(key)  # as a plain read loads it
+    assert remembered_pdf == Cache(cache_dir).load_pdf(pdf_key)
+    assert (remembered is None) == (remembered_pdf is None) == damage

@@ -437,6 +437,7 @@ class Cache:
                files: Mapping[str, bytes] = MappingProxyType({})) -> None:
         """`blobs` are read back with the entry; `files` are only checked to be there (a
         caller publishes them from `blob_path` and never needs their bytes)."""
+        dependencies = list(dependencies)
         for name, data in [*blobs.items(), *files.items()]:
             target = self._blobs / name
             if self._read_blob(name) is None:
@@ -448,7 +449,21 @@ class Cache:
         body = (json.dumps(meta, ensure_ascii=False) + "\n"
                 + json.dumps(payload, ensure_ascii=False))
         header = _HEADER_PREFIX + hashlib.sha256(body.encode()).hexdigest()
-        _write_atomically(self._entry_path(key), (header + "\n" + body).encode())
+        path = self._entry_path(key)
+        _write_atomically(path, (header + "\n" + body).encode())
+        if self.remember:
+            # A serve session's next build takes what was just written as a read would
+            # load it (the payload as JSON gives it back), not reading it from disk: the
+            # first save after a session's cold start read and hashed every entry.
+            paths = [path, *(self._blobs / name for name in blobs)]
+            for written in paths:  # bytes this process wrote or has just checked
+                identity = _identity(written)
+                _KNOWN.checked(written, identity, verified=True)
+            if all(_KNOWN.present(self._blobs / name) for name in files):
+                loaded = json.loads(json.dumps(payload, ensure_ascii=False))
+                _REMEMBERED[(str(self.directory), key)] = _Remembered(
+                    kind, (loaded, dict(blobs), dependencies),
+                    [*paths, *(self._blobs / name for name in files)])
 
 
 Entry = tuple[Mapping[str, Any], dict[str, bytes], list[Dependency]]
