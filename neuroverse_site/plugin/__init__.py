@@ -544,6 +544,11 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             server.watch(str(path))
         if self.config.templates_dir:
             server.watch(self.config.templates_dir)
+        if self.batch is not None:
+            # Once, before the server answers (the site is built by now): a warm cache
+            # rendered nothing in this process, and the owner's first save of a notebook
+            # would wait over a second for nbconvert to be imported and set up.
+            self.batch.prepare()
         return server
 
 
