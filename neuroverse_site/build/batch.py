@@ -7,10 +7,14 @@ build's output never depends on timing.
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import ctypes
 import ctypes.util
 import dataclasses
 import gc
+import io
+import json
 import multiprocessing
 import os
 import sys
@@ -21,6 +25,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+
+from PIL import Image
 
 from ..core.probes import PdfProblem
 from .cache import Cache, cache_key, key_from_digest
@@ -223,6 +229,17 @@ class BatchRenderer:
         return dataclasses.replace(notebook, assets=tuple(
             NotebookAsset(asset.name, b"") for asset in notebook.assets))
 
+    def prepare(self) -> None:
+        """Make this process ready to render a notebook: its converter built and used once
+        on a small notebook made here, output dropped. Importing nbconvert, compiling its
+        templates and the first use of the highlighter and the image library take over a
+        second, which the first notebook rendered in a process otherwise waits for: under
+        `mkdocs serve` on a warm cache, the owner's first save."""
+        if self._converter is None:
+            self._converter = _converter_for(self.options)
+        with contextlib.suppress(NotebookProblem):
+            self._converter.convert(Path(_WARM_UP_NAME), _warm_up_notebook())
+
     def image_size(self, asset: NotebookAsset) -> int:
         """The size of a rendered image, its bytes held or not (see `hold_images`)."""
         return self._image_sizes.get(asset.name, len(asset.data))
@@ -280,6 +297,45 @@ def _unreadable(exc: OSError) -> Failure:
 # templates (~0.5 s), which each `mkdocs serve` rebuild would otherwise pay again to render
 # the one notebook just edited.
 _CONVERTERS: dict[str, NotebookConverter] = {}
+
+
+_WARM_UP_NAME = "neuroverse-warm-up.ipynb"  # never read: its bytes are given
+
+
+def _warm_up_notebook() -> bytes:
+    """A notebook with the kinds of cells and outputs most notebooks have (each is a
+    template of its own to compile), its pictures made here: nothing is read from disk."""
+    def picture(kind: str) -> str:
+        data = io.BytesIO()
+        Image.new("RGB", (64, 48), "#336699").save(data, format=kind)
+        return base64.b64encode(data.getvalue()).decode("ascii")
+
+    outputs = [
+        {"output_type": "stream", "name": "stdout", "text": "loss 0.25\n"},
+        {"output_type": "stream", "name": "stderr", "text": "a warning\n"},
+        {"output_type": "display_data", "metadata": {},
+         "data": {"image/png": picture("PNG"), "text/plain": "<Figure>"}},
+        {"output_type": "display_data", "metadata": {},
+         "data": {"image/jpeg": picture("JPEG"), "text/plain": "<Figure>"}},
+        {"output_type": "execute_result", "execution_count": 1, "metadata": {},
+         "data": {"text/html": "<table><tr><th>a</th></tr><tr><td>1</td></tr></table>",
+                  "text/plain": "   a\n0  1"}},
+        {"output_type": "execute_result", "execution_count": 1, "metadata": {},
+         "data": {"text/latex": "$x^2$", "text/plain": "x**2"}},
+        {"output_type": "error", "ename": "ValueError", "evalue": "bad",
+         "traceback": ["ValueError: bad"]},
+    ]
+    cells = [
+        {"cell_type": "markdown", "id": "warm-1", "metadata": {},
+         "source": "# Warm-up\n\nA *small* notebook with $x^2$ and\n\n$$\\frac{a}{b}$$\n\n"
+                   "| a | b |\n|---|---|\n| 1 | 2 |\n\n```python\nx = 1\n```\n"},
+        {"cell_type": "code", "id": "warm-2", "metadata": {}, "execution_count": 1,
+         "source": "import math\nprint('loss', math.sqrt(0.0625))", "outputs": outputs},
+        {"cell_type": "raw", "id": "warm-3", "metadata": {}, "source": "raw text"},
+    ]
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "cells": cells, "metadata": {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"}}}).encode()
 
 
 def _converter_for(options: NotebookOptions) -> NotebookConverter:

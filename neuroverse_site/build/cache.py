@@ -11,7 +11,8 @@ Safety rules, all relied on by the tests:
 - every file is written to a temporary name and moved into place with os.replace, so a
   reader sees the old file, the new file or nothing, never half a file;
 - an entry carries a checksum of its body and a blob's name is its content hash, so a
-  damaged file reads as a miss (and is rebuilt), never as wrong content;
+  damaged file reads as a miss (and is rebuilt), never as wrong content; a file this process
+  already checked is trusted while its inode, size and times are unchanged (`_Known`);
 - blobs are written before the entry that references them;
 - eviction removes only what this build did not use *and* nobody touched since this build
   started, so a build running at the same time keeps what it just wrote or read.
@@ -373,17 +374,22 @@ class Cache:
         path = self._entry_path(key)
         remembered = _REMEMBERED.get((str(self.directory), key)) if self.remember else None
         if remembered is not None and remembered.kind == kind:
-            entry = remembered.current(path, self._blobs)
+            entry = remembered.current()
             if entry is not None:
                 return entry
-        entry = self._read_entry(path, key, kind)
-        if self.remember and entry is not None:
-            _REMEMBERED[(str(self.directory), key)] = _Remembered.of(
-                kind, path, self._blobs, entry)
+        loaded = self._read_entry(path, key, kind)
+        if loaded is None:
+            return None
+        entry, files = loaded
+        if self.remember:
+            _REMEMBERED[(str(self.directory), key)] = _Remembered(
+                kind, entry, [path, *(self._blobs / name for name in entry[1]), *files])
         return entry
 
     def _read_entry(self, path: Path, key: str, kind: str
-                    ) -> tuple[Mapping[str, Any], dict[str, bytes], list[Dependency]] | None:
+                    ) -> tuple[Entry, list[Path]] | None:
+        """The entry and the files it names (published, never read); None for a miss."""
+        before = _identity(path)
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
@@ -407,6 +413,7 @@ class Cache:
             return None
         if not all(dependency.unchanged() for dependency in dependencies):
             return None
+        _KNOWN.checked(path, before, verified=True)
         blobs: dict[str, bytes] = {}
         for name in meta.get("blobs", []):
             data = self._read_blob(str(name))
@@ -415,10 +422,10 @@ class Cache:
             blobs[name] = data
         # Files only published (see store_pdf's page images): there, not read.
         files = [self._blobs / str(name) for name in meta.get("files", [])]
-        if not all(file.is_file() for file in files):
+        if not all(_KNOWN.present(file) for file in files):
             return None
-        _touch(path, *(self._blobs / name for name in blobs), *files)
-        return payload, blobs, dependencies
+        _KNOWN.touch(path, *(self._blobs / name for name in blobs), *files)
+        return (payload, blobs, dependencies), files
 
     def _keep_blob(self, name: str, data: bytes) -> None:
         """Write a blob unless an intact one of that name is there (then mark it used)."""
@@ -426,15 +433,27 @@ class Cache:
         if self._read_blob(name) is None:
             _write_atomically(target, data)
         else:
-            _touch(target)
+            _KNOWN.touch(target)
 
     def _read_blob(self, name: str) -> bytes | None:
+        """A blob's bytes, checked against its name. A blob this process checked before is
+        not hashed again while it is still the same file, unchanged (see `_Known`): the
+        images of a site's notebooks and PDFs were hashed on every rebuild otherwise."""
+        stem = name.split(".", 1)[0]
+        if not stem:
+            return None
+        path = self._blobs / name
+        before = _identity(path)
         try:
-            data = (self._blobs / name).read_bytes()
+            data = path.read_bytes()
         except OSError:
             return None
-        stem = name.split(".", 1)[0]
-        return data if hashlib.sha256(data).hexdigest().startswith(stem) and stem else None
+        if _KNOWN.unchanged(path, verified=True):  # stat after the read: the bytes read
+            return data
+        if not hashlib.sha256(data).hexdigest().startswith(stem):
+            return None
+        _KNOWN.checked(path, before, verified=True)
+        return data
 
     def _store(self, key: str, kind: str, payload: Mapping[str, Any], blobs: Mapping[str, bytes],
                dependencies: Iterable[Dependency] = (), *,
@@ -442,23 +461,40 @@ class Cache:
         """`blobs` are read back with the entry; `files` are only checked to be there (a
         caller publishes them from `blob_path` and never needs their bytes). A file given
         as b"" was kept already (`put_file`); one lost since makes the entry a miss."""
+        dependencies = list(dependencies)
         for name, data in blobs.items():
             self._keep_blob(name, data)
         for name, data in files.items():
             if data:
                 self._keep_blob(name, data)
             else:
-                _touch(self._blobs / name)
+                _KNOWN.touch(self._blobs / name)
         meta = {"key": key, "kind": kind, "blobs": sorted(blobs), "files": sorted(files),
                 "dependencies": [[d.path, d.sha256] for d in dependencies]}
         body = (json.dumps(meta, ensure_ascii=False) + "\n"
                 + json.dumps(payload, ensure_ascii=False))
         header = _HEADER_PREFIX + hashlib.sha256(body.encode()).hexdigest()
-        _write_atomically(self._entry_path(key), (header + "\n" + body).encode())
+        path = self._entry_path(key)
+        _write_atomically(path, (header + "\n" + body).encode())
+        if self.remember:
+            # A serve session's next build takes what was just written as a read would
+            # load it (the payload as JSON gives it back), not reading it from disk: the
+            # first save after a session's cold start read and hashed every entry.
+            paths = [path, *(self._blobs / name for name in blobs)]
+            for written in paths:  # bytes this process wrote or has just checked
+                identity = _identity(written)
+                _KNOWN.checked(written, identity, verified=True)
+            if all(_KNOWN.present(self._blobs / name) for name in files):
+                loaded = json.loads(json.dumps(payload, ensure_ascii=False))
+                _REMEMBERED[(str(self.directory), key)] = _Remembered(
+                    kind, (loaded, dict(blobs), dependencies),
+                    [*paths, *(self._blobs / name for name in files)])
 
 
 Entry = tuple[Mapping[str, Any], dict[str, bytes], list[Dependency]]
-_Identity = tuple[int, int, int]
+# inode, size, modification and change times (ns): any write changes the change time, which
+# no tool can set back; a replacement (how this cache writes) changes the inode.
+_Identity = tuple[int, int, int, int]
 
 
 def _identity(path: Path) -> _Identity | None:
@@ -466,41 +502,89 @@ def _identity(path: Path) -> _Identity | None:
         info = path.stat()
     except OSError:
         return None
-    return info.st_ino, info.st_size, info.st_mtime_ns
+    return info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+
+
+class _Known:
+    """The cache files this process checked, each with its identity (`_identity`) right
+    after the check or after this process last touched it, as git's index trusts a file
+    whose stat is unchanged. `verified`: its bytes were checked (a blob against its name, an
+    entry against its header), not only found there (a page image, published unread).
+
+    Kept for the whole process and shared by every Cache and entry: a blob several entries
+    use (the same image in two notebooks) is touched by each, and a per-entry record of its
+    times went stale at the next entry's touch, so most of a serve session's remembered
+    entries were read and hashed again on every save.
+
+    A touch sets the modification time to this process's clock reading in nanoseconds,
+    which the kernel's own time stamps (of a write in place) practically never equal."""
+
+    def __init__(self) -> None:
+        self._files: dict[Path, tuple[_Identity, bool]] = {}
+
+    def unchanged(self, path: Path, *, verified: bool) -> bool:
+        known = self._files.get(path)
+        return (known is not None and (known[1] or not verified)
+                and _identity(path) == known[0])
+
+    def checked(self, path: Path, before: _Identity | None, *, verified: bool) -> None:
+        """Record `path` as checked, when it is still the file it was (`before`, its
+        identity before it was read): a write during the read is not trusted later."""
+        after = _identity(path)
+        if after is not None and after == before:
+            self._files[path] = (after, verified)
+        else:
+            self._files.pop(path, None)
+
+    def present(self, path: Path) -> bool:
+        """Whether a file that is published unread is there (recorded when it is)."""
+        if self.unchanged(path, verified=False):
+            return True
+        identity = _identity(path)
+        if identity is None:
+            return False
+        self._files[path] = (identity, False)
+        return True
+
+    def touch(self, *paths: Path, just_checked: bool = False) -> None:
+        """Mark as used now, so a build evicting at the same time keeps it; what was known
+        of each file that had not changed is kept. `just_checked`: the caller compared
+        every path with what is known a moment ago (no second look before the touch)."""
+        now = time.time_ns()
+        for path in paths:
+            known = self._files.pop(path, None)
+            unchanged = known is not None and (just_checked or _identity(path) == known[0])
+            with contextlib.suppress(OSError):
+                os.utime(path, ns=(now, now))
+                if unchanged and known is not None and (after := _identity(path)):
+                    self._files[path] = (after, known[1])
+
+
+_KNOWN = _Known()
 
 
 @dataclass
 class _Remembered:
-    """An entry a serve session loaded, with the identity (inode, size, modification time)
-    of its file and of its blobs as they were after it was checked and touched. Used
-    again while every one of those files is still that file, as git's index trusts a
-    file whose stat is unchanged: an entry or blob is only ever replaced whole (a new
-    inode), and an edit in place (through a hard link in the site) changes its time.
-    Each use touches the files again, as a read would, and the local files the notebook
-    reads are checked each time, as on a read."""
+    """An entry a serve session loaded, and its files (the entry, its blobs, the files it
+    names). Used again while every one of those files is still unchanged since it was
+    checked (see `_Known`): an entry or blob is only ever replaced whole (a new inode), and
+    an edit in place (through a hard link in the site) changes its times. Each use touches
+    the files again, as a read would, and the local files the notebook reads are checked
+    each time, as on a read."""
 
     kind: str
     entry: Entry
-    files: dict[Path, _Identity]
+    files: list[Path]
 
-    @classmethod
-    def of(cls, kind: str, path: Path, blobs: Path, entry: Entry) -> _Remembered:
-        files = {p: i for p in [path, *(blobs / name for name in entry[1])]
-                 if (i := _identity(p)) is not None}
-        return cls(kind, entry, files)
-
-    def current(self, path: Path, blobs: Path) -> Entry | None:
-        expected = [path, *(blobs / name for name in self.entry[1])]
-        if any(_identity(p) != self.files.get(p) for p in expected):
+    def current(self) -> Entry | None:
+        # The entry file and its blobs were read and checked; the rest was found there.
+        checked = 1 + len(self.entry[1])
+        if not (all(_KNOWN.unchanged(p, verified=True) for p in self.files[:checked])
+                and all(_KNOWN.unchanged(p, verified=False) for p in self.files[checked:])):
             return None
         if not all(dependency.unchanged() for dependency in self.entry[2]):
             return None
-        _touch(*expected)
-        for p in expected:
-            identity = _identity(p)
-            if identity is None:
-                return None
-            self.files[p] = identity
+        _KNOWN.touch(*self.files, just_checked=True)
         return self.entry
 
 
@@ -571,10 +655,3 @@ def _mtime(path: Path) -> float:
         return path.stat().st_mtime
     except FileNotFoundError:
         return float("inf")  # already gone; nothing to do
-
-
-def _touch(*paths: Path) -> None:
-    """Mark as used now, so a build evicting at the same time keeps it."""
-    for path in paths:
-        with contextlib.suppress(OSError):
-            os.utime(path)

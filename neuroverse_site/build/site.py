@@ -36,6 +36,7 @@ from .render import (
     ExperimentFacts,
     Facts,
     GeneratedPage,
+    PageMemo,
     PageView,
     Picture,
     Renderer,
@@ -185,10 +186,13 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
                        use_directory_urls: bool = True,
                        templates_dir: Path | None = None,
                        report: Callable[[Progress], None] | None = None,
-                       problems: Sequence[Diagnostic] = ()) -> SiteContent:
+                       problems: Sequence[Diagnostic] = (),
+                       memo: PageMemo | None = None) -> SiteContent:
     """Render every notebook, script and PDF the catalogue names (through `batch`, which
     caches and parallelises), then every generated page, in catalogue order. `problems` are
-    the catalogue's; with those of files that cannot be rendered, errors get a page."""
+    the catalogue's; with those of files that cannot be rendered, errors get a page. With
+    `memo` (a process that builds again), pages whose inputs are unchanged since the
+    memo's last build are taken from it."""
     catalogue = located(catalogue, root)
     assets: list[GeneratedAsset] = []
     seen_assets: set[str] = set()
@@ -296,7 +300,8 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
                 add_asset(GeneratedAsset(image_uri, image_data))
 
     renderer = Renderer(catalogue, Facts(experiment_facts, article_facts),
-                        use_directory_urls=use_directory_urls, templates_dir=templates_dir)
+                        use_directory_urls=use_directory_urls, templates_dir=templates_dir,
+                        memo=memo)
     everything = sorted_diagnostics([*problems, *file_problems])
     pages = renderer.pages()
     if has_errors(everything):

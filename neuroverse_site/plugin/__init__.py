@@ -34,6 +34,7 @@ from ..build.render import (
     STYLESHEET_PATH,
     STYLESHEET_URI,
     ArticleFacts,
+    PageMemo,
     Picture,
     Preview,
     _environment,
@@ -98,6 +99,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self._generated: set[str] = set()  # src_uri of every page made from the catalogue
         self.dirty = False  # MkDocs' dirty mode: unmodified pages are not built
         self.serving = False
+        self._page_memo = PageMemo()
         self._inputs: dict[str, str] = {}  # page -> digest of its own inputs
         self._title_sources: dict[str, str] = {}  # hand-written page -> digest of its text
         self._digests: dict[str, str] = {}  # page -> digest of everything its HTML reads
@@ -186,6 +188,9 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             templates_dir=Path(templates) if templates else None,
             report=_log_progress,
             problems=result.diagnostics,
+            # A serve session's rebuilds take the generated pages whose inputs did not
+            # change from the last build instead of rendering all of them again.
+            memo=self._page_memo if self.serving else None,
         )
         for problem in self.content.problems:
             _log(problem)
@@ -541,6 +546,11 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             server.watch(str(path))
         if self.config.templates_dir:
             server.watch(self.config.templates_dir)
+        if self.batch is not None:
+            # Once, before the server answers (the site is built by now): a warm cache
+            # rendered nothing in this process, and the owner's first save of a notebook
+            # would wait over a second for nbconvert to be imported and set up.
+            self.batch.prepare()
         return server
 
 

@@ -62,6 +62,7 @@ def published_file(config: MkDocsConfig, asset: GeneratedAsset) -> File:
         assert isinstance(linked, LinkedFile)  # File.generated builds its own class
         # The bytes stay in memory only when the blob is not there to copy from: a build
         # evicts only blobs nobody touched since it started, and this build just read it.
-        linked.fallback = None if Path(asset.cached_path).is_file() else asset.content
+        # (os.path, not pathlib: this runs for each of a site's thousands of images.)
+        linked.fallback = None if os.path.isfile(asset.cached_path) else asset.content
         return linked
     return File.generated(config, asset.src_uri, content=asset.content or b"")

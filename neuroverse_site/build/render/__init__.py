@@ -9,10 +9,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import posixpath
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -440,6 +441,105 @@ class Preview:
     image_alt: str = ""
 
 
+
+# ---------------------------------------------------------------------------------------
+# Pages remembered between the builds of one `mkdocs serve` session
+
+_MISSING = object()  # what a facts lookup of an id without facts read
+
+
+class _ReadFacts(Mapping[str, Any]):
+    """One kind of facts as one page's rendering sees them, noting what it read: each id
+    looked up (with the value it got), or that it went over all of them."""
+
+    def __init__(self, facts: Mapping[str, Any]) -> None:
+        self.facts = facts
+        self.read: dict[str, Any] = {}
+        self.whole = False
+
+    def __getitem__(self, key: str) -> Any:
+        value = self.facts.get(key, _MISSING)
+        self.read[key] = value
+        if value is _MISSING:
+            raise KeyError(key)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        self.whole = True
+        return iter(self.facts)
+
+    def __len__(self) -> int:
+        self.whole = True
+        return len(self.facts)
+
+
+@dataclass(frozen=True)
+class _Remembered:
+    markdown: str
+    experiments: Mapping[str, Any]  # id -> the facts read (_MISSING: none)
+    articles: Mapping[str, Any]
+    all_experiments: Mapping[str, Any] | None  # every experiment's, when it went over all
+    all_articles: Mapping[str, Any] | None
+
+    def still_true(self, facts: Facts) -> bool:
+        return (_same(self.experiments, self.all_experiments, facts.experiments)
+                and _same(self.articles, self.all_articles, facts.articles))
+
+
+def _same(read: Mapping[str, Any], whole: Mapping[str, Any] | None,
+          facts: Mapping[str, Any]) -> bool:
+    if whole is not None and dict(facts) != whole:
+        return False
+    return all(facts.get(key, _MISSING) == value for key, value in read.items())
+
+
+@dataclass
+class PageMemo:
+    """The Markdown of each generated page as the last build rendered it, with what its
+    rendering read, kept by a process that builds again (`mkdocs serve`): a page is used
+    again only while the catalogue, the renderer's settings and every template file are
+    the same and each fact its rendering looked up (or all of them, when it went over
+    all) is equal. The catalogue and its site settings are compared whole: templates
+    may read any of it. Only the last build's pages are kept."""
+
+    inputs: tuple[object, ...] | None = None
+    pages: dict[tuple[str, str], _Remembered] = field(default_factory=dict)
+    used: int = 0  # pages the last build took from here (for tests and profiles)
+
+    def begin(self, inputs: tuple[object, ...]) -> None:
+        if inputs != self.inputs:
+            self.pages = {}
+        self.inputs = inputs
+        self.used = 0
+
+
+# Templates folder -> the digest of its files when this process last rendered from it.
+_templates_seen: dict[str | None, str] = {}
+
+
+def templates_digest(templates_dir: str | None) -> str:
+    """A digest of every file the pages' environment could load: our templates and the
+    override folder's files, names and bytes (a file's time says too little: two saves
+    within one tick of the clock)."""
+    digest = hashlib.sha256()
+    folders = [str(Path(__file__).parent / "templates")]
+    if templates_dir is not None:
+        folders.insert(0, templates_dir)
+    for folder in folders:
+        digest.update(b"folder\0" + os.fsencode(folder) + b"\0")
+        for top, dirs, names in sorted(os.walk(folder, followlinks=True)):
+            dirs.sort()
+            for name in sorted(names):
+                path = os.path.join(top, name)
+                try:
+                    with open(path, "rb") as handle:
+                        data = handle.read()
+                except OSError as error:  # Jinja will say what is wrong when it loads it
+                    data = f"unreadable: {error}".encode()
+                digest.update(os.fsencode(os.path.relpath(path, folder)) + b"\0")
+                digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
 # ---------------------------------------------------------------------------------------
 
 
@@ -488,11 +588,21 @@ class Renderer:
     """Renders every generated page for one catalogue."""
 
     def __init__(self, catalogue: Catalogue, facts: Facts, *, use_directory_urls: bool = True,
-                 templates_dir: Path | None = None) -> None:
+                 templates_dir: Path | None = None, memo: PageMemo | None = None) -> None:
         self.catalogue = catalogue
         self.facts = facts
         self.use_directory_urls = use_directory_urls
-        self.env = _environment(str(templates_dir) if templates_dir is not None else None)
+        folder = str(templates_dir) if templates_dir is not None else None
+        self.env = _environment(folder)
+        digest = templates_digest(folder)
+        if _templates_seen.get(folder, digest) != digest and self.env.cache is not None:
+            # Jinja checks only the file a template was loaded from: an override added
+            # beside (or a file removed from) the folder since would go unseen.
+            self.env.cache.clear()
+        _templates_seen[folder] = digest
+        self.memo = memo
+        if memo is not None:
+            memo.begin((catalogue, use_directory_urls, folder, digest))
         self.tag_anchors = tag_anchors(catalogue)
         self._by_uri: dict[str, Experiment | Article | Section] = {
             **{section_uri(s): s for s in catalogue.sections},
@@ -522,42 +632,68 @@ class Renderer:
         return {"link": link, "url": url}
 
     def _render(self, template: str, from_uri: str, **context: Any) -> str:
-        context.setdefault("facts", self.facts)
+        facts: Facts = context.setdefault("facts", self.facts)
         return self.env.get_template(template).render(
             catalogue=self.catalogue, tag_anchors=self.tag_anchors,
-            source_links=self._source_links, tagged=self.tagged,
-            article_picture=self.article_picture, **self._helpers(from_uri), **context)
+            source_links=functools.partial(self._source_links, facts=facts),
+            tagged=self.tagged,
+            article_picture=functools.partial(self.article_picture, facts=facts),
+            **self._helpers(from_uri), **context)
+
+    def _page(self, template: str, uri: str, title: str, **context: Any) -> GeneratedPage:
+        return self._remembered(template, uri, title, lambda facts: self._render(
+            template, uri, facts=facts, **context))
+
+    def _remembered(self, template: str, uri: str, title: str,
+                    render: Callable[[Facts], str]) -> GeneratedPage:
+        """The page `render` gives with this build's facts, or the memo's copy while every
+        fact its last rendering read is unchanged."""
+        memo = self.memo
+        if memo is None:
+            return GeneratedPage(uri, title, render(self.facts))
+        remembered = memo.pages.get((template, uri))
+        if remembered is not None and remembered.still_true(self.facts):
+            memo.used += 1
+            return GeneratedPage(uri, title, remembered.markdown)
+        experiments = _ReadFacts(self.facts.experiments)
+        articles = _ReadFacts(self.facts.articles)
+        markdown = render(Facts(experiments, articles))
+        memo.pages[(template, uri)] = _Remembered(
+            markdown, experiments.read, articles.read,
+            dict(self.facts.experiments) if experiments.whole else None,
+            dict(self.facts.articles) if articles.whole else None)
+        return GeneratedPage(uri, title, markdown)
 
     # Pages ------------------------------------------------------------------------------
 
     def pages(self) -> list[GeneratedPage]:
         catalogue = self.catalogue
-        pages = [
-            GeneratedPage(section_uri(s), f"{s.number}. {s.title}",
-                          self._render("section.md.j2", section_uri(s), section=s))
-            for s in catalogue.sections
-        ]
-        pages += [self.experiment_page(e) for e in catalogue.experiments]
-        pages += [
-            GeneratedPage(article_uri(a), a.title,
-                          self._render("article.md.j2", article_uri(a), article=a,
-                                       marker=NOTE_MARKER, repository_file=self.repository_file))
-            for a in catalogue.articles
-        ]
-        pages.append(GeneratedPage(SECTIONS_URI, "Sections", self._render(
-            "sections.md.j2", SECTIONS_URI, status_table=self.status_table(SECTIONS_URI))))
-        pages.append(GeneratedPage(EXPERIMENT_LOG_URI, "Experiment log",
-                                   self._render("experiment_log.md.j2", EXPERIMENT_LOG_URI)))
-        pages.append(GeneratedPage(ARTICLES_URI, "Articles",
-                                   self._render("articles.md.j2", ARTICLES_URI)))
-        pages.append(GeneratedPage(RESOURCES_URI, "Resources",
-                                   self._render("resources.md.j2", RESOURCES_URI)))
+        pages = [self._page("section.md.j2", section_uri(s), f"{s.number}. {s.title}", section=s)
+                 for s in catalogue.sections]
+        pages += [self._page("experiment.md.j2", experiment_uri(e), e.title, experiment=e,
+                             section=catalogue.section(e.section), marker=NOTEBOOK_MARKER)
+                  for e in catalogue.experiments]
+        pages += [self._page("article.md.j2", article_uri(a), a.title, article=a,
+                             marker=NOTE_MARKER, repository_file=self.repository_file)
+                  for a in catalogue.articles]
+        pages.append(self._sections_page())
+        pages.append(self._page("experiment_log.md.j2", EXPERIMENT_LOG_URI, "Experiment log"))
+        pages.append(self._page("articles.md.j2", ARTICLES_URI, "Articles"))
+        pages.append(self._page("resources.md.j2", RESOURCES_URI, "Resources"))
         if self.tag_anchors:  # an archive without tags has no tags page to show
-            pages.append(GeneratedPage(TAGS_URI, "Tags", self._render("tags.md.j2", TAGS_URI)))
+            pages.append(self._page("tags.md.j2", TAGS_URI, "Tags"))
         return pages
 
-    def _source_links(self, experiment: Experiment) -> SourceLinks:
-        published = self.facts.experiment(experiment).size_bytes is not None
+    def _sections_page(self) -> GeneratedPage:
+        # Its status table comes from another template, read with the same facts.
+        def render(facts: Facts) -> str:
+            table = self._render("status_table.md.j2", SECTIONS_URI, facts=facts)
+            return self._render("sections.md.j2", SECTIONS_URI, facts=facts, status_table=table)
+
+        return self._remembered("sections.md.j2", SECTIONS_URI, "Sections", render)
+
+    def _source_links(self, experiment: Experiment, facts: Facts | None = None) -> SourceLinks:
+        published = (facts or self.facts).experiment(experiment).size_bytes is not None
         return source_links(self.catalogue.site, experiment, published)
 
     def tagged(self, tag: str) -> tuple[list[Experiment], list[Article]]:
@@ -587,11 +723,11 @@ class Renderer:
             return Preview(listings[src_uri], tagline)
         return None
 
-    def article_picture(self, article: Article) -> Picture | None:
-        facts = self.facts.article(article)
-        if not facts.has_thumbnail or not facts.thumbnail_size:
+    def article_picture(self, article: Article, facts: Facts | None = None) -> Picture | None:
+        shown = (facts or self.facts).article(article)
+        if not shown.has_thumbnail or not shown.thumbnail_size:
             return None
-        return Picture(thumbnail_uri(article), *facts.thumbnail_size)
+        return Picture(thumbnail_uri(article), *shown.thumbnail_size)
 
     def head_tags(self, preview: Preview, *, from_url: str, page_url: str | None,
                   site_url: str | None, site_name: str, image: Picture | None,
