@@ -2,7 +2,8 @@
 ../shared/archives, copied into tmp_path; skipped when absent) and invented archives of
 other shapes. Each must end with every notebook and PDF in the catalogue (>= 95% for the
 invented ones, as for archives nobody on the project has seen), a catalogue that passes
-the check, and a site that builds strictly from what import wrote."""
+the check, and a site that builds strictly from what import wrote (but for a broken link
+in the archive's own notes, which the build reports, NV342)."""
 
 from __future__ import annotations
 
@@ -158,7 +159,17 @@ def test_the_ai_research_journey_tree_alone(tmp_path: Path,
     assert catalogue_files(root) == files_in_tree(root) | {"NLP.md"}
     titles = {e.notebook: e.title for e in imported(root).experiments}
     assert titles["Experiments/mnist_callbacks.ipynb"] == "MNIST callbacks"
-    assert_checked_and_built(root)
+    checked = check_file(root / "catalogue.yml", root=root)
+    assert [d.format() for d in checked.diagnostics] == []
+    # NLP.md links a script the archive does not hold: the one thing a strict build
+    # reports, at its place in the note, as MkDocs reports a page's broken link.
+    complaints = build_strict(root)
+    broken = [line for line in complaints if " NV342 " in line]
+    assert [line.split("neuroverse_site: ")[1].split(": warning")[0] for line in broken] == [
+        "NLP.md:8:29"]
+    assert "NaiveBayes.py" in broken[0]
+    assert [line for line in complaints if line not in broken and "strict mode" not in line
+            ] == []
 
 
 # ---------------------------------------------------------------------------------------

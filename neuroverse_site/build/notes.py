@@ -135,7 +135,8 @@ def _placed_in(text: str, dropped: list[tuple[str, str, str]]) -> tuple[CellNote
             cursor = offset + 1
             line = text.count("\n", 0, offset) + 1
             column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        shown = target if len(target) <= 60 else f"{target[:30]}...{target[-30:]}"
+        # The end of a long path names the file: kept whole.
+        shown = target if len(target) <= 80 else f"{target[:20]}...{target[-57:]}"
         hint = ("link an image saved inside the archive by a relative path" if kind == "image"
                 else "fix the path (relative to the note), or link a page or file of the "
                 "archive")
