@@ -30,6 +30,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
 from ..core.ids import blob_name, slugify, unique_id
+from ..core.model import line_and_column
 from ..core.probes import notebook_format_problem
 from .highlight import highlighter
 from .images import MAX_IMAGE_BYTES, ImageRefused, publishable_image
@@ -548,9 +549,7 @@ def _placed(notes: list[CellNote], data: bytes) -> tuple[CellNote, ...]:
     for note in notes:
         line, column = 1, 1
         if 1 <= note.cell <= len(starts):
-            offset = starts[note.cell - 1]
-            line = text.count("\n", 0, offset) + 1
-            column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+            line, column = line_and_column(text, starts[note.cell - 1])
         placed.append(CellNote(note.code, note.cell, note.message, note.hint, line, column))
     return tuple(placed)
 

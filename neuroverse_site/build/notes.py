@@ -25,6 +25,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+from ..core.model import line_and_column
 from ..core.paths import is_hidden_part, publishable_inside, resolve_inside, safe_resolve
 from ..core.probes import strip_front_matter
 from .images import MAX_IMAGE_BYTES, ImageRefused, publishable_image
@@ -116,12 +117,24 @@ def render_note(text: str, note_path: str, links: NoteLinks) -> RenderedNote:
                         _placed_in(text, resolver.dropped))
 
 
-def _placed_in(text: str, dropped: list[tuple[str, str, str]]) -> tuple[CellNote, ...]:
-    """Each (kind, target, why) as a warning at the first place the note names the target
-    from where the previous one was found (links come in the order the note has them)."""
+@dataclass(frozen=True)
+class _Dropped:
+    """A link or image the page could not keep, and what the page shows instead."""
+
+    kind: str  # "link" or "image"
+    target: str  # as the note wrote it
+    why: str
+    shown: str
+
+
+def _placed_in(text: str, dropped: list[_Dropped]) -> tuple[CellNote, ...]:
+    """Each dropped link or image as a warning at the first place the note names its
+    target from where the previous one was found (links come in the order the note has
+    them)."""
     placed: list[CellNote] = []
     cursor = 0
-    for kind, target, why in dropped:
+    for item in dropped:
+        target = item.target
         offset = -1
         for spelling in dict.fromkeys((target, unquote(target), target.strip())):
             if spelling:
@@ -133,16 +146,14 @@ def _placed_in(text: str, dropped: list[tuple[str, str, str]]) -> tuple[CellNote
         line, column = 1, 1
         if offset >= 0:
             cursor = offset + 1
-            line = text.count("\n", 0, offset) + 1
-            column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+            line, column = line_and_column(text, offset)
         # The end of a long path names the file: kept whole.
-        shown = target if len(target) <= 80 else f"{target[:20]}...{target[-57:]}"
-        hint = ("link an image saved inside the archive by a relative path" if kind == "image"
-                else "fix the path (relative to the note), or link a page or file of the "
-                "archive")
-        outcome = "" if ";" in why else "; the page shows " + (
-            "its alt text" if kind == "image" else "its text without a link")
-        note = CellNote("NV342", 0, f"the {kind} '{shown}' {why}{outcome}", hint, line, column)
+        quoted = target if len(target) <= 80 else f"{target[:20]}...{target[-57:]}"
+        hint = ("link an image saved inside the archive by a relative path"
+                if item.kind == "image" else
+                "fix the path (relative to the note), or link a page or file of the archive")
+        note = CellNote("NV342", 0, f"the {item.kind} '{quoted}' {item.why}; the page shows "
+                        f"{item.shown}", hint, line, column)
         if note not in placed:
             placed.append(note)
     return tuple(placed)
@@ -153,8 +164,8 @@ class _Resolver:
         self.note_dir = posixpath.dirname(note_path)
         self.links = links
         self.images: dict[str, bytes] = {}
-        # (kind, target as written, why it was dropped): the user's mistakes to report.
-        self.dropped: list[tuple[str, str, str]] = []
+        # The author's mistakes to report, in the order the note has them.
+        self.dropped: list[_Dropped] = []
         self._refused: dict[str, str] = {}  # archive path -> why its image was not published
         page = _page_url(links.page_uri, links.use_directory_urls)
         self.page_dir = posixpath.dirname(page.rstrip("/") + "/x") if page else ""
@@ -174,8 +185,9 @@ class _Resolver:
             return None
         return joined
 
-    def _drop(self, kind: str, target: str, why: str) -> None:
-        self.dropped.append((kind, target, why))
+    def _drop(self, kind: str, target: str, why: str, shown: str | None = None) -> None:
+        self.dropped.append(_Dropped(kind, target, why, shown or (
+            "its alt text" if kind == "image" else "its text without a link")))
 
     def link(self, href: str) -> str | None:
         written = href
@@ -237,8 +249,10 @@ class _Resolver:
         src = src.strip()
         if _scheme(src) is not None:
             # Only images the site itself serves.
-            self._drop("image", written, "is on another host; the page shows a link to it "
-                       "instead" if shown_as_link else "is not a file of the archive")
+            if shown_as_link:
+                self._drop("image", written, "is on another host", "a link to it instead")
+            else:
+                self._drop("image", written, "is not a file of the archive")
             return None
         relative = self._archive_path(urlsplit(src).path)
         if relative is None:

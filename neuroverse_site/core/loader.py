@@ -41,6 +41,7 @@ from .model import (
     Section,
     SiteInfo,
     Status,
+    line_and_column,
 )
 
 # What a Markdown note's file name ends in, in any case.
@@ -147,8 +148,7 @@ def load_catalogue(data: bytes | str, path: str = "catalogue.yml") -> LoadResult
     except yaml.MarkedYAMLError as exc:
         return LoadResult(None, [*diagnostics, _yaml_syntax(exc, path, text)], text)
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow anywhere
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        line, column = line_and_column(text, exc.position)
         code = exc.character if isinstance(exc.character, int) else ord(str(exc.character))
         return LoadResult(None, [*diagnostics, Diagnostic(
             "NV001", f"the control character U+{code:04X} cannot appear in YAML",
@@ -385,8 +385,7 @@ class _Tree:
         start, end = node.start_mark.index, node.end_mark.index
         index = self.text.find(character, start, end)
         if index >= 0:
-            line = self.text.count("\n", 0, index) + 1
-            column = index - (self.text.rfind("\n", 0, index) + 1) + 1
+            line, column = line_and_column(self.text, index)
         else:
             line, column = node.start_mark.line + 1, node.start_mark.column + 1
         name = _HIDDEN_NAMES.get(character, "a control character" if (
@@ -799,10 +798,11 @@ def _text(value: Any) -> str:
 def _folder(value: Any) -> str | None:
     """`site.repository_folder` as a path inside the repository ("" for its root); None
     when not given (the schema has said whether the text is a usable folder)."""
-    text = _text(value).strip("/")
-    if not isinstance(value, str) or not value.strip():
+    text = _text(value)
+    if not text:
         return None
-    return "" if text in ("", ".") else text
+    folder = text.strip("/")
+    return "" if folder in ("", ".") else folder
 
 
 def _is_id(value: Any) -> bool:

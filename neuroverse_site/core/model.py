@@ -26,6 +26,11 @@ class Location:
         return f"{self.path}:{self.line}:{self.column}"
 
 
+def line_and_column(text: str, offset: int) -> tuple[int, int]:
+    """The line and column (from 1) of the character at `offset` in `text`."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
 class Status(StrEnum):
     """The archive's status vocabulary, in the owner's own words."""
 

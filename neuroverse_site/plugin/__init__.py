@@ -37,9 +37,9 @@ from ..build.render import (
     PageMemo,
     Picture,
     Preview,
-    _environment,
     article_id_of,
     experiment_id_of,
+    pages_environment,
 )
 from ..build.scrolling import mark_page
 from ..build.site import (
@@ -175,10 +175,10 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                      else Catalogue(SiteInfo("NeuroVerse"), path=self.catalogue_path.name))
         assert self.batch is not None
         templates = self.config.templates_dir
-        # Our pages' environment is one per process (see render._environment); its compiled
+        # Our pages' environment is one per process (see render.pages_environment); its compiled
         # templates are kept between processes too. Its settings are our code's, which the
         # environment fingerprint covers with Jinja's version.
-        _environment(str(Path(templates)) if templates else None).bytecode_cache = (
+        pages_environment(str(Path(templates)) if templates else None).bytecode_cache = (
             incremental.template_cache(Path(self.config.cache_dir), "pages",
                                        environment_fingerprint())
             if self.config.cache else None)

@@ -441,7 +441,6 @@ class Preview:
     image_alt: str = ""
 
 
-
 # ---------------------------------------------------------------------------------------
 # Pages remembered between the builds of one `mkdocs serve` session
 
@@ -540,6 +539,7 @@ def templates_digest(templates_dir: str | None) -> str:
                 digest.update(hashlib.sha256(data).digest())
     return digest.hexdigest()
 
+
 # ---------------------------------------------------------------------------------------
 
 
@@ -552,7 +552,7 @@ def _relative(target: str, start: str) -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def _environment(templates_dir: str | None) -> Environment:
+def pages_environment(templates_dir: str | None) -> Environment:
     """One Jinja environment per templates folder for the whole process: `mkdocs serve`
     rebuilds then reuse its compiled templates (compiling them was most of the time a
     rebuild spent rendering pages). Jinja checks each template's file for changes before
@@ -593,7 +593,7 @@ class Renderer:
         self.facts = facts
         self.use_directory_urls = use_directory_urls
         folder = str(templates_dir) if templates_dir is not None else None
-        self.env = _environment(folder)
+        self.env = pages_environment(folder)
         digest = templates_digest(folder)
         if _templates_seen.get(folder, digest) != digest and self.env.cache is not None:
             # Jinja checks only the file a template was loaded from: an override added
