@@ -370,3 +370,26 @@ def test_a_broken_link_or_image_in_a_note_is_reported_at_its_place(
     quiet = build_site(catalogue, files, strict=True, mkdocs_yml=MKDOCS_YML.format(
         plugin_options="") + "validation:\n  links:\n    not_found: info\n")
     assert quiet.error is None and not any(" NV342 " in line for line in quiet.warnings())
+
+
+def test_a_broken_links_text_reaches_the_problems_page_as_text(
+        build_site: SiteBuilder) -> None:
+    """NV342 quotes the target as the note wrote it; with a catalogue error the build lists
+    it on the problems page, where markup in it is text, never an element."""
+    catalogue = CATALOGUE + """\
+  - id: orphan
+    title: Orphan
+    sections: [nowhere]
+"""
+    # A raw HTML link's href is entity-decoded: it holds real angle brackets, a pipe that
+    # would end a table cell and Markdown emphasis.
+    target = "x&lt;b&gt;bold&lt;/b&gt;|*y*.md"
+    note = f'# Notes on RNNs\n\nA <a href="{target}">hostile link</a> here.\n'
+    files = {**note_archive(), "notes/rnn.md": note}
+    site = build_site(catalogue, files, strict=False)  # type: ignore[arg-type]
+    problems = site.article("catalogue-problems/")
+    text = " ".join(problems.text().split())
+    assert "NV342" in text and "x<b>bold</b>|*y*.md" in text
+    assert problems.css("b, em") == []
+    rows = [row for row in problems.css("tr") if "NV342" in row.text()]
+    assert len(rows) == 1 and len(rows[0].css("td")) == 6  # the | stayed in its cell

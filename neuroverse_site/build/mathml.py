@@ -87,9 +87,10 @@ def mathml_renderer_class() -> type[Any]:
         def block_code(self, code: str, info: str | None = None) -> str:
             # nbconvert highlights a fenced block with a language as a bare `<pre>`: no
             # `<code>`, so Material neither scrolls nor styles it and it cannot take focus.
-            # Ours is the markup code cells have.
+            # Ours is the markup code cells have. A mermaid block nbconvert passes on as raw
+            # HTML for a script to draw, and no script runs here: it is shown as its text.
             words = (info or "").split(maxsplit=1)
-            if words and not words[0].startswith("mermaid") and known_language(words[0]):
+            if words and (words[0].startswith("mermaid") or known_language(words[0])):
                 return highlight_block(code, words[0])
             return str(super().block_code(code, info=info))
 
