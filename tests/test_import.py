@@ -227,3 +227,53 @@ def test_file_names_made_readable() -> None:
     assert readable_filename("maskcnn.ipynb") == "Mask CNN"
     assert readable_filename("02-intro-to-nlp.ipynb") == "02 intro to NLP"
     assert readable_filename("imageSegmentation.ipynb") == "Image Segmentation"
+
+
+FOLDER_README = (
+    "# Deep learning course notes\n\n## 1. Basics\n"
+    "- [Tensors](https://github.com/Me/Repo/blob/main/courses/dl/nb/tensors.ipynb)\n"
+    "- [Autograd](https://colab.research.google.com/github/Me/Repo/blob/main/courses/dl/"
+    "nb/autograd.ipynb)\n"
+    "- [Another course's notebook](https://github.com/Me/Repo/blob/main/courses/ml/"
+    "nb/tensors.ipynb)\n")
+FOLDER_FILES = {"README.md": FOLDER_README, "nb/tensors.ipynb": "Tensors",
+                "nb/autograd.ipynb": "Autograd"}
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_an_archive_in_a_folder_of_its_checkout_maps_repository_links_to_its_own_files(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    checkout = tmp_path / "repo"
+    root = checkout / "courses" / "dl"
+    root.mkdir(parents=True)
+    write_archive(root, FOLDER_FILES)
+    write_archive(checkout, {"courses/ml/nb/tensors.ipynb": "ML tensors"})
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(checkout), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", ".")
+    git("remote", "add", "origin", "git@github.com:me/repo.git")
+    assert run_import(root, [], capsys, monkeypatch)[0] == 0
+    catalogue = imported(root)
+    # The remote is found from a folder of the checkout too.
+    assert catalogue.site.repository_url == "https://github.com/me/repo"
+    placed = {(e.title, e.section, e.notebook) for e in catalogue.experiments}
+    assert ("Tensors", "basics", "nb/tensors.ipynb") in placed
+    assert ("Autograd", "basics", "nb/autograd.ipynb") in placed
+    # A file of the repository outside the archive is not one of the archive's files.
+    assert not any(e.notebook and "ml" in e.notebook for e in catalogue.experiments)
+
+
+def test_without_a_checkout_the_archive_folder_is_read_from_the_links(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # A downloaded copy of the same folder: no git to say where it lay in the repository.
+    root = tmp_path / "dl"
+    root.mkdir()
+    write_archive(root, FOLDER_FILES)
+    assert run_import(root, [], capsys, monkeypatch)[0] == 0
+    catalogue = imported(root)
+    placed = {(e.title, e.section, e.notebook) for e in catalogue.experiments}
+    assert {("Tensors", "basics", "nb/tensors.ipynb"),
+            ("Autograd", "basics", "nb/autograd.ipynb")} <= placed

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..core.archive_files import archive_files, mkdocs_folders
+from ..core.paths import folder_in_checkout
 
 _GIT_TIMEOUT = 10
 
@@ -25,9 +26,10 @@ def listed_files(root: Path, excluded: tuple[Path, ...] = ()) -> list[str]:
 
 
 def git_remote_url(root: Path) -> str | None:
-    """The https address of the checkout's `origin` remote on a forge, or None."""
+    """The https address of the checkout's `origin` remote on a forge, or None. The
+    archive may be a folder of the checkout, not its top."""
     git = shutil.which("git")
-    if git is None or not (root / ".git").exists():
+    if git is None or folder_in_checkout(root) is None:
         return None
     try:
         remote = subprocess.run([git, "-C", str(root), "config", "--get", "remote.origin.url"],

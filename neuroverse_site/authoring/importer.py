@@ -39,6 +39,7 @@ from ..core.diagnostics import EXIT_OK, EXIT_PROBLEMS, Severity
 from ..core.ids import is_transliterated
 from ..core.loader import load_catalogue
 from ..core.model import Status, same_words
+from ..core.paths import folder_in_checkout
 from ..core.probes import note_problem, pdf_problem
 from .add import note_summary, notebook_title, pdf_summary, pdf_title
 from .archive_tree import FileIndex, git_remote_url, listed_files
@@ -53,6 +54,7 @@ from .readme_reader import (
     SectionDraft,
     Target,
     clean_heading,
+    folder_from_links,
     repository_from_links,
     repository_from_url,
     status_from_text,
@@ -138,6 +140,13 @@ def import_archive(root: Path, readmes: list[Path],
         (r for r in (repository_from_links(t, index) for t in texts.values()) if r), None)
     if result.repository_url is None and repository is not None:
         result.repository_url = f"https://{repository.host}/{repository.slug}"
+    if repository is not None:
+        # An archive in a folder of a larger repository: its links name files by their
+        # place in the repository, the catalogue by their place in the archive.
+        inside = folder_in_checkout(root)
+        repository = repository.at(inside if inside is not None
+                                   else folder_from_links(repository, list(texts.values()),
+                                                          index))
     seen: set[str] = set()
     first = True
     while queue:

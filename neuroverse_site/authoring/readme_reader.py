@@ -426,9 +426,27 @@ class Repository:
 
     host: str
     slug: str  # owner/name, compared in any case
+    # Where the archive lies in the repository ("" at its top, "courses/dl" deeper): a link
+    # says `blob/main/courses/dl/x.ipynb` for the archive's `x.ipynb`.
+    folder: str = ""
+
+    def at(self, folder: str) -> Repository:
+        return Repository(self.host, self.slug, folder.strip("/"))
 
     def local_path(self, href: str) -> str | None:
-        """The archive path an absolute URL into this repository means, else None."""
+        """The archive path an absolute URL into this repository means, else None (also
+        for a file of the repository outside the archive's folder)."""
+        path = self.repository_path(href)
+        if path is None or not self.folder:
+            return path
+        inside = self.folder.split("/")
+        parts = path.split("/") if path else []
+        if parts[:len(inside)] != inside:
+            return None
+        return "/".join(parts[len(inside):])
+
+    def repository_path(self, href: str) -> str | None:
+        """The path in the repository an absolute URL into it names, else None."""
         parts = urlsplit(href)
         host = parts.netloc.lower().removeprefix("www.")
         segments = [unquote(s) for s in parts.path.split("/") if s]
@@ -487,6 +505,25 @@ def repository_from_links(text: str, files: FileIndex | None = None) -> Reposito
 
     host, slug = max(counts, key=lambda key: (found_here(key), counts[key], key))
     return Repository(host, slug)
+
+
+def folder_from_links(repository: Repository, texts: list[str], files: FileIndex) -> str:
+    """Where the archive lies in its repository when no git checkout says so: the leading
+    folders whose removal turns the most of the READMEs' repository links into files the
+    archive holds ("" when dropping none does best)."""
+    paths = [p for text in texts for url in _URL.findall(text)
+             if (p := repository.repository_path(url))]
+    votes: dict[str, int] = {}
+    for path in paths:
+        parts = path.split("/")
+        for cut in range(len(parts)):
+            rest = "/".join(parts[cut:])
+            if rest in files or rest in files.folders:
+                prefix = "/".join(parts[:cut])
+                votes[prefix] = votes.get(prefix, 0) + 1
+    if not votes:
+        return ""
+    return max(votes, key=lambda prefix: (votes[prefix], prefix == "", -len(prefix)))
 
 
 def repository_from_url(url: str | None) -> Repository | None:
