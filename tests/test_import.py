@@ -264,6 +264,8 @@ def test_an_archive_in_a_folder_of_its_checkout_maps_repository_links_to_its_own
     assert ("Autograd", "basics", "nb/autograd.ipynb") in placed
     # A file of the repository outside the archive is not one of the archive's files.
     assert not any(e.notebook and "ml" in e.notebook for e in catalogue.experiments)
+    # The checkout says where the archive is at every build: the catalogue need not.
+    assert catalogue.site.repository_folder is None
 
 
 def test_without_a_checkout_the_archive_folder_is_read_from_the_links(
@@ -277,3 +279,5 @@ def test_without_a_checkout_the_archive_folder_is_read_from_the_links(
     placed = {(e.title, e.section, e.notebook) for e in catalogue.experiments}
     assert {("Tensors", "basics", "nb/tensors.ipynb"),
             ("Autograd", "basics", "nb/autograd.ipynb")} <= placed
+    # The site's Colab and GitHub links need the folder too, and no checkout will say it.
+    assert catalogue.site.repository_folder == "courses/dl"

@@ -78,6 +78,8 @@ class ImportResult:
     title: str = ""
     tagline: str = ""
     repository_url: str | None = None
+    # Where the archive lies in its repository, when no git checkout can say it at build.
+    repository_folder: str | None = None
     sections: list[SectionDraft] = field(default_factory=list)
     entries: list[EntryDraft] = field(default_factory=list)
     resources: list[ResourceDraft] = field(default_factory=list)
@@ -144,9 +146,11 @@ def import_archive(root: Path, readmes: list[Path],
         # An archive in a folder of a larger repository: its links name files by their
         # place in the repository, the catalogue by their place in the archive.
         inside = folder_in_checkout(root)
-        repository = repository.at(inside if inside is not None
-                                   else folder_from_links(repository, list(texts.values()),
-                                                          index))
+        if inside is None:
+            inside = folder_from_links(repository, list(texts.values()), index)
+            # The site finds the folder from the checkout; a copy without one is told.
+            result.repository_folder = inside or None
+        repository = repository.at(inside)
     seen: set[str] = set()
     first = True
     while queue:
@@ -464,7 +468,8 @@ def catalogue_text(result: ImportResult, today: dt.date | None = None) -> str:
         "\n",
     ]
     out += format_mapping("site", {"title": result.title, "tagline": result.tagline,
-                                   "repository_url": result.repository_url})
+                                   "repository_url": result.repository_url,
+                                   "repository_folder": result.repository_folder})
     sections = [s for s in result.sections if section_used(s, result)]
     section_ids: dict[int, str] = {}
     taken: set[str] = set()
