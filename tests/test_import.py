@@ -219,6 +219,17 @@ def test_ids_are_the_meaningful_words_never_a_bad_cut() -> None:
     assert section_id("Generative Models", {"generative"}) == "generative-models"
 
 
+def test_a_title_that_is_only_numbering_keeps_its_number_in_the_id() -> None:
+    # Weeks and parts are told apart by their numbers, not by 'section', 'section-2'.
+    assert [section_id(t, set()) for t in ("Week 1", "Week 12", "Module 3", "Part II", "7")] \
+        == ["week-1", "week-12", "module-3", "part-ii", "section-7"]
+    assert [entry_id(t, set()) for t in ("Day 4", "Part IV")] == ["day-4", "part-iv"]
+    # A numeral after a numbering word is numbering; a word that looks like one is a word.
+    assert section_id("Part IV - RNNs", set()) == "rnns"
+    assert section_id("Xi and Yu", set()) == "xi-yu"
+    assert entry_id("Mix", set()) == "mix"
+
+
 def test_file_names_made_readable() -> None:
     assert readable_filename("Experiments/mnist_callbacks.ipynb") == "MNIST callbacks"
     assert readable_filename("TensorFlow_Callbacks.pdf.pdf") == "TensorFlow Callbacks"

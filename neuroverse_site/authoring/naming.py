@@ -9,6 +9,10 @@ from pathlib import PurePosixPath
 from ..core.ids import RESERVED_IDS, slugify
 
 # Words that carry no meaning in an id.
+# A roman numeral up to 39, as parts and chapters are numbered ('Part IV').
+_ROMAN = re.compile(r"(?=[ivx])x{0,3}(ix|iv|v?i{0,3})")
+_NUMBERING_WORDS = frozenset({"part", "module", "chapter", "lesson", "unit", "section",
+                              "day", "week", "step", "experiment", "exp", "lab"})
 STOP_WORDS = frozenset({
     "a", "an", "the", "i", "me", "we", "of", "and", "or", "in", "on", "at", "to", "for", "with", "without",
     "from", "into", "onto", "by", "via", "using", "use", "vs", "versus", "how", "do", "does",
@@ -34,8 +38,11 @@ def meaningful_words(title: str) -> list[str]:
     fundamentals. Leading numbers go; numbers inside ('cifar-10') stay."""
     spaced = re.sub(r"[\u2010-\u2015/_.:&+]", " ", title)  # dashes and joiners part words
     words = [w for w in slugify(spaced, max_length=400).split("-") if w]
-    while words and (words[0].isdigit() or words[0] in STOP_WORDS):
-        words.pop(0)
+    numbering = False
+    while words and (words[0].isdigit() or words[0] in STOP_WORDS or
+                     (numbering and len(words) > 1 and _ROMAN.fullmatch(words[0]))):
+        # 'Part IV - RNNs': a numeral counts as numbering only after a word that numbers.
+        numbering = words.pop(0) in _NUMBERING_WORDS
     kept = [w for w in words if w not in STOP_WORDS]
     return kept or words
 
@@ -55,9 +62,12 @@ def entry_id(title: str, taken: set[str], fallback: str = "entry") -> str:
     """An id for an experiment or article, unique against `taken`. A clash takes in more of
     the title's words before it falls back to a counter, so two 'Image ...' titles do not
     become `image` and `image-2`."""
-    words = meaningful_words(title) or [fallback]
     every = [w for w in slugify(re.sub(r"[\u2010-\u2015/_.:&+]", " ", title),
                                 max_length=400).split("-") if w]
+    # 'Week 1' is all numbering: its number tells it apart (week-1, not 'entry').
+    words = meaningful_words(title)
+    if not words or (len(words) == 1 and _ROMAN.fullmatch(words[0]) and len(every) > 1):
+        words = every if every and not "".join(every).isdigit() else [fallback]
     candidates = [_join(words), _join(words, len(words)), _join(every, len(every))]
     for candidate in candidates:
         if candidate and candidate not in taken and candidate not in RESERVED_IDS:
@@ -85,8 +95,12 @@ def section_id(title: str, taken: set[str]) -> str:
         words = meaningful_words(phrase) or meaningful_words(outside or title) or \
             meaningful_words(title)
         base = _join(words, 3)
-    if not base:
-        base = "section"
+    if not base or (_ROMAN.fullmatch(base) and base != slugify(title)):
+        # 'Week 1', 'Module 3', 'Part II': the title is all numbering; its number is what
+        # tells the sections apart, so the id keeps it (week-1, part-ii), not 'section-2'.
+        whole = _join([w for w in slugify(title).split("-") if w], 3)
+        base = whole if whole and not whole.isdigit() else \
+            f"section-{whole}" if whole else "section"
     if base not in taken and base not in RESERVED_IDS:
         return base
     return entry_id(title, taken, fallback="section")

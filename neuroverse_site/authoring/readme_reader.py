@@ -19,6 +19,7 @@ shape and strict about honesty:
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -163,6 +164,7 @@ class Inline:
 
 
 _HTML_ATTR = re.compile(r"""\b(href|src|alt)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
+_CLOSING_ANCHOR = re.compile(r"</a\s*>", re.IGNORECASE)
 _PATH_IN_CODE = re.compile(r"^[\w.\-/ ]+\.(ipynb|py|pdf|md|markdown)$", re.IGNORECASE)
 
 
@@ -172,6 +174,13 @@ def read_inline(node: SyntaxTreeNode | None) -> Inline:
     words: list[str] = []
     links: list[tuple[str, str]] = []
     images: list[tuple[str, str]] = []
+    # An HTML <a href> written inline: its text is what follows up to its </a>.
+    anchor: list[tuple[int, str]] = []
+
+    def close_anchor() -> None:
+        if anchor:
+            start, href = anchor.pop()
+            links.append(("".join(words[start:]).strip(), href))
 
     def visit(current: SyntaxTreeNode) -> None:
         for child in current.children:
@@ -193,14 +202,18 @@ def read_inline(node: SyntaxTreeNode | None) -> Inline:
                 images.append((alt, str(child.attrs.get("src", ""))))
             elif kind == "html_inline":
                 attrs = dict((k.lower(), v) for k, v in _HTML_ATTR.findall(child.content))
-                if "href" in attrs:
-                    links.append(("", attrs["href"]))
+                if _CLOSING_ANCHOR.match(child.content):
+                    close_anchor()
+                elif "href" in attrs:
+                    close_anchor()  # an <a> left open ends where the next begins
+                    anchor.append((len(words), attrs["href"]))
                 if "src" in attrs:
                     images.append((attrs.get("alt", ""), attrs["src"]))
             else:
                 visit(child)
 
     visit(node)
+    close_anchor()
     text = " ".join("".join(words).replace("&nbsp;", " ").replace("\xa0", " ").split())
     return Inline(text, links, images, node.content if node.type == "inline" else "")
 
@@ -1410,7 +1423,9 @@ def html_table(content: str) -> tuple[list[Cell], list[list[Cell]], list[int]]:
         kinds = []
         for kind, inner in _HTML_CELL.findall(match.group(1)):
             links = [(plain(text), href) for href, text in _HTML_ANCHOR.findall(inner)]
-            cells.append(Cell(plain(inner), links))
+            # Emoji stay, as in a Markdown table's cells: a status may be only a '🚧'.
+            text = html.unescape(re.sub(r"<[^>]+>", " ", inner))
+            cells.append(Cell(" ".join(text.split()), links))
             kinds.append(kind.lower())
         if not cells:
             continue
