@@ -449,10 +449,13 @@ def markdown_title(path: Path) -> str:
 
 
 def looks_like_file_name(title: str, path: str) -> bool:
-    """PDF tools often store the file's own name as its title: not a title at all."""
-    stem = PurePosixPath(path).name.lower()
-    return title.lower() in (stem, stem.split(".")[0]) or bool(
-        re.fullmatch(r"\S+\.(pdf|docx?|pptx?|tex|odt|key|pages)", title, re.IGNORECASE))
+    """PDF tools often store the file's own name as its title: not a title at all. The
+    name cased by hand ('# ResNet' in resnet.ipynb) is the author's title, though."""
+    name = PurePosixPath(path).name
+    if title.lower() not in (name.lower(), name.split(".")[0].lower()):
+        return bool(re.fullmatch(r"\S+\.(pdf|docx?|pptx?|tex|odt|key|pages)", title,
+                                 re.IGNORECASE))
+    return title in (name, name.split(".")[0]) or title.islower() or "." in title
 
 
 # ---------------------------------------------------------------------------------------

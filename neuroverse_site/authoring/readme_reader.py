@@ -266,6 +266,19 @@ def status_from_text(text: str) -> Status | None:
     return None
 
 
+def only_status(text: str) -> Status | None:
+    """The status `text` states when it says nothing else ('done', '- WIP', '(50 %)')."""
+    status = status_from_text(text)
+    if status is None:
+        return None
+    left = text.lower().replace("_", " ")
+    for known in Status:
+        left = left.replace(known.label.lower(), " ").replace(known.value.replace("-", " "), " ")
+    for pattern, _ in _STATUS_WORDS:
+        left = pattern.sub(" ", left)
+    return status if not re.sub(r"[\W_]+", "", strip_emoji(left)) else None
+
+
 def status_from_badge(alt: str, src: str) -> Status | None:
     """A shields.io-style status or progress badge -> a status; None for other images."""
     described = unquote(f"{alt} {src}").replace("--", " ").replace("-", " ").lower()
@@ -393,6 +406,19 @@ def generic_link_text(text: str, target: Target) -> bool:
     name = PurePosixPath(target.href.split("?")[0].split("#")[0]).name
     return words.lower() in (name.lower(), PurePosixPath(name).stem.lower()) or bool(
         re.fullmatch(r"[\w.\-/ ]+\.(ipynb|py|pdf|md|markdown)", words, re.IGNORECASE))
+
+
+def written_as_title(target: Target, line: str) -> bool:
+    """'[Attention](attention.ipynb) — over an LSTM': link text that is the file's name
+    but capitalised by hand, first on its line, is the title; the words after it describe
+    it. ('[lenet](lenet.ipynb) — LeNet-5 from scratch': the name as it is; the words are
+    the title.)"""
+    words = plain(target.text).strip("[] ")
+    stem = PurePosixPath(PurePosixPath(target.href.split("?")[0].split("#")[0]).name).stem
+    if not words or words == stem or "." in words or _GENERIC_LINK.match(words):
+        return False
+    before = line.split(target.text, 1)[0] if target.text in line else line
+    return not clean_title(before.replace("[", " "))
 
 
 def quoted_title(text: str) -> str:
@@ -1182,6 +1208,10 @@ class DocumentReader:
         words = quoted or clean_title(re.sub(r"[\u201c\u201d\"]", "", rest))
         if not quoted and only_labels(words):
             words = ""  # 'Notes: [x](x.pdf), code: [y](y.py)': labels, not a title
+        stated = only_status(words) if words and not quoted else None
+        if stated is not None:
+            # '[GRU](gru.ipynb) - WIP': the words after the link are its status, not a title.
+            checked, words = checked or stated, ""
         sentence = ""
         if not quoted and looks_like_sentence(words):
             sentence, words = words, ""  # 'Today I cleaned a dataset. Code: `x.ipynb`'
@@ -1194,7 +1224,8 @@ class DocumentReader:
             main = code[0]
             if len(code) == 1:
                 title = ""
-                if not generic_link_text(main.text, main):
+                if not generic_link_text(main.text, main) or \
+                        (words and written_as_title(main, text)):
                     title = clean_title(main.text)
                     summary = words
                 else:
