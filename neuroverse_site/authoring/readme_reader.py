@@ -408,14 +408,21 @@ def generic_link_text(text: str, target: Target) -> bool:
         re.fullmatch(r"[\w.\-/ ]+\.(ipynb|py|pdf|md|markdown)", words, re.IGNORECASE))
 
 
+def hand_cased(target: Target) -> bool:
+    """The link text is the file's name cased by hand ('[AlexNet](alexnet.ipynb)'): the
+    author's spelling of its title, which the file name has lost."""
+    words = plain(target.text).strip("[] ")
+    stem = PurePosixPath(PurePosixPath(target.href.split("?")[0].split("#")[0]).name).stem
+    return bool(words) and words != stem and words.lower() == stem.lower() and \
+        "." not in words and not _GENERIC_LINK.match(words)
+
+
 def written_as_title(target: Target, line: str) -> bool:
     """'[Attention](attention.ipynb) — over an LSTM': link text that is the file's name
     but capitalised by hand, first on its line, is the title; the words after it describe
     it. ('[lenet](lenet.ipynb) — LeNet-5 from scratch': the name as it is; the words are
     the title.)"""
-    words = plain(target.text).strip("[] ")
-    stem = PurePosixPath(PurePosixPath(target.href.split("?")[0].split("#")[0]).name).stem
-    if not words or words == stem or "." in words or _GENERIC_LINK.match(words):
+    if not hand_cased(target):
         return False
     before = line.split(target.text, 1)[0] if target.text in line else line
     return not clean_title(before.replace("[", " "))
@@ -590,6 +597,47 @@ class _Context:
     subheading: str = ""  # a sub-heading that may name the entry below it
 
 
+_DETAILS_OPEN = re.compile(r"^\s*<details\b[^>]*>", re.IGNORECASE)
+_DETAILS_CLOSE = re.compile(r"^\s*</details\s*>\s*$", re.IGNORECASE)
+_SUMMARY = re.compile(r"<summary\b[^>]*>(.*?)</summary\s*>", re.IGNORECASE)
+_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})(\s|$)")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def unfold_details(text: str) -> str:
+    """Folding blocks (`<details><summary>CNNs</summary>` ... `</details>`) are how many
+    READMEs group their sections: each summary becomes a heading one level below the
+    heading it sits under (deeper when nested), and the tags blank lines, so that every
+    line keeps its number and what a block holds is read like any other part."""
+    out: list[str] = []
+    level, depth, fence = 1, 0, ""
+    for line in text.split("\n"):
+        marker = _FENCE.match(line)
+        if fence or marker:
+            if marker and (not fence or (marker.group(1)[0] == fence[0] and
+                           len(marker.group(1)) >= len(fence))):
+                fence = "" if fence else marker.group(1)
+            out.append(line)
+            continue
+        heading = _ATX_HEADING.match(line)
+        if heading and depth == 0:
+            level = len(heading.group(1))
+        opened = _DETAILS_OPEN.match(line)
+        rest = line[opened.end():] if opened else line
+        depth += 1 if opened else 0
+        summary = _SUMMARY.search(rest)
+        words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", summary.group(1))).split()) \
+            if summary and depth else ""
+        if words:
+            out.append(f"{'#' * min(6, level + depth)} {words}")
+        elif _DETAILS_CLOSE.match(line):
+            depth = max(0, depth - 1)
+            out.append("")
+        else:
+            out.append("" if opened and not rest.strip() else line)
+    return "\n".join(out)
+
+
 class DocumentReader:
     """One README: `read()` walks its blocks once; each is placed or noted."""
 
@@ -601,7 +649,7 @@ class DocumentReader:
         self.files = files
         self.repository = repository
         self.lines = text.splitlines()
-        self.tree = SyntaxTreeNode(_PARSER.parse(text))
+        self.tree = SyntaxTreeNode(_PARSER.parse(unfold_details(text)))
         self.context_section = context
         self.is_root = is_root
         self.fallback_title = fallback_title
@@ -1229,7 +1277,8 @@ class DocumentReader:
                     title = clean_title(main.text)
                     summary = words
                 else:
-                    title = words or heading_title
+                    title = words or heading_title or \
+                        (clean_title(main.text) if hand_cased(main) else "")
             else:
                 title = ""
             summary = summary or sentence
