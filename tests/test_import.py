@@ -292,3 +292,18 @@ def test_without_a_checkout_the_archive_folder_is_read_from_the_links(
             ("Autograd", "basics", "nb/autograd.ipynb")} <= placed
     # The site's Colab and GitHub links need the folder too, and no checkout will say it.
     assert catalogue.site.repository_folder == "courses/dl"
+
+
+def test_a_table_column_linking_off_the_archive_keeps_its_links_and_numbers_are_dropped(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "a"
+    root.mkdir()
+    write_archive(root, {
+        "README.md": "# A\n\n## Basics\n\n| # | Topic | Notebook | Paper |\n|---|---|---|---|\n"
+                     "| 01 | Perceptron | [nb](p.ipynb) | [Rosenblatt 1958](https://example.org/r.pdf) |\n"
+                     "| 02 | MLP | [nb](m.ipynb) | — |\n",
+        "p.ipynb": "", "m.ipynb": ""})
+    assert run_import(root, [], capsys, monkeypatch)[0] == 0
+    described = {e.title: e.description for e in imported(root).experiments}
+    assert described == {
+        "Perceptron": "**Paper:** [Rosenblatt 1958](https://example.org/r.pdf)", "MLP": ""}

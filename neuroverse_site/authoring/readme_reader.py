@@ -408,6 +408,11 @@ def generic_link_text(text: str, target: Target) -> bool:
         re.fullmatch(r"[\w.\-/ ]+\.(ipynb|py|pdf|md|markdown)", words, re.IGNORECASE))
 
 
+def _markdown_url(href: str) -> str:
+    """A URL written as a Markdown link's target: what would end or split it escaped."""
+    return href.strip().replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+
+
 def hand_cased(target: Target) -> bool:
     """The link text is the file's name cased by hand ('[AlexNet](alexnet.ipynb)'): the
     author's spelling of its title, which the file name has lost."""
@@ -759,8 +764,9 @@ class DocumentReader:
                 text = ""
                 if following.type == "paragraph":
                     inline = read_inline(first_inline(following))
-                    if inline.images and not inline_words(inline):
-                        continue
+                    if inline.images and (not inline_words(inline) or re.fullmatch(
+                            r"[^.!?:]{1,30}:", inline.text.strip())):
+                        continue  # badges, or 'Progress: ![](...)': a label, not a tagline
                     text = plain(inline.text)
                 elif following.type == "html_block" and re.match(
                         r"\s*<p\b", following.content, re.IGNORECASE) and \
@@ -1408,12 +1414,14 @@ class DocumentReader:
             status = next((status_from_text(row[i].text) for i, r in roles.items()
                            if r == "status" and i < len(row)), None)
             status = status or status_in_title(title_text)
-            # Every other column with words in it (date, presenter, ...) is kept.
-            others = [f"**{plain(header[i].text)}:** {plain(cell.text)}"
+            # Every other column with words in it (date, presenter, ...) is kept, and one
+            # whose links all lead off the archive (a paper, a video) keeps them as links.
+            others = [f"**{plain(header[i].text)}:** {words}"
                       for i, cell in enumerate(row)
-                      if roles.get(i) not in ("title", "status", "focus", "description")
-                      and not cell.links and i < len(header) and plain(header[i].text)
-                      and plain(cell.text) not in ("", "\u2014", "-", "\u2013")]
+                      if roles.get(i) not in ("title", "status", "focus", "description",
+                                              "number", "links")
+                      and i < len(header) and plain(header[i].text)
+                      and (words := self.cell_words(cell, line))]
             title = clean_title(re.sub(r"\((upcoming|planned|todo|wip|done)\)", "",
                                        title_text, flags=re.IGNORECASE))
             if is_placeholder(title_text, *(t.href for t in files), *(t.text for t in files)):
@@ -1450,6 +1458,19 @@ class DocumentReader:
                     sub.last_entry.summary = goal
                 if sub.last_entry is not None and others and not sub.last_entry.summary:
                     sub.last_entry.summary = " · ".join(o.replace("**", "") for o in others)
+
+    def cell_words(self, cell: Cell, line: int) -> str:
+        """A table cell kept as a description line: its words, or its links when every one
+        leads off the archive ('[Rosenblatt 1958](https://...)'); '' for an empty cell or
+        one linking the archive's own files (those are placed as files)."""
+        if not cell.links:
+            words = plain(cell.text)
+            return "" if words in ("", "\u2014", "-", "\u2013") else words
+        targets = [self.target(t, h, line) for t, h in cell.links]
+        if not all(t.external for t in targets):
+            return ""
+        return ", ".join(f"[{clean_title(t.text) or t.href}]({_markdown_url(t.href)})"
+                         for t in targets)
 
     def resource_table(self, header: list[Cell], rows: list[list[Cell]],
                        row_lines: list[int], context: _Context) -> None:
