@@ -87,6 +87,12 @@ class FileIndex:
     def __contains__(self, relative: object) -> bool:
         return relative in self.known
 
+    def same_but_case(self, relative: str) -> list[str]:
+        """The files whose path is `relative` in another case (several when the tree holds
+        names that differ only in case)."""
+        wanted = relative.lower()
+        return [f for f in self.files if f.lower() == wanted]
+
     def similar(self, relative: str) -> list[str]:
         """Files elsewhere in the tree with the same name as `relative`, in any case."""
         same_case = self.lowered.get(relative.lower())

@@ -25,7 +25,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
@@ -665,6 +665,7 @@ class DocumentReader:
         self.used_nodes: set[int] = set()
         self.by_number: dict[int, SectionDraft] = {}
         self.list_sections: SyntaxTreeNode | None = None  # an outline list of the sections
+        self.repaired: set[tuple[int, int]] = set()  # links read as the file they mean
 
     # Notes -------------------------------------------------------------------------------
 
@@ -683,10 +684,14 @@ class DocumentReader:
     def position_of(self, line: int, href: str) -> tuple[int, int]:
         """Where `href` is written, from the first line of its block (a paragraph may
         span several lines)."""
+        # The parser hands links over normalised (`a\\b` as `a%5Cb`): the form as written
+        # is looked for too.
+        forms = [f for f in dict.fromkeys((href, unquote(href))) if f]
         for number in range(max(line, 1), min(line + 20, len(self.lines) + 1)):
-            at = self.lines[number - 1].find(href) if href else -1
-            if at >= 0:
-                return number, at + 1
+            for form in forms:
+                at = self.lines[number - 1].find(form)
+                if at >= 0:
+                    return number, at + 1
         return line, 1
 
     # Links -------------------------------------------------------------------------------
@@ -723,7 +728,37 @@ class DocumentReader:
                 same = self.files.lowered.get(relative.lower())
                 if same is not None:
                     found.path, found.exists = same, True
+            elif not found.exists and not parts.scheme:
+                self.written_elsewhere(found, href)
         return found
+
+    def written_elsewhere(self, found: Target, href: str) -> None:
+        """A link that works only where its author wrote it: a Windows path
+        (`Day2\\x.ipynb`) or another case (`day1/Linear.ipynb` for `Day1/linear.ipynb`) on a
+        system that ignores case. GitHub and Linux serve neither, but the file meant is
+        plain when exactly one matches: the entry gets it and the README's line is named."""
+        written = unquote(urlsplit(href).path)
+        path = written.replace("\\", "/")
+        relative = path.lstrip("/") if path.startswith("/") else posix_join(self.folder, path)
+        if relative is None:
+            return
+        relative = relative.rstrip("/")
+        # The extension as written: a '.PDF' file is not one the site takes, whatever a
+        # link calls it (it stays planned, with a did-you-mean).
+        suffix = PurePosixPath(relative).suffix
+        matches = [relative] if relative in self.files else \
+            [m for m in self.files.same_but_case(relative) if PurePosixPath(m).suffix == suffix]
+        if len(matches) != 1:
+            return
+        found.path, found.exists = matches[0], True
+        if (found.line, found.column) in self.repaired:
+            return  # a link is read more than once (a table's rows are looked at twice)
+        self.repaired.add((found.line, found.column))
+        why = "is a Windows path" if "\\" in written else "is written in another case"
+        self.note(found.line, f"'{found.shown}' {why}: it works on the "
+                  f"author's computer only; imported as '{matches[0]}'", column=found.column,
+                  severity="warning", hint=f"link '{quote(matches[0], safe='/')}' in the "
+                  "README so that it works on GitHub too")
 
     def targets(self, inline: Inline, line: int) -> list[Target]:
         return [self.target(text, href, line) for text, href in inline.links]
