@@ -643,6 +643,40 @@ def unfold_details(text: str) -> str:
     return "\n".join(out)
 
 
+_BOLD_LABEL = re.compile(r"^ {0,3}(\*\*|__)(?P<label>[^*_\n]{2,80})\1(?P<rest>[^\n]{0,40})$")
+_LIST_OR_TABLE = re.compile(r"^ {0,3}([-*+]|\d{1,3}[.)]|\|)\s")
+
+
+def bold_labels_as_headings(text: str) -> str:
+    """A README with no headings below its title often names its groups in bold:
+    `**Convolutional Networks** ✅` over a list or table. There, and only there (with
+    headings, a bold line is a label inside a section), such a line is read as a heading."""
+    lines = text.split("\n")
+    fence = ""
+    spots: list[int] = []
+    for number, line in enumerate(lines):
+        marker = _FENCE.match(line)
+        if fence or marker:
+            if marker and (not fence or (marker.group(1)[0] == fence[0] and
+                                         len(marker.group(1)) >= len(fence))):
+                fence = "" if fence else marker.group(1)
+            continue
+        heading = _ATX_HEADING.match(line)
+        if heading and len(heading.group(1)) > 1:
+            return text  # the README has headings: they are its structure
+        follows = next((n for n in lines[number + 1:number + 3] if n.strip()), "")
+        if _BOLD_LABEL.match(line) and _LIST_OR_TABLE.match(follows) and \
+                (number == 0 or not lines[number - 1].strip()):
+            spots.append(number)
+    if len(spots) < 2:
+        return text  # one bold line over a list is a label, not a grouping
+    for number in spots:
+        match = _BOLD_LABEL.match(lines[number])
+        assert match is not None
+        lines[number] = f"## {match.group('label').strip()} {match.group('rest').strip()}".rstrip()
+    return "\n".join(lines)
+
+
 class DocumentReader:
     """One README: `read()` walks its blocks once; each is placed or noted."""
 
@@ -654,7 +688,7 @@ class DocumentReader:
         self.files = files
         self.repository = repository
         self.lines = text.splitlines()
-        self.tree = SyntaxTreeNode(_PARSER.parse(unfold_details(text)))
+        self.tree = SyntaxTreeNode(_PARSER.parse(bold_labels_as_headings(unfold_details(text))))
         self.context_section = context
         self.is_root = is_root
         self.fallback_title = fallback_title
