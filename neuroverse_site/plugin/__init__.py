@@ -66,6 +66,7 @@ from . import incremental
 from .config import NeuroverseConfig
 from .files import published_file
 from .incremental import PageState, SiteState, TrackedFile
+from .watching import use_native_watching
 
 log = get_plugin_logger(__name__)
 
@@ -551,6 +552,9 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             # rendered nothing in this process, and the owner's first save of a notebook
             # would wait over a second for nbconvert to be imported and set up.
             self.batch.prepare()
+        # Last: the watches registered so far (MkDocs' and ours) move to the system's own
+        # file watching, and those added after this hook follow (see plugin/watching.py).
+        use_native_watching(server, self.config.serve_watch)
         return server
 
 
