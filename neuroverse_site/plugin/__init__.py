@@ -326,12 +326,12 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                     if "title" not in file.page.__dict__:
                         file.page.title = before.title
         if state_file is not None:
-            # Written before any page is: a build that fails half-way leaves a record
-            # that trusts none of the pages it was about to write.
-            incremental.write_state(state_file, SiteState(
-                config.site_dir, kept, sorted({*previous.outputs,
-                                               *incremental.outputs_of(files, config)}),
-                fingerprint=fingerprint))
+            # Noted before any page is written: a build that fails half-way leaves a note
+            # that the next build trusts none of the pages it was about to write.
+            incremental.note_building(
+                state_file, previous,
+                [uri for uri in self._digests if uri not in kept],
+                incremental.outputs_of(files, config))
             self._previous = SiteState(config.site_dir, kept, previous.outputs, fingerprint)
         return nav
 
