@@ -64,7 +64,7 @@ from ..core.loader import LoadResult
 from ..core.model import Catalogue, Location, SiteInfo
 from . import incremental
 from .config import NeuroverseConfig
-from .files import published_file
+from .files import PublishedFiles, published_file
 from .incremental import PageState, SiteState, TrackedFile
 from .watching import use_native_watching
 
@@ -101,6 +101,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.dirty = False  # MkDocs' dirty mode: unmodified pages are not built
         self.serving = False
         self._page_memo = PageMemo()
+        self._published = PublishedFiles()  # a serve session's asset files, kept
         self._inputs: dict[str, str] = {}  # page -> digest of its own inputs
         self._title_sources: dict[str, str] = {}  # hand-written page -> digest of its text
         self._digests: dict[str, str] = {}  # page -> digest of everything its HTML reads
@@ -223,8 +224,12 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                 repr(body.toc) if body else "", texts,
                 # What its <head> says when shared (see on_post_page).
                 repr(self.content.renderer.preview(page.src_uri)), *_note_inputs(note))
+        # A serve session's rebuilds take the asset files that are as they were.
+        self._published.begin()
         for asset in self.content.assets:
-            files.append(published_file(config, asset))
+            files.append(self._published.file(config, asset) if self.serving
+                         else published_file(config, asset))
+        self._published.end()
         self.content.assets = []  # the files have what they need; images are not held twice
         files.append(File.generated(config, STYLESHEET_URI, abs_src_path=str(STYLESHEET_PATH)))
         self.has_feed = False
