@@ -216,6 +216,15 @@ def test_native_watching_keeps_every_watch_and_passes_on_only_changes(tmp_path: 
         time.sleep(0.3)
         _save_by_rename(single, "site_name: z\n")
         assert _wait(lambda: len(builds) > count)
+        # Two watched files of one folder share its watch: unwatching one keeps the other.
+        beside = tmp_path / "catalogue.yml"
+        beside.write_text("first")
+        server.watch(str(beside))
+        server.unwatch(str(beside))
+        count = len(builds)
+        time.sleep(0.3)
+        _save_by_rename(single, "site_name: w\n")
+        assert _wait(lambda: len(builds) > count)
         # A file beside the watched file is not the watched file.
         count = len(builds)
         time.sleep(0.3)

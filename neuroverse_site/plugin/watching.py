@@ -62,6 +62,9 @@ class _Observer(Protocol):
 
     def unschedule(self, watch: Any) -> None: ...
 
+    def remove_handler_for_watch(self, event_handler: FileSystemEventHandler,
+                                 watch: Any) -> None: ...
+
     def unschedule_all(self) -> None: ...
 
     def start(self) -> None: ...
@@ -100,6 +103,7 @@ class Watch:
     path: str
     recursive: bool
     current: Any = None  # the watch of the observer in charge
+    placed: FileSystemEventHandler | None = None  # the handler it was placed with
 
 
 @dataclass(eq=False)
@@ -132,7 +136,14 @@ class Watches:
     def unschedule(self, watch: Watch) -> None:
         with self._lock:
             self.watches.remove(watch)
-            if watch.current is not None:
+            if watch.current is None:
+                return
+            if watch.placed is not None and any(other.current == watch.current
+                                                for other in self.watches):
+                # Two files of one folder share the folder's watch: only this one's
+                # handler leaves it.
+                self.active.remove_handler_for_watch(watch.placed, watch.current)
+            else:
                 self.active.unschedule(watch.current)
 
     def start(self) -> None:
@@ -156,18 +167,21 @@ class Watches:
 
     def _place(self, watch: Watch) -> None:
         if self.active is self.polling:
+            watch.placed = watch.handler
             watch.current = self.polling.schedule(watch.handler, watch.path,
                                                   recursive=watch.recursive)
             return
         try:
             if os.path.isdir(watch.path):
-                watch.current = self.native.schedule(_Changes(watch.handler, None), watch.path,
+                watch.placed = _Changes(watch.handler, None)
+                watch.current = self.native.schedule(watch.placed, watch.path,
                                                      recursive=watch.recursive)
             else:
                 # Through its folder: an editor's save by rename replaces the file itself.
+                watch.placed = _Changes(watch.handler, os.path.abspath(watch.path))
                 watch.current = self.native.schedule(
-                    _Changes(watch.handler, os.path.abspath(watch.path)),
-                    os.path.dirname(os.path.abspath(watch.path)), recursive=False)
+                    watch.placed, os.path.dirname(os.path.abspath(watch.path)),
+                    recursive=False)
         except OSError as error:  # the observer already runs: this watch could not start
             self._fall_back(error, start=self.started)
 
@@ -182,6 +196,7 @@ class Watches:
         except (OSError, RuntimeError):
             pass  # it never ran, or half started: nothing of it is used any more
         for watch in self.watches:
+            watch.placed = watch.handler
             watch.current = self.polling.schedule(watch.handler, watch.path,
                                                   recursive=watch.recursive)
         if start:
