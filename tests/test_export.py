@@ -206,6 +206,17 @@ def test_a_wrong_option_is_reported_where_it_is_written(tmp_path: Path,
     assert f"{config}:10:7:" in out
 
 
+def test_serve_watch_is_read_as_the_plugin_reads_it(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(MKDOCS_YML.format(plugin_options=":\n      serve_watch: sometimes"))
+    assert main(["export", str(tmp_path / "out"), "-f", str(config)]) == EXIT_PROBLEMS
+    out = capsys.readouterr().out
+    assert ("error NV502 plugins.1.neuroverse.serve_watch: 'sometimes' is not a valid value "
+            "for serve_watch") in out
+    assert "expected native or polling" in out
+
+
 def test_a_hand_written_page_in_the_way_of_a_generated_one_is_named(
         plugin_site: BuiltSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (plugin_site.root / "docs" / "resources.md").write_text("# My own resources\n")

@@ -361,3 +361,34 @@ def test_every_page_of_a_dirty_build_has_its_preview_tags_once(archive: Archive)
             continue  # MkDocs renders it from the theme alone, as no page of the site
         assert text.count('property="og:title"') == 1, page
         assert text.count("application/atom+xml") == 1, page
+
+
+def test_a_build_that_stops_half_way_leaves_none_of_its_pages_trusted(
+        archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The record of pages is written once a build is done; one that stops after writing a
+    # page must not leave that page's file trusted under the digest of what it replaced.
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from neuroverse_site.plugin import incremental
+
+    notebook = archive.root / "notebooks/filters.ipynb"
+    first = notebook.read_bytes()
+    write_notebook(notebook, "Digit filters", heading="Kernels",
+                   markdown="A version whose build never finished.")
+
+    def stop(*_: Any, **__: Any) -> str:
+        raise RuntimeError("the build stopped here")
+
+    monkeypatch.setattr(incremental, "merged_search_index", stop)
+    config = load_config(str(archive.root / "mkdocs.yml"),
+                         site_dir=str(archive.first.site_dir))
+    config.plugins.on_startup(command="build", dirty=True)
+    with pytest.raises(RuntimeError, match="the build stopped here"):
+        build(config, dirty=True)
+    monkeypatch.undo()
+    assert "never finished" in archive.first.text("experiments/filters/")
+    notebook.write_bytes(first)  # back to what the last finished build recorded
+    site = archive.dirty()
+    assert "never finished" not in site.text("experiments/filters/")
+    assert_same_site(site, archive.clean())

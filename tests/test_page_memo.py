@@ -196,7 +196,8 @@ def rebuild(name):
         config.plugins.on_startup(command="serve", dirty=True)
     build(config, dirty=True)
     shutil.copytree(site, out / name)
-    print(name, config.plugins["neuroverse"]._page_memo.used)
+    plugin = config.plugins["neuroverse"]
+    print(name, plugin._page_memo.used, plugin._published.reused)
 
 rebuild("first")
 write_notebook(root / "notebooks/filters.ipynb", "Digit filters", heading="Kernels",
@@ -228,13 +229,60 @@ def test_a_serve_session_builds_what_a_clean_build_builds_after_each_edit(
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, check=False)
     assert done.returncode == 0, done.stderr
-    reused = dict(line.split() for line in done.stdout.splitlines())
+    counts = {name: (used, files) for name, used, files
+              in (line.split() for line in done.stdout.splitlines())}
+    reused = {name: used for name, (used, _) in counts.items()}
     # The notebook edit changed one page's facts; the other pages came from the memo. A
     # catalogue or template edit renders every page again.
     assert int(reused["notebook"]) > 0
     assert reused["catalogue"] == reused["template"] == "0"
+    # Asset files (notebooks, PDFs, cached images) made again only for what changed.
+    assert counts["first"][1] == "0"
+    assert int(counts["notebook"][1]) > 0 and int(counts["template"][1]) > 0
     served = BuiltSite(root, out / "template")
     assert "Overridden in the session." in served.text("sections/cnn/")
     assert "Max pooling" in served.text("experiments/pooling/")
     assert "quokkaesque" in served.text("experiments/filters/")
     assert_same_site(served, mkdocs_build(root, tmp_path / "clean", dirty=False))
+
+
+def test_a_kept_asset_file_is_used_again_only_while_it_is_as_it_was_made(
+        tmp_path: Path) -> None:
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import InclusionLevel
+
+    from neuroverse_site.build.site import GeneratedAsset
+    from neuroverse_site.plugin.files import LinkedFile, PublishedFiles
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: Files\n")
+    config = load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    config.plugins._current_plugin = "neuroverse"
+    blob = tmp_path / "blob.png"
+    blob.write_bytes(b"picture")
+    image = GeneratedAsset("assets/pictures/one.png", b"picture", cached_path=blob)
+    kept = PublishedFiles()
+
+    def build() -> LinkedFile:
+        kept.begin()
+        file = kept.file(config, image)
+        kept.end()
+        assert isinstance(file, LinkedFile)
+        return file
+
+    first = build()
+    undecided = first.inclusion
+    first.inclusion = InclusionLevel.EXCLUDED  # MkDocs decides it after on_files
+    assert build() is first and kept.reused == 1
+    assert first.inclusion == undecided  # to be decided again by this build's settings
+    assert first.fallback is None
+    blob.unlink()  # evicted meanwhile: the kept file carries the bytes, as a new one would
+    assert build() is first and first.fallback == b"picture"
+    blob.write_bytes(b"picture")
+    first.dest_uri = "elsewhere/one.png"  # what another plugin may do to it during a build
+    second = build()
+    assert second is not first and kept.reused == 0
+    assert second.dest_uri == "assets/pictures/one.png"
+    assert build() is second
+    config.use_directory_urls = False  # another URL style: files made anew
+    assert build() is not second

@@ -57,3 +57,21 @@ def test_serve_prepares_the_converter_a_warm_cache_never_built(
     assert done.returncode == 0, done.stderr
     counts = dict(line.rsplit(" ", 1) for line in done.stdout.splitlines())
     assert counts == {"after the build": "0", "after on_serve": "1"}
+
+
+def test_a_prepared_renderer_has_what_a_jupyter_saved_notebook_needs(tmp_path: Path) -> None:
+    # Jupyter writes language_info.pygments_lexer "ipython3": the converter keeps an
+    # exporter (its templates compiled) per language, and the first save must not make one.
+    import json
+
+    path = write_notebook(tmp_path / "nb.ipynb", "Digit filters")
+    notebook = json.loads(path.read_text())
+    notebook["metadata"]["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
+    path.write_text(json.dumps(notebook))
+    batch = BatchRenderer(NotebookOptions(), cache=None, workers=1)
+    batch.prepare()
+    converter = batch._converter
+    assert converter is not None
+    made = dict(converter._exporters)
+    batch.run([Job("notebook", path)])
+    assert converter._exporters == made

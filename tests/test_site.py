@@ -656,3 +656,19 @@ def test_every_published_file_is_readable_by_a_web_server(build_site: SiteBuilde
     private = [path.relative_to(site.site_dir).as_posix() for path in files
                if stat.S_IMODE(path.stat().st_mode) & 0o044 != 0o044]
     assert private == []
+
+
+@pytest.mark.parametrize(("mode", "size", "kind"), [
+    ("RGB", (792, 312), "PNG"), ("RGBA", (1, 1), "PNG"), ("P", (70000, 3), "PNG"),
+    ("L", (40, 30), "JPEG"), ("RGB", (12, 9), "WEBP")])
+def test_an_image_size_is_what_pillow_reads(mode: str, size: tuple[int, int],
+                                            kind: str) -> None:
+    from neuroverse_site.build.site import _image_size
+
+    buffer = io.BytesIO()
+    Image.new(mode, size).save(buffer, kind)
+    data = buffer.getvalue()
+    with Image.open(io.BytesIO(data)) as image:
+        assert _image_size(data) == (image.width, image.height) == size
+    assert _image_size(b"\x89PNG\r\n\x1a\n") is None  # a header cut short
+    assert _image_size(b"not an image") is None

@@ -237,8 +237,13 @@ class BatchRenderer:
         `mkdocs serve` on a warm cache, the owner's first save."""
         if self._converter is None:
             self._converter = _converter_for(self.options)
-        with contextlib.suppress(NotebookProblem):
-            self._converter.convert(Path(_WARM_UP_NAME), _warm_up_notebook())
+        # The converter keeps one exporter, with its own compiled templates, per highlighting
+        # language: Jupyter saves Python notebooks as "ipython3" (language_info's
+        # pygments_lexer), older or hand-made ones as "python". Warming only the second left
+        # the owner's first save of a real notebook compiling every template (~0.5 s).
+        for language in _WARM_UP_LANGUAGES:
+            with contextlib.suppress(NotebookProblem):
+                self._converter.convert(Path(_WARM_UP_NAME), _warm_up_notebook(language))
 
     def image_size(self, asset: NotebookAsset) -> int:
         """The size of a rendered image, its bytes held or not (see `hold_images`)."""
@@ -300,9 +305,10 @@ _CONVERTERS: dict[str, NotebookConverter] = {}
 
 
 _WARM_UP_NAME = "neuroverse-warm-up.ipynb"  # never read: its bytes are given
+_WARM_UP_LANGUAGES = ("ipython3", "python")
 
 
-def _warm_up_notebook() -> bytes:
+def _warm_up_notebook(language: str = "python") -> bytes:
     """A notebook with the kinds of cells and outputs most notebooks have (each is a
     template of its own to compile), its pictures made here: nothing is read from disk."""
     def picture(kind: str) -> str:
@@ -335,7 +341,7 @@ def _warm_up_notebook() -> bytes:
     ]
     return json.dumps({"nbformat": 4, "nbformat_minor": 5, "cells": cells, "metadata": {
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-        "language_info": {"name": "python"}}}).encode()
+        "language_info": {"name": "python", "pygments_lexer": language}}}).encode()
 
 
 def _converter_for(options: NotebookOptions) -> NotebookConverter:

@@ -46,6 +46,9 @@ class PluginOptions:
     # as a number here so reading mkdocs.yml loads no PDF library).
     pdf_pages: int = 40
     workers: int | None = None
+    # How `mkdocs serve` hears of a saved file: "native" (the system tells it) or "polling"
+    # (every 0.5 s, MkDocs' own way; for file systems that send no events).
+    serve_watch: str = "native"
 
 
 _OPTION_TYPES: dict[str, tuple[type, ...]] = {
@@ -53,7 +56,9 @@ _OPTION_TYPES: dict[str, tuple[type, ...]] = {
     "allow_remote_images": (bool,),
     "templates_dir": (str,), "navigation": (bool,), "max_file_size_mb": (int, float),
     "cache": (bool,), "cache_dir": (str,), "pdf_pages": (int,), "workers": (int,),
+    "serve_watch": (str,),
 }
+SERVE_WATCH_MODES = ("native", "polling")
 _OPTIONAL = {"archive_dir", "templates_dir", "workers"}
 
 
@@ -220,13 +225,15 @@ def _options(project: Project, raw: Any) -> PluginOptions:
         in_range = not isinstance(value, int | float) or isinstance(value, bool) or (
             (name != "max_file_size_mb" or (math.isfinite(value) and value > 0))
             and (name != "workers" or value >= 1) and (name != "pdf_pages" or value >= 0))
+        in_range = in_range and (name != "serve_watch" or value in SERVE_WATCH_MODES)
         if (value is None and name in _OPTIONAL) or (
                 isinstance(value, types) and not wrong_bool and in_range):
             values[name] = value
             continue
         raise project.problem(
             f"'{value}' is not a valid value for {name}", *keys, name,
-            hint="expected " + " or ".join(t.__name__ for t in types)
+            hint="expected " + ("native or polling" if name == "serve_watch" else
+                                " or ".join(t.__name__ for t in types))
             + {"max_file_size_mb": " above 0", "workers": " from 1",
                "pdf_pages": " from 0"}.get(name, ""))
     return PluginOptions(**values)

@@ -64,8 +64,9 @@ from ..core.loader import LoadResult
 from ..core.model import Catalogue, Location, SiteInfo
 from . import incremental
 from .config import NeuroverseConfig
-from .files import published_file
+from .files import PublishedFiles, published_file
 from .incremental import PageState, SiteState, TrackedFile
+from .watching import use_native_watching
 
 log = get_plugin_logger(__name__)
 
@@ -100,6 +101,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.dirty = False  # MkDocs' dirty mode: unmodified pages are not built
         self.serving = False
         self._page_memo = PageMemo()
+        self._published = PublishedFiles()  # a serve session's asset files, kept
         self._inputs: dict[str, str] = {}  # page -> digest of its own inputs
         self._title_sources: dict[str, str] = {}  # hand-written page -> digest of its text
         self._digests: dict[str, str] = {}  # page -> digest of everything its HTML reads
@@ -222,8 +224,12 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                 repr(body.toc) if body else "", texts,
                 # What its <head> says when shared (see on_post_page).
                 repr(self.content.renderer.preview(page.src_uri)), *_note_inputs(note))
+        # A serve session's rebuilds take the asset files that are as they were.
+        self._published.begin()
         for asset in self.content.assets:
-            files.append(published_file(config, asset))
+            files.append(self._published.file(config, asset) if self.serving
+                         else published_file(config, asset))
+        self._published.end()
         self.content.assets = []  # the files have what they need; images are not held twice
         files.append(File.generated(config, STYLESHEET_URI, abs_src_path=str(STYLESHEET_PATH)))
         self.has_feed = False
@@ -325,12 +331,12 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                     if "title" not in file.page.__dict__:
                         file.page.title = before.title
         if state_file is not None:
-            # Written before any page is: a build that fails half-way leaves a record
-            # that trusts none of the pages it was about to write.
-            incremental.write_state(state_file, SiteState(
-                config.site_dir, kept, sorted({*previous.outputs,
-                                               *incremental.outputs_of(files, config)}),
-                fingerprint=fingerprint))
+            # Noted before any page is written: a build that fails half-way leaves a note
+            # that the next build trusts none of the pages it was about to write.
+            incremental.note_building(
+                state_file, previous,
+                [uri for uri in self._digests if uri not in kept],
+                incremental.outputs_of(files, config))
             self._previous = SiteState(config.site_dir, kept, previous.outputs, fingerprint)
         return nav
 
@@ -551,6 +557,9 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             # rendered nothing in this process, and the owner's first save of a notebook
             # would wait over a second for nbconvert to be imported and set up.
             self.batch.prepare()
+        # Last: the watches registered so far (MkDocs' and ours) move to the system's own
+        # file watching, and those added after this hook follow (see plugin/watching.py).
+        use_native_watching(server, self.config.serve_watch)
         return server
 
 

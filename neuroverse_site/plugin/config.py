@@ -8,7 +8,7 @@ import math
 from mkdocs.config import config_options as c
 from mkdocs.config.base import BaseConfigOption, Config, ValidationError
 
-from ..build.project import PluginOptions
+from ..build.project import SERVE_WATCH_MODES, PluginOptions
 
 # One set of defaults for the plugin and `neuroverse export`, which reads mkdocs.yml itself.
 _DEFAULTS = PluginOptions()
@@ -79,3 +79,7 @@ class NeuroverseConfig(Config):  # type: ignore[no-untyped-call,unused-ignore]
     workers = c.Optional(Count())
     """Processes rendering the notebooks and PDFs missing from the cache, the build's own
     included; default: one per CPU. 1 renders everything in the build process."""
+    serve_watch = c.Choice(SERVE_WATCH_MODES, default=_DEFAULTS.serve_watch)
+    """How `mkdocs serve` hears of saved files: "native" (the system reports each change as
+    it happens) or "polling" (MkDocs' own check every 0.5 s, for network and other file
+    systems that report no changes)."""

@@ -66,3 +66,54 @@ def published_file(config: MkDocsConfig, asset: GeneratedAsset) -> File:
         linked.fallback = None if os.path.isfile(asset.cached_path) else asset.content
         return linked
     return File.generated(config, asset.src_uri, content=asset.content or b"")
+
+
+class PublishedFiles:
+    """A serve session's files of generated assets that have a file to publish from (the
+    archive's notebooks and PDFs, the cache's images), kept from one build to the next.
+
+    Making thousands of MkDocs `File`s (their paths parsed, destinations and URLs worked
+    out) was a measurable part of every save's rebuild, and the same ones are made each
+    time. One is used again only while it is exactly as it was made: the same asset name,
+    source file, site folder and URL style, and every attribute as it was after it was
+    made, so a plugin that changed it during the last build (its destination, whether it
+    is included) gets a new one. Only the files of the last build are kept."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[object, ...], tuple[File, dict[str, object]]] = {}
+        self._fresh: dict[tuple[object, ...], tuple[File, dict[str, object]]] = {}
+        self.reused = 0  # files the last build took from here (for tests and profiles)
+
+    def begin(self) -> None:
+        self._fresh = {}
+        self.reused = 0
+
+    def end(self) -> None:
+        self._kept, self._fresh = self._fresh, {}
+
+    def file(self, config: MkDocsConfig, asset: GeneratedAsset) -> File:
+        path = asset.source_path if asset.source_path is not None else asset.cached_path
+        if path is None:  # written from memory: nothing to compare it by but its bytes
+            return published_file(config, asset)
+        key = (asset.src_uri, str(path), asset.source_path is not None, config.site_dir,
+               config.use_directory_urls)
+        kept = self._kept.get(key)
+        if kept is not None:
+            file, made = kept
+            # MkDocs decides each build whether a file it was given undecided is included
+            # (exclude_docs, not_in_nav), writing the answer on the file: undecided again,
+            # as a new one, it is decided again with this build's settings.
+            if vars(file) == {**made, "inclusion": file.inclusion}:
+                file.inclusion = made["inclusion"]  # type: ignore[assignment]
+                if isinstance(file, LinkedFile):
+                    # As published_file decides it, now: the blob may be gone since.
+                    file.fallback = made["fallback"] = (
+                        None if os.path.isfile(str(path)) else asset.content)
+                self.reused += 1
+                self._fresh[key] = (file, made)
+                return file
+        file = published_file(config, asset)
+        # Worked out now, so that what is compared next time is all of it.
+        _ = (file.dest_uri, file.url, file.abs_src_path, file.abs_dest_path, file.name)
+        self._fresh[key] = (file, dict(vars(file)))
+        return file

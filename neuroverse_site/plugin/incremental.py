@@ -231,12 +231,15 @@ def read_state(path: Path, site_dir: str) -> SiteState:
     known = _WRITTEN.get(path)
     if known is not None and known[0] == _identity(path) and known[1].site_dir == site_dir:
         state = known[1]
-        return SiteState(state.site_dir, dict(state.pages), list(state.outputs),
-                         state.fingerprint)
-    return SiteState.read(path, site_dir)
+        state = SiteState(state.site_dir, dict(state.pages), list(state.outputs),
+                          state.fingerprint)
+    else:
+        state = SiteState.read(path, site_dir)
+    return _unfinished(path, state)
 
 
 def write_state(path: Path, state: SiteState) -> None:
+    """The record of a finished build; it replaces the note of a build under way."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
     temp.write_text(state.to_json(), encoding="utf-8")
@@ -245,6 +248,57 @@ def write_state(path: Path, state: SiteState) -> None:
     if identity is not None:
         _WRITTEN[path] = (identity, SiteState(state.site_dir, dict(state.pages),
                                               list(state.outputs), state.fingerprint))
+    with contextlib.suppress(FileNotFoundError):
+        _building_path(path).unlink()
+
+
+# A build about to write pages notes which, beside the record, before it writes any: one
+# that stops half-way (an exception in a plugin, the server stopped) leaves the note, and
+# the next build trusts none of those pages, whose files may be the new ones, half-written
+# or none, while the record still holds the digests of the old. The note is small (a save
+# under `mkdocs serve` builds one page); the record, every page's search entries, is
+# written once, when the build is done.
+
+
+def _building_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.building.json")
+
+
+def note_building(path: Path, state: SiteState, pages: Iterable[str],
+                  outputs: Iterable[str]) -> None:
+    """Before a build writes `pages` and `outputs` into the site of record `path` (whose
+    last record is `state`): what a build that never finishes leaves untrusted."""
+    note = json.dumps({"version": STATE_VERSION, "site_dir": state.site_dir,
+                       "pages": sorted(pages),
+                       "outputs": sorted(set(outputs).difference(state.outputs))})
+    building = _building_path(path)
+    building.parent.mkdir(parents=True, exist_ok=True)
+    temp = building.with_name(f".tmp-{os.getpid()}-{building.name}")
+    temp.write_text(note, encoding="utf-8")
+    os.replace(temp, building)
+
+
+def _unfinished(path: Path, state: SiteState) -> SiteState:
+    """`state` without the pages a build that did not finish may have written, and with the
+    files it may have written among the outputs (so they are removed when stale)."""
+    building = _building_path(path)
+    try:
+        text = building.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return state
+    except (OSError, UnicodeDecodeError):
+        return SiteState(state.site_dir)  # trust nothing: the next build starts afresh
+    try:
+        note = json.loads(text)
+        if note["version"] != STATE_VERSION or note["site_dir"] != state.site_dir:
+            return SiteState(state.site_dir)
+        pages = {str(uri) for uri in note["pages"]}
+        outputs = [str(name) for name in note["outputs"]]
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError):
+        return SiteState(state.site_dir)
+    return SiteState(state.site_dir,
+                     {uri: page for uri, page in state.pages.items() if uri not in pages},
+                     sorted({*state.outputs, *outputs}), state.fingerprint)
 
 
 def search_entries_of(plugin: Any) -> list[Any] | None:
