@@ -7,12 +7,11 @@ import time
 from collections.abc import Sequence
 from html import unescape as unescape_html
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
@@ -66,6 +65,10 @@ from . import incremental
 from .config import NeuroverseConfig
 from .files import published_file
 from .incremental import PageState, SiteState, TrackedFile
+
+if TYPE_CHECKING:
+    # Only `mkdocs serve` has one; importing its module (an HTTP server) costs every build.
+    from mkdocs.livereload import LiveReloadServer
 
 log = get_plugin_logger(__name__)
 
@@ -163,7 +166,11 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             cache,
             workers=self.config.workers,
             # Images are published from the cache's files (files.LinkedFile).
-            hold_images=False)
+            hold_images=False,
+            # nbconvert's templates compiled once, not by each process that renders.
+            template_cache=(incremental.template_cache(Path(self.config.cache_dir), "notebooks",
+                                                       environment_fingerprint())
+                            if cache is not None else None))
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
