@@ -1,0 +1,88 @@
+"""Rebuilds in a fresh process (`mkdocs build --dirty`, as `make serve`'s first build and the
+benchmark run it) pay for nothing they do not use: a build whose notebooks and PDFs all come
+from the cache imports no converter, and a notebook rendered again finds nbconvert's
+templates compiled already. Each shortcut is shown to give the site a clean build gives."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from test_incremental import CATALOGUE, FILES, Archive, assert_same_site
+
+from archive_factory import write_notebook
+from conftest import SiteBuilder
+
+# Libraries only drawing, converting or validating needs, and MkDocs' preview server.
+RENDERING_ONLY = ("nbconvert", "nbformat", "pypdfium2", "jsonschema", "latex2mathml",
+                  "mkdocs.livereload")
+
+_BUILD_AND_LIST_MODULES = """
+import json, runpy, sys
+sys.argv = ["mkdocs", "build", "--dirty", "-f", sys.argv[1], "-d", sys.argv[2]]
+try:
+    runpy.run_module("mkdocs", run_name="__main__", alter_sys=True)
+except SystemExit as exit:
+    if exit.code:
+        raise
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def modules_of_a_dirty_build(root: Path, site_dir: Path) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _BUILD_AND_LIST_MODULES, str(root / "mkdocs.yml"),
+         str(site_dir)],
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, capture_output=True, text=True,
+        check=False)
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def imported(modules: set[str], name: str) -> bool:
+    return any(module == name or module.startswith(name + ".") for module in modules)
+
+
+def test_a_no_change_rebuild_imports_no_converter(build_site: SiteBuilder,
+                                                   tmp_path: Path) -> None:
+    archive = Archive(build_site, tmp_path)
+    modules = modules_of_a_dirty_build(archive.root, archive.first.site_dir)
+    assert [name for name in RENDERING_ONLY if imported(modules, name)] == []
+    # The build did run our plugin and leave the site whole.
+    assert imported(modules, "neuroverse_site.plugin")
+    assert_same_site(archive.dirty(), archive.clean())
+
+
+def test_a_notebook_edit_is_converted_with_the_templates_compiled_before(
+        build_site: SiteBuilder, tmp_path: Path) -> None:
+    archive = Archive(build_site, tmp_path)
+    compiled = archive.root / ".cache" / "neuroverse" / "templates" / "notebooks"
+    kept = sorted(compiled.rglob("*.cache"))
+    assert kept, "the first build kept no compiled notebook template"
+    # A damaged compiled template is compiled again, never used (Jinja checks each one).
+    for path in kept[: len(kept) // 2]:
+        path.write_bytes(b"not a compiled template")
+    write_notebook(archive.root / "notebooks/filters.ipynb", "Digit filters, edited",
+                   heading="Kernels again")
+    edited = archive.dirty()
+    assert "Kernels again" in edited.text("experiments/filters/")
+    assert_same_site(edited, archive.clean())
+
+
+def test_an_edit_in_a_process_that_imported_nothing_of_the_converters_renders_it(
+        build_site: SiteBuilder, tmp_path: Path) -> None:
+    """A PDF and a notebook edit (with a formula) after a no-change rebuild: what that
+    rebuild never imported is imported when it is needed (each is rendered, the site
+    equals a clean build's)."""
+    archive = Archive(build_site, tmp_path, CATALOGUE, FILES)
+    archive.dirty()
+    write_notebook(archive.root / "notebooks/lstm.ipynb", "Long memories", image=False,
+                   markdown="The gate is $\\sigma(x)$.")
+    pdf = archive.root / "papers/lenet.pdf"
+    pdf.write_bytes(pdf.read_bytes() + b"\n% edited\n")
+    edited = archive.dirty()
+    assert "<math" in edited.text("experiments/lstm/")
+    assert_same_site(edited, archive.clean())
