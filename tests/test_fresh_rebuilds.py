@@ -86,3 +86,22 @@ def test_an_edit_in_a_process_that_imported_nothing_of_the_converters_renders_it
     edited = archive.dirty()
     assert "<math" in edited.text("experiments/lstm/")
     assert_same_site(edited, archive.clean())
+
+
+def test_a_rebuild_with_nothing_to_write_leaves_the_build_record_as_it_was(
+        build_site: SiteBuilder, tmp_path: Path) -> None:
+    archive = Archive(build_site, tmp_path)
+    records = sorted((archive.root / ".cache" / "neuroverse" / "incremental").glob("*.json"))
+    assert len(records) == 1
+    record = records[0]
+    archive.dirty()  # the first dirty build may record what a clean one did not
+    before = record.stat()
+    archive.dirty()
+    after = record.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    # The record it kept still tells the next build the truth.
+    write_notebook(archive.root / "notebooks/pooling.ipynb", "Pooling", heading="Max pooling")
+    edited = archive.dirty()
+    assert record.stat().st_mtime_ns != before.st_mtime_ns  # the edit was recorded
+    assert "Max pooling" in edited.text("experiments/pooling/")
+    assert_same_site(edited, archive.clean())

@@ -333,13 +333,20 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                         file.page.title = before.title
         if state_file is not None:
             # Written before any page is: a build that fails half-way leaves a record
-            # that trusts none of the pages it was about to write.
-            incremental.write_state(state_file, SiteState(
-                config.site_dir, kept, sorted({*previous.outputs,
-                                               *incremental.outputs_of(files, config)}),
-                fingerprint=fingerprint))
+            # that trusts none of the pages it was about to write. A record that already
+            # says exactly this (every page kept: a build with nothing to write) is left
+            # as it is; writing it costs as much as reading it, twice per build.
+            record = SiteState(config.site_dir, kept, sorted(
+                {*previous.outputs, *incremental.outputs_of(files, config)}), fingerprint)
+            if not _same_record(record, self._recorded(state_file, config)):
+                incremental.write_state(state_file, record)
             self._previous = SiteState(config.site_dir, kept, previous.outputs, fingerprint)
         return nav
+
+    def _recorded(self, state_file: Path, config: MkDocsConfig) -> SiteState:
+        """The record the state file holds now (read_state keeps what this process wrote
+        or read while the file is unchanged)."""
+        return incremental.read_state(state_file, config.site_dir)
 
     @event_priority(100)  # before other plugins add to the environment
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -486,8 +493,9 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                 index.read_text(encoding="utf-8"), order, pages), encoding="utf-8")
         if self.dirty:
             incremental.remove_stale(site_dir, previous.outputs, outputs)
-        incremental.write_state(state_file, SiteState(config.site_dir, pages, sorted(outputs),
-                                                      previous.fingerprint))
+        record = SiteState(config.site_dir, pages, sorted(outputs), previous.fingerprint)
+        if not _same_record(record, self._recorded(state_file, config)):
+            incremental.write_state(state_file, record)
 
     @event_priority(100)  # before plugins that rewrite finished pages (e.g. Material's privacy)
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
@@ -584,6 +592,12 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             if not any(path.is_relative_to(folder) for folder in watched):
                 watched.setdefault(path)
         return list(watched)
+
+
+def _same_record(record: SiteState, recorded: SiteState) -> bool:
+    """Whether writing `record` would leave the state file saying what it says now."""
+    return (record.fingerprint == recorded.fingerprint and record.outputs == recorded.outputs
+            and record.pages == recorded.pages)
 
 
 def _note_inputs(note: RenderedNote | None) -> tuple[str | bytes, ...]:

@@ -213,9 +213,10 @@ def state_path(cache_dir: Path, site_dir: str) -> Path:
     return cache_dir / "incremental" / f"{digest(site_dir)[:20]}.json"
 
 
-# The record this process last wrote to each state file, with the file's identity then:
-# the next build of a serve session reads it from here, not from its JSON, while the file
-# is still the one written (another process writing it changes its inode and times).
+# The record this process last wrote to or read from each state file, with the file's
+# identity then: the next build of a serve session (and a build's second look, to leave an
+# unchanged record unwritten) reads it from here, not from its JSON, while the file is
+# still the one written or read (another process writing it changes its inode and times).
 _WRITTEN: dict[Path, tuple[tuple[int, int, int, int], SiteState]] = {}
 
 
@@ -233,7 +234,12 @@ def read_state(path: Path, site_dir: str) -> SiteState:
         state = known[1]
         return SiteState(state.site_dir, dict(state.pages), list(state.outputs),
                          state.fingerprint)
-    return SiteState.read(path, site_dir)
+    before = _identity(path)
+    state = SiteState.read(path, site_dir)
+    if before is not None and before == _identity(path) and state.fingerprint:
+        _WRITTEN[path] = (before, SiteState(state.site_dir, dict(state.pages),
+                                            list(state.outputs), state.fingerprint))
+    return state
 
 
 def write_state(path: Path, state: SiteState) -> None:
