@@ -7,14 +7,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from test_incremental import CATALOGUE, FILES, Archive, assert_same_site
 
-from archive_factory import write_notebook
-from conftest import SiteBuilder
+from neuroverse_site.build.cache import environment_fingerprint
+
+from archive_factory import text_pdf_bytes, write_notebook
+from conftest import BuiltSite, SiteBuilder
 
 # Libraries only drawing, converting or validating needs, and MkDocs' preview server.
 RENDERING_ONLY = ("nbconvert", "nbformat", "pypdfium2", "jsonschema", "latex2mathml",
@@ -105,3 +110,103 @@ def test_a_rebuild_with_nothing_to_write_leaves_the_build_record_as_it_was(
     assert record.stat().st_mtime_ns != before.st_mtime_ns  # the edit was recorded
     assert "Max pooling" in edited.text("experiments/pooling/")
     assert_same_site(edited, archive.clean())
+
+
+# The generated pages a fresh process takes from the last build's (the page memo kept in
+# the cache): the rebuild must equal a build that rendered every page afresh.
+
+MEMO_LINE = re.compile(r"generated pages: (\d+) as the last build made them, (\d+) rendered")
+
+
+def memo_files(archive: Archive) -> list[Path]:
+    return sorted((archive.root / ".cache" / "neuroverse" / "incremental").glob("pages-*"))
+
+
+def dirty_build_counting_pages(archive: Archive) -> tuple[BuiltSite, int, int]:
+    """A `--dirty` build in its own process; the pages it took from the last build's and
+    the pages it rendered."""
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--dirty", "-v", "-f",
+         str(archive.root / "mkdocs.yml"), "-d", str(archive.first.site_dir)],
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, capture_output=True, text=True,
+        check=False)
+    assert done.returncode == 0, done.stderr
+    found = MEMO_LINE.search(done.stderr)
+    assert found is not None, done.stderr[-2000:]
+    return (BuiltSite(archive.root, archive.first.site_dir, done.stderr.splitlines()),
+            int(found[1]), int(found[2]))
+
+
+def fresh_clean_build(archive: Archive) -> BuiltSite:
+    """A clean build that renders every generated page: no memo to take them from."""
+    for path in memo_files(archive):
+        path.unlink()
+    return archive.clean()
+
+
+def test_a_fresh_process_takes_unchanged_generated_pages_from_the_last_build(
+        build_site: SiteBuilder, tmp_path: Path) -> None:
+    archive = Archive(build_site, tmp_path)
+    assert len(memo_files(archive)) == 1
+    site, taken, rendered = dirty_build_counting_pages(archive)
+    assert taken > 5 and rendered == 0
+    assert_same_site(site, fresh_clean_build(archive))
+
+
+def test_pages_that_read_an_edited_notebook_or_pdf_are_rendered_again(
+        build_site: SiteBuilder, tmp_path: Path) -> None:
+    archive = Archive(build_site, tmp_path)
+    write_notebook(archive.root / "notebooks/pooling.ipynb", "Pooling", heading="Max pooling",
+                   image=False)  # its card loses its picture: other pages show that
+    pdf = archive.root / "papers/lenet.pdf"
+    pdf.write_bytes(text_pdf_bytes(["Gradient-based learning", "Page two, edited.",
+                                    "A third page."]))
+    site, taken, rendered = dirty_build_counting_pages(archive)
+    assert taken > 0 and rendered > 0
+    assert "A third page" in site.text("articles/lenet/")
+    assert_same_site(site, fresh_clean_build(archive))
+
+
+def test_a_catalogue_edit_renders_every_generated_page_again(
+        build_site: SiteBuilder, tmp_path: Path) -> None:
+    archive = Archive(build_site, tmp_path)
+    catalogue = archive.root / "catalogue.yml"
+    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace(
+        "title: Pooling", "title: Pooling layers"), encoding="utf-8")
+    site, taken, rendered = dirty_build_counting_pages(archive)
+    assert taken == 0 and rendered > 5
+    assert "Pooling layers" in site.text("experiments/pooling/")
+    assert_same_site(site, fresh_clean_build(archive))
+
+
+def test_a_template_override_added_between_builds_is_used(
+        build_site: SiteBuilder, tmp_path: Path) -> None:
+    def with_overrides(catalogue: str, files: dict[str, Any]) -> BuiltSite:
+        return build_site(catalogue, {**files, "overrides/README.txt": "Page templates.\n"},
+                          plugin_options="templates_dir: overrides")
+
+    archive = Archive(with_overrides, tmp_path)  # type: ignore[arg-type]
+    ours = resources.files("neuroverse_site") / "build" / "render" / "templates"
+    (archive.root / "overrides" / "experiment.md.j2").write_text(
+        (ours / "experiment.md.j2").read_text(encoding="utf-8")
+        + "\nKept by the lab of the overrides.\n", encoding="utf-8")
+    site, taken, rendered = dirty_build_counting_pages(archive)
+    assert taken == 0 and rendered > 5
+    assert "Kept by the lab of the overrides." in site.text("experiments/pooling/")
+    assert_same_site(site, fresh_clean_build(archive))
+
+
+def test_pages_kept_by_other_code_are_not_used(build_site: SiteBuilder,
+                                                tmp_path: Path) -> None:
+    archive = Archive(build_site, tmp_path)
+    (kept,) = memo_files(archive)
+    data = kept.read_bytes()
+    fingerprint = environment_fingerprint().encode()
+    assert fingerprint in data
+    kept.write_bytes(data.replace(fingerprint, fingerprint.replace(b"format", b"formaT")))
+    _, taken, rendered = dirty_build_counting_pages(archive)
+    assert taken == 0 and rendered > 5
+    kept.write_bytes(b"\x80\x05damaged")
+    site, taken, _ = dirty_build_counting_pages(archive)
+    assert taken == 0
+    assert_same_site(site, fresh_clean_build(archive))

@@ -189,16 +189,26 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             incremental.template_cache(Path(self.config.cache_dir), "pages",
                                        environment_fingerprint())
             if self.config.cache else None)
+        # A serve session's rebuilds take the generated pages whose inputs did not change
+        # from its last build; a fresh process takes them from the last build's, kept in
+        # the cache (see incremental.read_page_memo).
+        memo_file = (incremental.page_memo_path(Path(self.config.cache_dir),
+                                                self.catalogue_path)
+                     if self.config.cache and not self.serving else None)
+        memo = (self._page_memo if memo_file is None
+                else incremental.read_page_memo(memo_file))
         self.content = build_site_content(
             catalogue, self.root, self.batch,
             use_directory_urls=config.use_directory_urls,
             templates_dir=Path(templates) if templates else None,
             report=_log_progress,
             problems=result.diagnostics,
-            # A serve session's rebuilds take the generated pages whose inputs did not
-            # change from the last build instead of rendering all of them again.
-            memo=self._page_memo if self.serving else None,
+            memo=memo if self.serving or memo_file is not None else None,
         )
+        log.debug(f"generated pages: {memo.used} as the last build made them, "
+                  f"{memo.rendered} rendered")
+        if memo_file is not None and memo.rendered:
+            incremental.write_page_memo(memo_file, memo)
         for problem in self.content.problems:
             _log(problem, config)
         self.problems = self.content.problems if has_errors(self.content.problems) else []

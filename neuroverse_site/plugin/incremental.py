@@ -48,7 +48,7 @@ from mkdocs.utils import get_build_date
 
 from ..build.cache import environment_fingerprint, installed_stamp
 from ..build.notebooks import IMAGE_FOLDER
-from ..build.render import ASSETS_DIR
+from ..build.render import ASSETS_DIR, PageMemo
 from ..core.archive_files import SKIPPED_DIR_NAMES, SKIPPED_TOP_DIRS, is_markdown
 from ..core.checks import CheckOptions, _named_files, check_file
 from ..core.loader import LoadResult
@@ -461,6 +461,49 @@ def _read_memo(path: Path) -> CheckMemo | None:
             ValueError, ImportError):
         return None  # missing, damaged or from other code: checked again
     return memo if isinstance(memo, CheckMemo) else None
+
+
+# The generated pages, remembered between processes -----------------------------------------
+#
+# A rebuild in a fresh process (`mkdocs build --dirty`, a plain rebuild) rendered every
+# generated page's Markdown again only to find most of it unchanged. The serve session's
+# page memo (build.render.PageMemo: each page with every fact its rendering read, used
+# again only while the catalogue, the settings, the template files and those facts are
+# equal) is kept in the cache too, under the environment fingerprint, which covers our
+# code (the templates' filters and helpers) and every library's version.
+
+
+@dataclass
+class _KeptPages:
+    environment: str
+    memo: PageMemo
+
+
+def page_memo_path(cache_dir: Path, catalogue: Path) -> Path:
+    return cache_dir / "incremental" / f"pages-{digest(str(catalogue.resolve()))[:20]}.pickle"
+
+
+def read_page_memo(path: Path) -> PageMemo:
+    """The memo the last build kept at `path`; an empty one when there is none, it is
+    damaged, or other code or libraries made it."""
+    try:
+        kept = pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError,
+            ValueError, ImportError, IndexError):
+        return PageMemo()
+    if (not isinstance(kept, _KeptPages) or kept.environment != environment_fingerprint()
+            or not isinstance(kept.memo, PageMemo)):
+        return PageMemo()
+    kept.memo.used = kept.memo.rendered = 0
+    return kept.memo
+
+
+def write_page_memo(path: Path, memo: PageMemo) -> None:
+    with contextlib.suppress(OSError):  # a read-only cache only costs time
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+        temp.write_bytes(_pickled(_KeptPages(environment_fingerprint(), memo)))
+        os.replace(temp, path)
 
 
 def check_memo_path(cache_dir: Path, catalogue: Path) -> Path:
