@@ -99,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="neuroverse-edit-"))
     server = None
     try:
+        bench.compile_our_code()
         archive = bench.make_archive(args.n, work / f"n{args.n}", args.shared)
         port = free_port()
         base = f"http://127.0.0.1:{port}/"

@@ -185,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="neuroverse-profile-"))
     sections = []
     try:
+        bench.compile_our_code()
         archive = bench.make_archive(args.n, work / f"n{args.n}", args.shared)
         project = archive.ours
         if args.skip_cold:

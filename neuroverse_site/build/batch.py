@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from jinja2 import BytecodeCache
 from PIL import Image
 
 from ..core.probes import PdfProblem
@@ -138,12 +139,14 @@ class BatchRenderer:
 
     def __init__(self, options: NotebookOptions | None = None, cache: Cache | None = None, *,
                  workers: int | None = None, min_parallel: int = MIN_PARALLEL,
-                 hold_images: bool = True) -> None:
+                 hold_images: bool = True, template_cache: BytecodeCache | None = None) -> None:
         """`hold_images=False`: a notebook's images, once in the cache (whose blob files
         the site links), are not kept in memory: their bytes are dropped from the outcome
         (`image_size` still knows their sizes). For a caller that publishes images from
         the cache's files, never from the outcome's bytes (the plugin; not the export,
-        which inlines them). Rendered images were a fifth of a large build's memory."""
+        which inlines them). Rendered images were a fifth of a large build's memory.
+        `template_cache`: where the converter keeps nbconvert's compiled templates between
+        processes (see NotebookConverter.template_cache)."""
         self.options = options or NotebookOptions()
         self.cache = cache
         self.hold_images = hold_images
@@ -151,6 +154,7 @@ class BatchRenderer:
         self.workers = workers if workers is not None else _available_cpus()
         self.min_parallel = min_parallel
         self._converter: NotebookConverter | None = None
+        self.template_cache = template_cache
 
     def run(self, jobs: Sequence[Job], report: Callable[[Progress], None] | None = None
             ) -> BatchResult:
@@ -201,7 +205,8 @@ class BatchRenderer:
             # Worker processes take jobs from the front while this process takes them from
             # the back, until the two meet: every CPU renders, and no process sits idle.
             with _worker_pool(helpers, self.options,
-                              self.cache.directory if self.cache is not None else None) as pool:
+                              self.cache.directory if self.cache is not None else None,
+                              self.template_cache) as pool:
                 futures = {i: pool.submit(_render_in_worker, jobs[i].kind, jobs[i].path)
                            for i in misses}
                 pending = dict(futures)
@@ -236,7 +241,7 @@ class BatchRenderer:
         second, which the first notebook rendered in a process otherwise waits for: under
         `mkdocs serve` on a warm cache, the owner's first save."""
         if self._converter is None:
-            self._converter = _converter_for(self.options)
+            self._converter = _converter_for(self.options, self.template_cache)
         # The converter keeps one exporter, with its own compiled templates, per highlighting
         # language: Jupyter saves Python notebooks as "ipython3" (language_info's
         # pygments_lexer), older or hand-made ones as "python". Warming only the second left
@@ -251,7 +256,7 @@ class BatchRenderer:
 
     def _render_here(self, job: Job) -> Rendered:
         if self._converter is None:
-            self._converter = _converter_for(self.options)
+            self._converter = _converter_for(self.options, self.template_cache)
         rendered = render_file(job.kind, job.path, self._converter,
                                self.cache.put_file if self.cache is not None else None)
         _release_freed_memory()
@@ -344,10 +349,12 @@ def _warm_up_notebook(language: str = "python") -> bytes:
         "language_info": {"name": "python", "pygments_lexer": language}}}).encode()
 
 
-def _converter_for(options: NotebookOptions) -> NotebookConverter:
+def _converter_for(options: NotebookOptions, template_cache: BytecodeCache | None = None
+                   ) -> NotebookConverter:
     key = options.key()
     if key not in _CONVERTERS:
         _CONVERTERS[key] = NotebookConverter(options)
+        _CONVERTERS[key].template_cache = template_cache
     return _CONVERTERS[key]
 
 
@@ -391,8 +398,8 @@ def _release_freed_memory() -> None:
         _TRIM(0)
 
 
-def _worker_pool(workers: int, options: NotebookOptions, cache_dir: Path | None
-                 ) -> ProcessPoolExecutor:
+def _worker_pool(workers: int, options: NotebookOptions, cache_dir: Path | None,
+                 template_cache: BytecodeCache | None = None) -> ProcessPoolExecutor:
     """Workers forked from this process when it runs no other thread (`mkdocs build`):
     they share the pages of everything it has imported (MkDocs, the theme, our code,
     nbconvert and the converter it made), so each costs only what its own rendering adds;
@@ -404,7 +411,7 @@ def _worker_pool(workers: int, options: NotebookOptions, cache_dir: Path | None
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
         # Built here first (this process renders too): the workers inherit it, nbconvert
         # and its compiled templates included, instead of each importing and compiling.
-        _converter_for(options)
+        _converter_for(options, template_cache)
         gc.freeze()
         try:
             pool = ProcessPoolExecutor(max_workers=workers,

@@ -11,31 +11,7 @@ from functools import lru_cache
 from html import escape
 from typing import Any
 
-from latex2mathml.converter import convert
-from latex2mathml.exceptions import (
-    DenominatorNotFoundError,
-    DoubleSubscriptsError,
-    DoubleSuperscriptsError,
-    ExtraLeftOrMissingRightError,
-    InvalidAlignmentError,
-    InvalidStyleForGenfracError,
-    InvalidWidthError,
-    LimitsMustFollowMathOperatorError,
-    MissingEndError,
-    MissingSuperScriptOrSubscriptError,
-    NoAvailableTokensError,
-    NumeratorNotFoundError,
-)
-
 from .highlight import highlight_block, known_language
-
-_CONVERSION_ERRORS = (
-    DenominatorNotFoundError, DoubleSubscriptsError, DoubleSuperscriptsError,
-    ExtraLeftOrMissingRightError, InvalidAlignmentError, InvalidStyleForGenfracError,
-    InvalidWidthError, LimitsMustFollowMathOperatorError, MissingEndError,
-    MissingSuperScriptOrSubscriptError, NoAvailableTokensError, NumeratorNotFoundError,
-    IndexError, KeyError, ValueError,
-)
 
 # What the sanitizer must let through for the MathML the converter writes.
 MATHML_TAGS = frozenset({
@@ -53,10 +29,40 @@ MATHML_ATTRIBUTES = frozenset({
 })
 
 
+@lru_cache(maxsize=1)
+def _converter() -> tuple[Any, tuple[type[Exception], ...]]:
+    """latex2mathml's converter and what it raises on TeX it cannot handle, imported on the
+    first formula: a build whose pages all come from the cache draws none."""
+    from latex2mathml.converter import convert
+    from latex2mathml.exceptions import (
+        DenominatorNotFoundError,
+        DoubleSubscriptsError,
+        DoubleSuperscriptsError,
+        ExtraLeftOrMissingRightError,
+        InvalidAlignmentError,
+        InvalidStyleForGenfracError,
+        InvalidWidthError,
+        LimitsMustFollowMathOperatorError,
+        MissingEndError,
+        MissingSuperScriptOrSubscriptError,
+        NoAvailableTokensError,
+        NumeratorNotFoundError,
+    )
+
+    return convert, (
+        DenominatorNotFoundError, DoubleSubscriptsError, DoubleSuperscriptsError,
+        ExtraLeftOrMissingRightError, InvalidAlignmentError, InvalidStyleForGenfracError,
+        InvalidWidthError, LimitsMustFollowMathOperatorError, MissingEndError,
+        MissingSuperScriptOrSubscriptError, NoAvailableTokensError, NumeratorNotFoundError,
+        IndexError, KeyError, ValueError,
+    )
+
+
 def tex_to_mathml(tex: str, display: str) -> str:
+    convert, errors = _converter()
     try:
         mathml: str = convert(tex, display=display)
-    except _CONVERSION_ERRORS:
+    except errors:
         return f'<code class="nv-tex">{escape(tex)}</code>'
     # Keep the source for copy and assistive technology.
     annotation = f'<annotation encoding="application/x-tex">{escape(tex)}</annotation>'

@@ -14,15 +14,18 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from ..core.ids import blob_name
 from ..core.probes import PdfProblem, active_content, open_pdf
 from .searchwords import first_appearances
+
+if TYPE_CHECKING:
+    # Imported where a page is drawn (see core.probes.open_pdf): a build whose PDFs all come
+    # from the cache never loads PDFium.
+    import pypdfium2 as pdfium
 
 THUMBNAIL_WIDTH = 320
 THUMBNAIL_COLOURS = 64
@@ -150,6 +153,9 @@ class _Canvas:
 
     def bitmap(self, width: int, height: int, format: int, rev_byteorder: bool = False
                ) -> pdfium.PdfBitmap:
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as pdfium_c
+
         # Four bytes a pixel: _page asks for RGBX (new_native checks the buffer's size).
         if format != pdfium_c.FPDFBitmap_BGRx:
             return pdfium.PdfBitmap.new_native(width, height, format, rev_byteorder)

@@ -21,11 +21,9 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from jsonschema import Draft7Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import YAMLError as RoundTripYAMLError
@@ -43,6 +41,12 @@ from .model import (
     Status,
     line_and_column,
 )
+
+if TYPE_CHECKING:
+    # Imported where a catalogue is validated: a rebuild whose check is remembered
+    # (plugin/incremental.py) never validates, and jsonschema costs ~0.1 s to import.
+    from jsonschema import Draft7Validator
+    from jsonschema.exceptions import ValidationError
 
 # What a Markdown note's file name ends in, in any case.
 NOTE_SUFFIXES = (".md", ".markdown")
@@ -80,6 +84,8 @@ def catalogue_schema() -> dict[str, Any]:
 def _validator() -> Draft7Validator:
     # Local $refs are inlined once: following them for every value was most of the time a
     # large catalogue took to check.
+    from jsonschema import Draft7Validator, FormatChecker
+
     schema = _inline_refs(catalogue_schema(), catalogue_schema().get("definitions", {}))
     return Draft7Validator(schema, format_checker=FormatChecker(formats=["date"]))
 

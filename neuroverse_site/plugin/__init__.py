@@ -7,12 +7,11 @@ import time
 from collections.abc import Sequence
 from html import unescape as unescape_html
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
@@ -67,6 +66,10 @@ from .config import NeuroverseConfig
 from .files import PublishedFiles, published_file
 from .incremental import PageState, SiteState, TrackedFile
 from .watching import use_native_watching
+
+if TYPE_CHECKING:
+    # Only `mkdocs serve` has one; importing its module (an HTTP server) costs every build.
+    from mkdocs.livereload import LiveReloadServer
 
 log = get_plugin_logger(__name__)
 
@@ -165,7 +168,11 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             cache,
             workers=self.config.workers,
             # Images are published from the cache's files (files.LinkedFile).
-            hold_images=False)
+            hold_images=False,
+            # nbconvert's templates compiled once, not by each process that renders.
+            template_cache=(incremental.template_cache(Path(self.config.cache_dir), "notebooks",
+                                                       environment_fingerprint())
+                            if cache is not None else None))
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -184,16 +191,26 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             incremental.template_cache(Path(self.config.cache_dir), "pages",
                                        environment_fingerprint())
             if self.config.cache else None)
+        # A serve session's rebuilds take the generated pages whose inputs did not change
+        # from its last build; a fresh process takes them from the last build's, kept in
+        # the cache (see incremental.read_page_memo).
+        memo_file = (incremental.page_memo_path(Path(self.config.cache_dir),
+                                                self.catalogue_path)
+                     if self.config.cache and not self.serving else None)
+        memo = (self._page_memo if memo_file is None
+                else incremental.read_page_memo(memo_file))
         self.content = build_site_content(
             catalogue, self.root, self.batch,
             use_directory_urls=config.use_directory_urls,
             templates_dir=Path(templates) if templates else None,
             report=_log_progress,
             problems=result.diagnostics,
-            # A serve session's rebuilds take the generated pages whose inputs did not
-            # change from the last build instead of rendering all of them again.
-            memo=self._page_memo if self.serving else None,
+            memo=memo if self.serving or memo_file is not None else None,
         )
+        log.debug(f"generated pages: {memo.used} as the last build made them, "
+                  f"{memo.rendered} rendered")
+        if memo_file is not None and memo.rendered:
+            incremental.write_page_memo(memo_file, memo)
         for problem in self.content.problems:
             _log(problem, config)
         self.problems = self.content.problems if has_errors(self.content.problems) else []

@@ -48,7 +48,7 @@ from mkdocs.utils import get_build_date
 
 from ..build.cache import environment_fingerprint, installed_stamp
 from ..build.notebooks import IMAGE_FOLDER
-from ..build.render import ASSETS_DIR
+from ..build.render import ASSETS_DIR, PageMemo
 from ..core.archive_files import SKIPPED_DIR_NAMES, SKIPPED_TOP_DIRS, is_markdown
 from ..core.checks import CheckOptions, _named_files, check_file
 from ..core.loader import LoadResult
@@ -213,9 +213,10 @@ def state_path(cache_dir: Path, site_dir: str) -> Path:
     return cache_dir / "incremental" / f"{digest(site_dir)[:20]}.json"
 
 
-# The record this process last wrote to each state file, with the file's identity then:
-# the next build of a serve session reads it from here, not from its JSON, while the file
-# is still the one written (another process writing it changes its inode and times).
+# The record this process last wrote to or read from each state file, with the file's
+# identity then: the next build of a serve session (and a build's second look, to leave an
+# unchanged record unwritten) reads it from here, not from its JSON, while the file is
+# still the one written or read (another process writing it changes its inode and times).
 _WRITTEN: dict[Path, tuple[tuple[int, int, int, int], SiteState]] = {}
 
 
@@ -234,12 +235,31 @@ def read_state(path: Path, site_dir: str) -> SiteState:
         state = SiteState(state.site_dir, dict(state.pages), list(state.outputs),
                           state.fingerprint)
     else:
+        # What was read is remembered as what was written is: the next build of this
+        # process (a serve session) does not parse the same record again.
+        before = _identity(path)
         state = SiteState.read(path, site_dir)
+        if before is not None and before == _identity(path) and state.fingerprint:
+            _WRITTEN[path] = (before, SiteState(state.site_dir, dict(state.pages),
+                                                list(state.outputs), state.fingerprint))
     return _unfinished(path, state)
 
 
+def _same_record(record: SiteState, recorded: SiteState) -> bool:
+    """Whether writing `record` would leave the state file saying what it says now."""
+    return (record.site_dir == recorded.site_dir and record.fingerprint == recorded.fingerprint
+            and record.outputs == recorded.outputs and record.pages == recorded.pages)
+
+
 def write_state(path: Path, state: SiteState) -> None:
-    """The record of a finished build; it replaces the note of a build under way."""
+    """The record of a finished build; it replaces the note of a build under way. A
+    record the file already holds (a build with nothing to write) is not written again:
+    writing it costs as much as reading it."""
+    known = _WRITTEN.get(path)
+    if known is not None and known[0] == _identity(path) and _same_record(state, known[1]):
+        with contextlib.suppress(FileNotFoundError):
+            _building_path(path).unlink()
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
     temp.write_text(state.to_json(), encoding="utf-8")
@@ -268,10 +288,15 @@ def note_building(path: Path, state: SiteState, pages: Iterable[str],
                   outputs: Iterable[str]) -> None:
     """Before a build writes `pages` and `outputs` into the site of record `path` (whose
     last record is `state`): what a build that never finishes leaves untrusted."""
-    note = json.dumps({"version": STATE_VERSION, "site_dir": state.site_dir,
-                       "pages": sorted(pages),
-                       "outputs": sorted(set(outputs).difference(state.outputs))})
+    pages, outputs = sorted(pages), sorted(set(outputs).difference(state.outputs))
     building = _building_path(path)
+    if not pages and not outputs:
+        # Nothing to write that the record does not already account for.
+        with contextlib.suppress(FileNotFoundError):
+            building.unlink()
+        return
+    note = json.dumps({"version": STATE_VERSION, "site_dir": state.site_dir,
+                       "pages": pages, "outputs": outputs})
     building.parent.mkdir(parents=True, exist_ok=True)
     temp = building.with_name(f".tmp-{os.getpid()}-{building.name}")
     temp.write_text(note, encoding="utf-8")
@@ -509,6 +534,49 @@ def _read_memo(path: Path) -> CheckMemo | None:
             ValueError, ImportError):
         return None  # missing, damaged or from other code: checked again
     return memo if isinstance(memo, CheckMemo) else None
+
+
+# The generated pages, remembered between processes -----------------------------------------
+#
+# A rebuild in a fresh process (`mkdocs build --dirty`, a plain rebuild) rendered every
+# generated page's Markdown again only to find most of it unchanged. The serve session's
+# page memo (build.render.PageMemo: each page with every fact its rendering read, used
+# again only while the catalogue, the settings, the template files and those facts are
+# equal) is kept in the cache too, under the environment fingerprint, which covers our
+# code (the templates' filters and helpers) and every library's version.
+
+
+@dataclass
+class _KeptPages:
+    environment: str
+    memo: PageMemo
+
+
+def page_memo_path(cache_dir: Path, catalogue: Path) -> Path:
+    return cache_dir / "incremental" / f"pages-{digest(str(catalogue.resolve()))[:20]}.pickle"
+
+
+def read_page_memo(path: Path) -> PageMemo:
+    """The memo the last build kept at `path`; an empty one when there is none, it is
+    damaged, or other code or libraries made it."""
+    try:
+        kept = pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError,
+            ValueError, ImportError, IndexError):
+        return PageMemo()
+    if (not isinstance(kept, _KeptPages) or kept.environment != environment_fingerprint()
+            or not isinstance(kept.memo, PageMemo)):
+        return PageMemo()
+    kept.memo.used = kept.memo.rendered = 0
+    return kept.memo
+
+
+def write_page_memo(path: Path, memo: PageMemo) -> None:
+    with contextlib.suppress(OSError):  # a read-only cache only costs time
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+        temp.write_bytes(_pickled(_KeptPages(environment_fingerprint(), memo)))
+        os.replace(temp, path)
 
 
 def check_memo_path(cache_dir: Path, catalogue: Path) -> Path:

@@ -444,7 +444,15 @@ class Preview:
 # ---------------------------------------------------------------------------------------
 # Pages remembered between the builds of one `mkdocs serve` session
 
-_MISSING = object()  # what a facts lookup of an id without facts read
+class _Missing:
+    """What a facts lookup of an id without facts read. One object, also once a memo kept
+    between processes is read back (pickle names it instead of copying it)."""
+
+    def __reduce__(self) -> str:
+        return "_MISSING"
+
+
+_MISSING = _Missing()
 
 
 class _ReadFacts(Mapping[str, Any]):
@@ -504,12 +512,14 @@ class PageMemo:
     inputs: tuple[object, ...] | None = None
     pages: dict[tuple[str, str], _Remembered] = field(default_factory=dict)
     used: int = 0  # pages the last build took from here (for tests and profiles)
+    rendered: int = 0  # pages the last build rendered and put here
 
     def begin(self, inputs: tuple[object, ...]) -> None:
         if inputs != self.inputs:
             self.pages = {}
         self.inputs = inputs
         self.used = 0
+        self.rendered = 0
 
 
 # Templates folder -> the digest of its files when this process last rendered from it.
@@ -658,6 +668,7 @@ class Renderer:
         experiments = _ReadFacts(self.facts.experiments)
         articles = _ReadFacts(self.facts.articles)
         markdown = render(Facts(experiments, articles))
+        memo.rendered += 1
         memo.pages[(template, uri)] = _Remembered(
             markdown, experiments.read, articles.read,
             dict(self.facts.experiments) if experiments.whole else None,
