@@ -20,12 +20,13 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import clean_directory
 
-from ..build.batch import BatchRenderer, Progress
+from ..build.batch import BatchRenderer, Failure, Progress
 from ..build.cache import Cache, environment_fingerprint
 from ..build.feed import atom_feed
 from ..build.navigation import HOME_URI, TocNode, nest_toc, prune_advice, site_navigation
 from ..build.notebooks import NotebookOptions, RenderedNotebook, TocEntry
 from ..build.notes import RenderedNote
+from ..build.pdfs import PdfFacts
 from ..build.project import REQUIRED_EXTENSIONS
 from ..build.render import (
     FEED_URI,
@@ -64,7 +65,7 @@ from ..core.loader import LoadResult
 from ..core.model import Catalogue, Location, SiteInfo
 from . import incremental
 from .config import NeuroverseConfig
-from .files import published_file
+from .files import LaterFile, published_file
 from .incremental import PageState, SiteState, TrackedFile
 
 log = get_plugin_logger(__name__)
@@ -107,6 +108,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self._searched: dict[str, list[Any]] = {}  # page -> its search entries, this build
         self._search_mark = 0
         self._files: Files | None = None
+        self._later: list[LaterFile] = []  # PDF images published once drawn
         self._fingerprint = ""
         self._theme_env: tuple[str, Environment] | None = None
         self._check_memo: incremental.CheckMemo | None = None
@@ -163,7 +165,9 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             cache,
             workers=self.config.workers,
             # Images are published from the cache's files (files.LinkedFile).
-            hold_images=False)
+            hold_images=False,
+            # PDF images are drawn while MkDocs builds the pages, published at the end.
+            defer_drawing=True)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -222,8 +226,12 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                 repr(body.toc) if body else "", texts,
                 # What its <head> says when shared (see on_post_page).
                 repr(self.content.renderer.preview(page.src_uri)), *_note_inputs(note))
+        self._later = []
         for asset in self.content.assets:
-            files.append(published_file(config, asset))
+            file = published_file(config, asset)
+            files.append(file)
+            if isinstance(file, LaterFile):
+                self._later.append(file)
         self.content.assets = []  # the files have what they need; images are not held twice
         files.append(File.generated(config, STYLESHEET_URI, abs_src_path=str(STYLESHEET_PATH)))
         self.has_feed = False
@@ -526,6 +534,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._publish_drawn()
         self._record_build(config)
         # Only a complete build knows every entry still in use. The margin keeps what a
         # build running alongside touched just before this one started. A serve session's
@@ -538,6 +547,37 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             self.batch.cache.evict(self.content.cache_keys,
                                    older_than=self.build_started - EVICTION_MARGIN)
             self._evicted_at = now
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.batch is not None:
+            self.batch.abandon_drawing()
+        self._later = []
+
+    def _publish_drawn(self) -> None:
+        """Publish the PDF images drawn while the pages were built (LaterFile); a PDF
+        that changed or broke meanwhile publishes none, with a warning (NV370)."""
+        later, self._later = self._later, []
+        if self.batch is None or not self.batch.drawing:
+            return
+        drawn = self.batch.finish_drawing()
+        pdfs = self.content.drawn_later if self.content is not None else {}
+        told: set[Path] = set()
+        for file in later:
+            facts = drawn.get(file.later.pdf)
+            name = file.later.name_in(facts) if isinstance(facts, PdfFacts) else ""
+            if name and self.batch.cache is not None:
+                file.publish(self.batch.cache.blob_path(name), self.dirty)
+                continue
+            if file.later.pdf in told:
+                continue
+            told.add(file.later.pdf)
+            where = pdfs.get(file.later.pdf)
+            why = facts.message if isinstance(facts, Failure) else "were not drawn"
+            _log(Diagnostic(
+                "NV370", f"the page images of '{where.uri if where else file.later.pdf.name}' "
+                f"could not be drawn after its page was made: {why}",
+                where.location if where else None, where.key_path if where else "",
+                hint="the page shows the PDF's text without its images; build again"))
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer:
