@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import ctypes
-import ctypes.util
 import dataclasses
 import gc
 import io
 import json
 import multiprocessing
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -30,6 +27,7 @@ from PIL import Image
 
 from ..core.probes import PdfProblem
 from .cache import Cache, cache_key, key_from_digest
+from .drawing import Drawn, draw_file, draw_in_worker, release_freed_memory, start_drawer
 from .notebooks import (
     NotebookAsset,
     NotebookConverter,
@@ -38,7 +36,7 @@ from .notebooks import (
     RenderedNotebook,
     render_script,
 )
-from .pdfs import ImageStore, PdfFacts, draw_pdf, read_pdf
+from .pdfs import ImageStore, PdfFacts, read_pdf
 
 Kind = Literal["notebook", "script", "pdf"]
 
@@ -132,7 +130,7 @@ class _PendingDrawing:
 
     key: str  # the cache key of the bytes the facts were read from
     facts: PdfFacts
-    future: Future[Rendered]
+    future: Future[Drawn]
 
 
 @dataclass
@@ -172,6 +170,9 @@ class BatchRenderer:
         self.options = options or NotebookOptions()
         self.defer_drawing = defer_drawing
         self._drawing: _Drawing | None = None
+        # Seconds this process spent waiting for workers' results, doing nothing itself
+        # (for the bench: the time a build's second CPU is not matched by this one).
+        self.waited = 0.0
         self.cache = cache
         self.hold_images = hold_images
         self._image_sizes: dict[str, int] = {}
@@ -252,8 +253,10 @@ class BatchRenderer:
                     for done in [i for i, future in pending.items() if future.done()]:
                         facts_of(done, pending.pop(done).result())
                 by_future = {future: index for index, future in pending.items()}
+                started = time.monotonic()
                 for future in as_completed(by_future):
                     facts_of(by_future[future], future.result())
+                self.waited += time.monotonic() - started
             if undrawn:
                 assert self.cache is not None
                 self._drawing = self._start_drawing(
@@ -288,8 +291,10 @@ class BatchRenderer:
                     break  # a worker has it already
                 del waiting[path]
                 drawn[path] = self._take_drawing(item, self._draw_here(path))
+            started = time.monotonic()
             for path, item in waiting.items():
                 drawn[path] = self._take_drawing(item, item.future.result())
+            self.waited += time.monotonic() - started
         finally:
             drawing.pool.shutdown(cancel_futures=True)
         return drawn
@@ -308,24 +313,24 @@ class BatchRenderer:
         of every page of memory this process changes while it builds the site's pages."""
         pool = ProcessPoolExecutor(max_workers=helpers,
                                    mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_start_drawer,
-                                   initargs=(self.options, cache_dir))
+                                   initializer=start_drawer,
+                                   initargs=(self.options.key("pdf"), self.options.pdf_pages,
+                                             cache_dir))
         drawing = _Drawing(pool)
         try:
             for path, (key, facts) in undrawn.items():
                 drawing.pending[path] = _PendingDrawing(key, facts,
-                                                        pool.submit(_draw_in_worker, path))
+                                                        pool.submit(draw_in_worker, path))
                 drawing.order.append(path)
         except BaseException:
             pool.shutdown(cancel_futures=True)
             raise
         return drawing
 
-    def _take_drawing(self, item: _PendingDrawing, rendered: Rendered) -> PdfFacts | Failure:
-        outcome, key = rendered
-        if isinstance(outcome, Failure):
-            return outcome
-        assert isinstance(outcome, PdfFacts)
+    def _take_drawing(self, item: _PendingDrawing, drawn: Drawn) -> PdfFacts | Failure:
+        outcome, key = drawn
+        if isinstance(outcome, str):
+            return Failure(outcome)
         planned = item.facts
         if key != item.key or [(p.number, p.width, p.height) for p in outcome.rendered] != [
                 (p.number, p.width, p.height) for p in planned.rendered]:
@@ -339,11 +344,12 @@ class BatchRenderer:
         self._store(key, facts)
         return facts
 
-    def _draw_here(self, path: Path) -> Rendered:
+    def _draw_here(self, path: Path) -> Drawn:
         assert self.cache is not None
-        rendered = draw_file(path, self.options, self.cache.put_file)
-        _release_freed_memory()
-        return rendered
+        drawn = draw_file(path, self.options.key("pdf"), self.options.pdf_pages,
+                          self.cache.put_file)
+        release_freed_memory()
+        return drawn
 
     def _without_image_bytes(self, notebook: RenderedNotebook) -> RenderedNotebook:
         for asset in notebook.assets:
@@ -372,7 +378,7 @@ class BatchRenderer:
         rendered = render_file(job.kind, job.path, self._converter,
                                self.cache.put_file if self.cache is not None else None,
                                draw=draw)
-        _release_freed_memory()
+        release_freed_memory()
         return rendered
 
     def _load(self, kind: Kind, key: str) -> Outcome | None:
@@ -409,20 +415,6 @@ def render_file(kind: Kind, path: Path, converter: NotebookConverter,
         return read_pdf(path, data=data, max_pages=converter.options.pdf_pages,
                         store=store, draw=draw), key
     except (NotebookProblem, PdfProblem) as exc:
-        return Failure(str(exc)), key
-
-
-def draw_file(path: Path, options: NotebookOptions, store: ImageStore) -> Rendered:
-    """Read a PDF again and draw its images into `store` (see pdfs.draw_pdf); the key is
-    that of the bytes drawn, for the caller to check against the facts' own."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return _unreadable(exc), ""
-    key = cache_key("pdf", data, options.key("pdf"))
-    try:
-        return draw_pdf(path, data, store, options.pdf_pages), key
-    except PdfProblem as exc:
         return Failure(str(exc)), key
 
 
@@ -499,44 +491,8 @@ def _render_in_worker(kind: Kind, path: Path, draw: bool = True) -> Rendered:
     rendered = render_file(kind, path, _WORKER_CONVERTER,
                            _WORKER_CACHE.put_file if _WORKER_CACHE is not None else None,
                            draw=draw)
-    _release_freed_memory()
+    release_freed_memory()
     return rendered
-
-
-_DRAWER: tuple[NotebookOptions, Cache] | None = None
-
-
-def _start_drawer(options: NotebookOptions, cache_dir: Path) -> None:
-    global _DRAWER
-    _DRAWER = (options, Cache(cache_dir))
-
-
-def _draw_in_worker(path: Path) -> Rendered:
-    assert _DRAWER is not None, "drawing worker started without _start_drawer"
-    options, cache = _DRAWER
-    rendered = draw_file(path, options, cache.put_file)
-    _release_freed_memory()
-    return rendered
-
-
-def _libc_trim() -> Callable[[int], int] | None:
-    try:
-        trim: Callable[[int], int] = ctypes.CDLL(
-            ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-        return trim
-    except (OSError, AttributeError):  # not glibc: nothing to trim
-        return None
-
-
-_TRIM = _libc_trim() if sys.platform.startswith("linux") else None
-
-
-def _release_freed_memory() -> None:
-    """Give the memory a rendering freed back to the system: converting a notebook makes
-    megabytes of short-lived strings, and glibc keeps the freed pages of its heap (between
-    live ones) counted in the process's size until told to trim."""
-    if _TRIM is not None:
-        _TRIM(0)
 
 
 def _worker_pool(workers: int, options: NotebookOptions, cache_dir: Path | None

@@ -559,7 +559,11 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         later, self._later = self._later, []
         if self.batch is None or not self.batch.drawing:
             return
+        started = time.monotonic()
         drawn = self.batch.finish_drawing()
+        log.debug(f"page images of {len(drawn)} PDFs drawn beside the pages; "
+                  f"{time.monotonic() - started:.2f} s to finish them here, "
+                  f"{self.batch.waited:.2f} s waiting for workers in this build")
         pdfs = self.content.drawn_later if self.content is not None else {}
         told: set[Path] = set()
         for file in later:
