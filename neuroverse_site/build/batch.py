@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import ctypes
-import ctypes.util
 import dataclasses
 import gc
 import io
 import json
 import multiprocessing
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -31,6 +28,7 @@ from PIL import Image
 
 from ..core.probes import PdfProblem
 from .cache import Cache, cache_key, key_from_digest
+from .drawing import Drawn, draw_file, draw_in_worker, release_freed_memory, start_drawer
 from .notebooks import (
     NotebookAsset,
     NotebookConverter,
@@ -128,6 +126,24 @@ class ProgressThrottle:
 
 
 @dataclass
+class _PendingDrawing:
+    """A PDF whose facts are read and whose images a worker is drawing (or will)."""
+
+    key: str  # the cache key of the bytes the facts were read from
+    facts: PdfFacts
+    future: Future[Drawn]
+
+
+@dataclass
+class _Drawing:
+    """The worker pool a build keeps while its pages are made, and what it is drawing."""
+
+    pool: ProcessPoolExecutor
+    pending: dict[Path, _PendingDrawing] = field(default_factory=dict)
+    order: list[Path] = field(default_factory=list)  # as submitted: the workers' order
+
+
+@dataclass
 class BatchResult:
     outcomes: list[Outcome]
     progress: Progress
@@ -139,15 +155,28 @@ class BatchRenderer:
 
     def __init__(self, options: NotebookOptions | None = None, cache: Cache | None = None, *,
                  workers: int | None = None, min_parallel: int = MIN_PARALLEL,
-                 hold_images: bool = True, template_cache: BytecodeCache | None = None) -> None:
+                 hold_images: bool = True, template_cache: BytecodeCache | None = None,
+                 defer_drawing: bool = False) -> None:
         """`hold_images=False`: a notebook's images, once in the cache (whose blob files
         the site links), are not kept in memory: their bytes are dropped from the outcome
         (`image_size` still knows their sizes). For a caller that publishes images from
         the cache's files, never from the outcome's bytes (the plugin; not the export,
         which inlines them). Rendered images were a fifth of a large build's memory.
         `template_cache`: where the converter keeps nbconvert's compiled templates between
-        processes (see NotebookConverter.template_cache)."""
+        processes (see NotebookConverter.template_cache).
+
+        `defer_drawing` (with a cache, when workers render): `run` returns a PDF's facts
+        undrawn (`PdfFacts.drawn` False: its texts and image sizes, what its pages are
+        written from) and the workers go on drawing its images in the background, into
+        the cache, while this process builds the site's pages; `finish_drawing` takes
+        them. Drawing page images is most of a cold build's work, and MkDocs makes pages
+        in this process alone: this way both CPUs work through the whole build."""
         self.options = options or NotebookOptions()
+        self.defer_drawing = defer_drawing
+        self._drawing: _Drawing | None = None
+        # Seconds this process spent waiting for workers' results, doing nothing itself
+        # (for the bench: the time a build's second CPU is not matched by this one).
+        self.waited = 0.0
         self.cache = cache
         self.hold_images = hold_images
         self._image_sizes: dict[str, int] = {}
@@ -161,6 +190,7 @@ class BatchRenderer:
         """Render `jobs`, cache first. Every outcome is final when this returns, so what a
         build reports (its problems page, nav and home notice) never depends on which
         notebooks the cache happened to hold."""
+        self.abandon_drawing()  # a build that failed before taking them
         progress = Progress(notebooks_total=sum(j.kind != "pdf" for j in jobs),
                             pdfs_total=sum(j.kind == "pdf" for j in jobs))
         throttle = ProgressThrottle(progress.total)
@@ -171,7 +201,9 @@ class BatchRenderer:
         def finished(index: int, rendered: Rendered, *, cached: bool) -> None:
             outcome, keys[index] = rendered
             progress.count(jobs[index].kind, cached=cached)
-            if not cached and self.cache is not None and not isinstance(outcome, Failure):
+            undrawn = isinstance(outcome, PdfFacts) and not outcome.drawn
+            if (not cached and self.cache is not None and not isinstance(outcome, Failure)
+                    and not undrawn):
                 self._store(keys[index], outcome)
             if (not self.hold_images and self.cache is not None
                     and isinstance(outcome, RenderedNotebook) and outcome.assets):
@@ -204,22 +236,37 @@ class BatchRenderer:
         if helpers >= 1 and len(misses) >= self.min_parallel:
             # Worker processes take jobs from the front while this process takes them from
             # the back, until the two meet: every CPU renders, and no process sits idle.
+            defer = self.defer_drawing and self.cache is not None
+            undrawn: dict[Path, tuple[str, PdfFacts]] = {}
+
+            def facts_of(index: int, rendered: Rendered) -> None:
+                outcome, key = rendered
+                if isinstance(outcome, PdfFacts) and not outcome.drawn:
+                    undrawn.setdefault(jobs[index].path, (key, outcome))
+                finished(index, rendered, cached=False)
+
             with _worker_pool(helpers, self.options,
                               self.cache.directory if self.cache is not None else None,
                               self.template_cache) as pool:
-                futures = {i: pool.submit(_render_in_worker, jobs[i].kind, jobs[i].path)
-                           for i in misses}
+                futures = {i: pool.submit(_render_in_worker, jobs[i].kind, jobs[i].path,
+                                          not defer) for i in misses}
                 pending = dict(futures)
                 for index in reversed(misses):
                     if not futures[index].cancel():
                         break  # a worker has it already
                     del pending[index]
-                    finished(index, self._render_here(jobs[index]), cached=False)
+                    facts_of(index, self._render_here(jobs[index], draw=not defer))
                     for done in [i for i, future in pending.items() if future.done()]:
-                        finished(done, pending.pop(done).result(), cached=False)
+                        facts_of(done, pending.pop(done).result())
                 by_future = {future: index for index, future in pending.items()}
+                started = time.monotonic()
                 for future in as_completed(by_future):
-                    finished(by_future[future], future.result(), cached=False)
+                    facts_of(by_future[future], future.result())
+                self.waited += time.monotonic() - started
+            if undrawn:
+                assert self.cache is not None
+                self._drawing = self._start_drawing(
+                    min(helpers, len(undrawn)), undrawn, self.cache.directory)
         else:
             for index in misses:
                 finished(index, self._render_here(jobs[index]), cached=False)
@@ -227,6 +274,88 @@ class BatchRenderer:
         assert all(outcome is not None for outcome in outcomes)
         return BatchResult([o for o in outcomes if o is not None], progress,
                            {key for key in keys if key})
+
+    @property
+    def drawing(self) -> bool:
+        """Whether workers are drawing PDF images `finish_drawing` has still to take."""
+        return self._drawing is not None
+
+    def finish_drawing(self) -> dict[Path, PdfFacts | Failure]:
+        """The PDFs `run` left undrawn, drawn: per PDF, its facts with the names of its
+        images (kept in the cache, where the entry for its bytes is now written) or why
+        they could not be drawn. The workers draw from the front of the queue while this
+        process takes PDFs from the back, as in `run`; the pool is closed after."""
+        drawing, self._drawing = self._drawing, None
+        if drawing is None:
+            return {}
+        drawn: dict[Path, PdfFacts | Failure] = {}
+        try:
+            waiting = dict(drawing.pending)
+            for path in reversed([p for p in drawing.order if p in drawing.pending]):
+                item = drawing.pending[path]
+                if not item.future.cancel():
+                    break  # a worker has it already
+                del waiting[path]
+                drawn[path] = self._take_drawing(item, self._draw_here(path))
+            started = time.monotonic()
+            for path, item in waiting.items():
+                drawn[path] = self._take_drawing(item, item.future.result())
+            self.waited += time.monotonic() - started
+        finally:
+            drawing.pool.shutdown(cancel_futures=True)
+        return drawn
+
+    def abandon_drawing(self) -> None:
+        """Stop drawing (a build that failed): nothing is published or cached."""
+        drawing, self._drawing = self._drawing, None
+        if drawing is not None:
+            drawing.pool.shutdown(cancel_futures=True)
+
+    def _start_drawing(self, helpers: int, undrawn: dict[Path, tuple[str, PdfFacts]],
+                       cache_dir: Path) -> _Drawing:
+        """Workers of their own for drawing, started afresh ('spawn'): the workers that
+        rendered the notebooks are gone by now. Such a worker holds only the PDF and image
+        libraries (~40 MB), where one forked from this process would come to hold a copy
+        of every page of memory this process changes while it builds the site's pages."""
+        pool = ProcessPoolExecutor(max_workers=helpers,
+                                   mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=start_drawer,
+                                   initargs=(self.options.key("pdf"), self.options.pdf_pages,
+                                             cache_dir))
+        drawing = _Drawing(pool)
+        try:
+            for path, (key, facts) in undrawn.items():
+                drawing.pending[path] = _PendingDrawing(key, facts,
+                                                        pool.submit(draw_in_worker, path))
+                drawing.order.append(path)
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
+        return drawing
+
+    def _take_drawing(self, item: _PendingDrawing, drawn: Drawn) -> PdfFacts | Failure:
+        outcome, key = drawn
+        if isinstance(outcome, str):
+            return Failure(outcome)
+        planned = item.facts
+        if key != item.key or [(p.number, p.width, p.height) for p in outcome.rendered] != [
+                (p.number, p.width, p.height) for p in planned.rendered]:
+            return Failure("changed while the site was being built, so its page images "
+                           "are not those of the pages shown; build the site again")
+        facts = dataclasses.replace(planned, thumbnail_png=outcome.thumbnail_png, drawn=True,
+                                    thumbnail_size=None, rendered=tuple(
+            dataclasses.replace(page, image_name=image.image_name,
+                                image_2x_name=image.image_2x_name)
+            for page, image in zip(planned.rendered, outcome.rendered, strict=True)))
+        self._store(key, facts)
+        return facts
+
+    def _draw_here(self, path: Path) -> Drawn:
+        assert self.cache is not None
+        drawn = draw_file(path, self.options.key("pdf"), self.options.pdf_pages,
+                          self.cache.put_file)
+        release_freed_memory()
+        return drawn
 
     def _without_image_bytes(self, notebook: RenderedNotebook) -> RenderedNotebook:
         for asset in notebook.assets:
@@ -254,12 +383,13 @@ class BatchRenderer:
         """The size of a rendered image, its bytes held or not (see `hold_images`)."""
         return self._image_sizes.get(asset.name, len(asset.data))
 
-    def _render_here(self, job: Job) -> Rendered:
+    def _render_here(self, job: Job, *, draw: bool = True) -> Rendered:
         if self._converter is None:
             self._converter = _converter_for(self.options, self.template_cache)
         rendered = render_file(job.kind, job.path, self._converter,
-                               self.cache.put_file if self.cache is not None else None)
-        _release_freed_memory()
+                               self.cache.put_file if self.cache is not None else None,
+                               draw=draw)
+        release_freed_memory()
         return rendered
 
     def _load(self, kind: Kind, key: str) -> Outcome | None:
@@ -276,13 +406,13 @@ class BatchRenderer:
 
 
 def render_file(kind: Kind, path: Path, converter: NotebookConverter,
-                store: ImageStore | None = None) -> Rendered:
+                store: ImageStore | None = None, *, draw: bool = True) -> Rendered:
     """Read and render one file; the key returned is computed from the very bytes rendered,
     so an edit made meanwhile can never be cached under the old content's key. With
     `store` (a cache's `put_file`), a PDF's page images are kept there as each is drawn
     and the facts hold their names: a PDF's page images are most of a site's bytes
     (hundreds of MB for a few hundred papers) and are only ever published from those
-    files, never held."""
+    files, never held. `draw=False`: a PDF's facts only (see read_pdf)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -294,7 +424,7 @@ def render_file(kind: Kind, path: Path, converter: NotebookConverter,
         if kind == "script":
             return render_script(path, data), key
         return read_pdf(path, data=data, max_pages=converter.options.pdf_pages,
-                        store=store), key
+                        store=store, draw=draw), key
     except (NotebookProblem, PdfProblem) as exc:
         return Failure(str(exc)), key
 
@@ -370,32 +500,13 @@ def _start_worker(options: NotebookOptions, cache_dir: Path | None = None) -> No
     _WORKER_CACHE = Cache(cache_dir) if cache_dir is not None else None
 
 
-def _render_in_worker(kind: Kind, path: Path) -> Rendered:
+def _render_in_worker(kind: Kind, path: Path, draw: bool = True) -> Rendered:
     assert _WORKER_CONVERTER is not None, "worker started without _start_worker"
     rendered = render_file(kind, path, _WORKER_CONVERTER,
-                           _WORKER_CACHE.put_file if _WORKER_CACHE is not None else None)
-    _release_freed_memory()
+                           _WORKER_CACHE.put_file if _WORKER_CACHE is not None else None,
+                           draw=draw)
+    release_freed_memory()
     return rendered
-
-
-def _libc_trim() -> Callable[[int], int] | None:
-    try:
-        trim: Callable[[int], int] = ctypes.CDLL(
-            ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-        return trim
-    except (OSError, AttributeError):  # not glibc: nothing to trim
-        return None
-
-
-_TRIM = _libc_trim() if sys.platform.startswith("linux") else None
-
-
-def _release_freed_memory() -> None:
-    """Give the memory a rendering freed back to the system: converting a notebook makes
-    megabytes of short-lived strings, and glibc keeps the freed pages of its heap (between
-    live ones) counted in the process's size until told to trim."""
-    if _TRIM is not None:
-        _TRIM(0)
 
 
 def _worker_pool(workers: int, options: NotebookOptions, cache_dir: Path | None,

@@ -33,10 +33,12 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.ids import blob_name
-from .notebooks import CellNote, NotebookAsset, RenderedNotebook, TocEntry
+
+if TYPE_CHECKING:
+    from .notebooks import RenderedNotebook
 from .pdfs import PdfFacts, PdfPage
 from .thumbnails import NotebookThumbnail
 
@@ -236,6 +238,10 @@ class Cache:
     # Notebooks ---------------------------------------------------------------------------
 
     def load_notebook(self, key: str) -> RenderedNotebook | None:
+        # Here, not at the top: a process that only draws PDF images (batch's drawing
+        # workers) keeps them through this module and has no use for the notebook side.
+        from .notebooks import CellNote, NotebookAsset, RenderedNotebook, TocEntry
+
         entry = self._load(key, "notebook")
         if entry is None:
             return None

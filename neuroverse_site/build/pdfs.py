@@ -82,9 +82,14 @@ ImageStore = Callable[[bytes, str], str]
 class PdfFacts:
     pages: int
     size_bytes: int
-    thumbnail_png: bytes
+    thumbnail_png: bytes  # empty while `drawn` is False
     rendered: tuple[PdfPage, ...] = ()  # the first `max_pages` pages
     active: tuple[str, ...] = ()  # what could run when opened (see probes.active_content)
+    # False: the facts a page is written from (page count, each page's text and image
+    # size, the thumbnail's size), read without drawing anything; the images are drawn
+    # later by `draw_pdf` (see batch.BatchRenderer's `defer_drawing`).
+    drawn: bool = True
+    thumbnail_size: tuple[int, int] | None = None  # width, height; known before it is drawn
 
 
 def bounded_scale(width: float, height: float, max_width: float, max_height: float,
@@ -99,10 +104,13 @@ def bounded_scale(width: float, height: float, max_width: float, max_height: flo
 
 
 def read_pdf(path: Path, thumbnail_width: int = THUMBNAIL_WIDTH, data: bytes | None = None,
-             max_pages: int = DEFAULT_MAX_PAGES, store: ImageStore | None = None) -> PdfFacts:
+             max_pages: int = DEFAULT_MAX_PAGES, store: ImageStore | None = None, *,
+             draw: bool = True) -> PdfFacts:
     """Facts about the PDF at `path`; `data`, when given, is its content already read.
     With `store`, each page image is given to it as soon as it is made and the facts hold
-    the names it returns instead of the bytes."""
+    the names it returns instead of the bytes. `draw=False`: nothing is drawn (a tenth of
+    the work), the facts say what the images will be (`drawn` False, `thumbnail_size`);
+    `draw_pdf` draws them."""
     if data is None:
         try:
             data = path.read_bytes()
@@ -114,23 +122,64 @@ def read_pdf(path: Path, thumbnail_width: int = THUMBNAIL_WIDTH, data: bytes | N
         if pages == 0:
             raise PdfProblem("has no pages")
         first = document[0]  # loaded once for the thumbnail and page 1
+        count = min(pages, max(0, max_pages))
+        if not draw:
+            thumbnail_size = _thumbnail_size(first, thumbnail_width)
+            planned = tuple(_page_plan(first if index == 0 else document[index], index + 1)
+                            for index in range(count))
+            return PdfFacts(pages, len(data), b"", planned,
+                            tuple(active_content(data, document)), drawn=False,
+                            thumbnail_size=thumbnail_size)
         thumbnail = _thumbnail(first, thumbnail_width)
         canvas = _Canvas()
         rendered = tuple(_page(first if index == 0 else document[index], index + 1, canvas,
                                store)
-                         for index in range(min(pages, max(0, max_pages))))
+                         for index in range(count))
         return PdfFacts(pages, len(data), thumbnail, rendered,
                         tuple(active_content(data, document)))
     finally:
         document.close()
 
 
-def _thumbnail(page: Any, width: int) -> bytes:
+def draw_pdf(path: Path, data: bytes, store: ImageStore, max_pages: int = DEFAULT_MAX_PAGES,
+             thumbnail_width: int = THUMBNAIL_WIDTH) -> PdfFacts:
+    """The images of a PDF whose facts were read with `draw=False`: the thumbnail's bytes
+    and each page's image names (kept by `store`) and sizes. No text is read (the facts
+    have it) and no active content looked for: the pages' `text` are empty, `active` is
+    empty."""
+    document = open_pdf(path, data)
+    try:
+        pages = len(document)
+        if pages == 0:
+            raise PdfProblem("has no pages")
+        first = document[0]
+        thumbnail = _thumbnail(first, thumbnail_width)
+        canvas = _Canvas()
+        rendered = tuple(_page(first if index == 0 else document[index], index + 1, canvas,
+                               store, text=False)
+                         for index in range(min(pages, max(0, max_pages))))
+        return PdfFacts(pages, len(data), thumbnail, rendered)
+    finally:
+        document.close()
+
+
+def _thumbnail_scale(page: Any, width: int) -> float:
     scale = bounded_scale(page.get_width(), page.get_height(), width,
                           width * MAX_THUMBNAIL_HEIGHT // THUMBNAIL_WIDTH)
     if scale is None:
         raise PdfProblem(f"has a first page of {page.get_width():g} x "
                          f"{page.get_height():g} points, which cannot be drawn")
+    return scale
+
+
+def _thumbnail_size(page: Any, width: int) -> tuple[int, int]:
+    """The thumbnail's size as PDFium will draw it (each side rounded up to a pixel)."""
+    scale = _thumbnail_scale(page, width)
+    return math.ceil(page.get_width() * scale), math.ceil(page.get_height() * scale)
+
+
+def _thumbnail(page: Any, width: int) -> bytes:
+    scale = _thumbnail_scale(page, width)
     # The renderer rounds each side up to a whole pixel, so a sliver still gets one. Drawn
     # anew rather than shrunk from page 1's image: at 320 pixels this costs ~5 ms, shrinking
     # the 2x image ~15 ms.
@@ -167,14 +216,37 @@ class _Canvas:
                                            buffer=self._buffer)
 
 
-def _page(page: Any, number: int, canvas: _Canvas | None = None,
-          store: ImageStore | None = None) -> PdfPage:
-    text = page_text(page.get_textpage().get_text_range())
+def _page_scale(page: Any) -> float | None:
+    """The scale a page's 2x image is drawn at; None when the page is thinner than a pixel
+    at any scale the bounds allow (then its text is the page)."""
     width, height = page.get_width(), page.get_height()
     scale = bounded_scale(width, height, 2 * PAGE_WIDTH, MAX_SIDE, MAX_PIXELS)
     if scale is None or width * scale < 1 or height * scale < 1:
-        # Thinner than a pixel at any scale the bounds allow: the text is the page.
+        return None
+    return scale
+
+
+def _page_plan(page: Any, number: int) -> PdfPage:
+    """A page's text and the size its 1x image will have, without drawing it: PDFium's
+    bitmap is each side of the page times the scale, rounded up, and the 1x image that
+    halved (Pillow's `reduce` rounds up too)."""
+    text = page_text(page.get_textpage().get_text_range())
+    scale = _page_scale(page)
+    if scale is None:
         return PdfPage(number, 0, 0, b"", b"", text)
+    width = math.ceil(page.get_width() * scale)
+    height = math.ceil(page.get_height() * scale)
+    if min(width, height) >= 2:
+        width, height = -(-width // 2), -(-height // 2)
+    return PdfPage(number, width, height, b"", b"", text)
+
+
+def _page(page: Any, number: int, canvas: _Canvas | None = None,
+          store: ImageStore | None = None, *, text: bool = True) -> PdfPage:
+    words = page_text(page.get_textpage().get_text_range()) if text else ""
+    scale = _page_scale(page)
+    if scale is None:
+        return PdfPage(number, 0, 0, b"", b"", words)
     # Drawn in the byte order PIL keeps (RGBX, four bytes a pixel), so the image below is
     # the bitmap's own memory: no conversion, no copy. A bitmap in PDFium's own order
     # (BGR) cost two full-size copies to become an RGB image, more than drawing it.
@@ -189,8 +261,8 @@ def _page(page: Any, number: int, canvas: _Canvas | None = None,
     finally:
         bitmap.close()  # `large` shares its memory (the canvas's): not used after this
     if store is None:
-        return PdfPage(number, small.width, small.height, image, image_2x, text)
-    return PdfPage(number, small.width, small.height, b"", b"", text,
+        return PdfPage(number, small.width, small.height, image, image_2x, words)
+    return PdfPage(number, small.width, small.height, b"", b"", words,
                    image_name=store(image, ".jpg"), image_2x_name=store(image_2x, ".jpg"))
 
 

@@ -54,11 +54,42 @@ from .untrusted import clean_generated_page, describe_removed
 
 
 @dataclass(frozen=True)
+class LaterImage:
+    """An image of a PDF that workers draw while the site's pages are built (see
+    BatchRenderer's `defer_drawing`): the page shows it by address and size, which are
+    known before it is drawn; its file is published once it is."""
+
+    pdf: Path  # as the batch's job named it
+    page: int  # from 1; 0 is the thumbnail
+    density: int = 1  # 1 or 2 (the 1x or 2x page image)
+
+    def name_in(self, facts: PdfFacts) -> str:
+        """The cache's name of this image among the drawn facts of its PDF ("" if none)."""
+        if self.page == 0:
+            return blob_name(facts.thumbnail_png, ".png") if facts.thumbnail_png else ""
+        for page in facts.rendered:
+            if page.number == self.page:
+                return next((name for density, name, _ in page.names()
+                             if density == self.density), "")
+        return ""
+
+
+@dataclass(frozen=True)
+class LaterPdf:
+    """Where to say that a PDF's images could not be drawn after all."""
+
+    uri: str  # the PDF, in the archive
+    location: Location | None
+    key_path: str
+
+
+@dataclass(frozen=True)
 class GeneratedAsset:
     src_uri: str
     content: bytes | None = None
     source_path: Path | None = None  # served as is, never copied into docs_dir
     cached_path: Path | None = None  # the same bytes as `content`, in the cache
+    later: LaterImage | None = None  # drawn while the pages are built, then published
 
 
 @dataclass(frozen=True)
@@ -80,6 +111,8 @@ class SiteContent:
     cache_keys: set[str] = field(default_factory=set)  # cache entries this build used
     problems: list[Diagnostic] = field(default_factory=list)  # the catalogue's and the files'
     notes: dict[str, RenderedNote] = field(default_factory=dict)  # article id -> its note
+    # PDFs whose images are still being drawn (see LaterImage), by the path drawn from.
+    drawn_later: dict[Path, LaterPdf] = field(default_factory=dict)
 
 
 def home_page(renderer: Renderer, markdown: str, errors: Sequence[Diagnostic],
@@ -255,6 +288,7 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
 
     article_facts = {article_id: ArticleFacts(problem=why)
                      for article_id, why in absent_articles.items()}
+    drawn_later: dict[Path, LaterPdf] = {}
     for article, pdf_uri, path in articles:
         add_asset(GeneratedAsset(pdf_uri, source_path=path))
         pdf = next(outcomes)
@@ -265,9 +299,20 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
             article_facts[article.id] = ArticleFacts(size_bytes=path.stat().st_size,
                                                      problem=_problem(pdf))
             continue
-        add_asset(GeneratedAsset(thumbnail_uri(article), pdf.thumbnail_png, cached_path=_in_cache(
-            batch, blob_name(pdf.thumbnail_png, ".png"))))
-        for page in pdf.rendered:
+        if not pdf.drawn:
+            drawn_later[path] = LaterPdf(pdf_uri, article.fields.get("pdf", article.location),
+                                         f"{article.key_path}.pdf")
+            add_asset(GeneratedAsset(thumbnail_uri(article), later=LaterImage(path, 0)))
+            for page in pdf.rendered:
+                if page.width:  # else too thin to draw: its text is the page
+                    for density in (1, 2):
+                        add_asset(GeneratedAsset(page_image_uri(article, page.number, density),
+                                                 later=LaterImage(path, page.number, density)))
+        else:
+            add_asset(GeneratedAsset(thumbnail_uri(article), pdf.thumbnail_png,
+                                     cached_path=_in_cache(batch, blob_name(pdf.thumbnail_png,
+                                                                            ".png"))))
+        for page in pdf.rendered if pdf.drawn else ():
             for density, name, image in page.names():
                 # Page images are most of a site's bytes: with a cache they are published
                 # from its files (the batch holds only their names), not held in memory.
@@ -282,7 +327,7 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
             page_views=tuple(PageView(p.number, p.width, p.height, p.text)
                              for p in pdf.rendered),
             active=pdf.active,
-            thumbnail_size=_image_size(pdf.thumbnail_png))
+            thumbnail_size=pdf.thumbnail_size or _image_size(pdf.thumbnail_png))
 
     rendered_notes: dict[str, RenderedNote] = {}
     pages_of_files = _pages_of_files(catalogue)
@@ -308,7 +353,7 @@ def build_site_content(catalogue: Catalogue, root: Path, batch: BatchRenderer, *
     if has_errors(everything):
         pages.append(renderer.problems_page(everything))
     return SiteContent(renderer, pages, assets, bodies, result.progress, result.used_keys,
-                       everything, rendered_notes)
+                       everything, rendered_notes, drawn_later)
 
 
 def _pages_of_files(catalogue: Catalogue) -> dict[str, str]:

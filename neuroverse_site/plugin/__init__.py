@@ -19,12 +19,13 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import clean_directory
 
-from ..build.batch import BatchRenderer, Progress
+from ..build.batch import BatchRenderer, Failure, Progress
 from ..build.cache import Cache, environment_fingerprint
 from ..build.feed import atom_feed
 from ..build.navigation import HOME_URI, TocNode, nest_toc, prune_advice, site_navigation
 from ..build.notebooks import NotebookOptions, RenderedNotebook, TocEntry
 from ..build.notes import RenderedNote
+from ..build.pdfs import PdfFacts
 from ..build.project import REQUIRED_EXTENSIONS
 from ..build.render import (
     FEED_URI,
@@ -63,7 +64,7 @@ from ..core.loader import LoadResult
 from ..core.model import Catalogue, Location, SiteInfo
 from . import incremental
 from .config import NeuroverseConfig
-from .files import PublishedFiles, published_file
+from .files import LaterFile, PublishedFiles, published_file
 from .incremental import PageState, SiteState, TrackedFile
 from .watching import use_native_watching
 
@@ -112,6 +113,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self._searched: dict[str, list[Any]] = {}  # page -> its search entries, this build
         self._search_mark = 0
         self._files: Files | None = None
+        self._later: list[LaterFile] = []  # PDF images published once drawn
         self._fingerprint = ""
         self._theme_env: tuple[str, Environment] | None = None
         self._check_memo: incremental.CheckMemo | None = None
@@ -172,7 +174,9 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             # nbconvert's templates compiled once, not by each process that renders.
             template_cache=(incremental.template_cache(Path(self.config.cache_dir), "notebooks",
                                                        environment_fingerprint())
-                            if cache is not None else None))
+                            if cache is not None else None),
+            # PDF images are drawn while MkDocs builds the pages, published at the end.
+            defer_drawing=True)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -242,10 +246,14 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                 # What its <head> says when shared (see on_post_page).
                 repr(self.content.renderer.preview(page.src_uri)), *_note_inputs(note))
         # A serve session's rebuilds take the asset files that are as they were.
+        self._later = []
         self._published.begin()
         for asset in self.content.assets:
-            files.append(self._published.file(config, asset) if self.serving
-                         else published_file(config, asset))
+            file = (self._published.file(config, asset) if self.serving
+                    else published_file(config, asset))
+            files.append(file)
+            if isinstance(file, LaterFile):
+                self._later.append(file)
         self._published.end()
         self.content.assets = []  # the files have what they need; images are not held twice
         files.append(File.generated(config, STYLESHEET_URI, abs_src_path=str(STYLESHEET_PATH)))
@@ -549,6 +557,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._publish_drawn()
         self._record_build(config)
         # Only a complete build knows every entry still in use. The margin keeps what a
         # build running alongside touched just before this one started. A serve session's
@@ -561,6 +570,41 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             self.batch.cache.evict(self.content.cache_keys,
                                    older_than=self.build_started - EVICTION_MARGIN)
             self._evicted_at = now
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.batch is not None:
+            self.batch.abandon_drawing()
+        self._later = []
+
+    def _publish_drawn(self) -> None:
+        """Publish the PDF images drawn while the pages were built (LaterFile); a PDF
+        that changed or broke meanwhile publishes none, with a warning (NV370)."""
+        later, self._later = self._later, []
+        if self.batch is None or not self.batch.drawing:
+            return
+        started = time.monotonic()
+        drawn = self.batch.finish_drawing()
+        log.debug(f"page images of {len(drawn)} PDFs drawn beside the pages; "
+                  f"{time.monotonic() - started:.2f} s to finish them here, "
+                  f"{self.batch.waited:.2f} s waiting for workers in this build")
+        pdfs = self.content.drawn_later if self.content is not None else {}
+        told: set[Path] = set()
+        for file in later:
+            facts = drawn.get(file.later.pdf)
+            name = file.later.name_in(facts) if isinstance(facts, PdfFacts) else ""
+            if name and self.batch.cache is not None:
+                file.publish(self.batch.cache.blob_path(name), self.dirty)
+                continue
+            if file.later.pdf in told:
+                continue
+            told.add(file.later.pdf)
+            where = pdfs.get(file.later.pdf)
+            why = facts.message if isinstance(facts, Failure) else "were not drawn"
+            _log(Diagnostic(
+                "NV370", f"the page images of '{where.uri if where else file.later.pdf.name}' "
+                f"could not be drawn after its page was made: {why}",
+                where.location if where else None, where.key_path if where else "",
+                hint="the page shows the PDF's text without its images; build again"))
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer:

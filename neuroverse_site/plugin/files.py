@@ -9,7 +9,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
-from ..build.site import GeneratedAsset
+from ..build.site import GeneratedAsset, LaterImage
 
 
 class LinkedFile(File):
@@ -52,9 +52,33 @@ class LinkedFile(File):
                 super().copy_file(dirty)
 
 
+class LaterFile(LinkedFile):
+    """A PDF image still being drawn when MkDocs copies the site's files (see
+    build.site.LaterImage): nothing is written then; once drawn, `publish` links it from
+    the cache like any LinkedFile. Its address and size are known before its bytes, so
+    the pages that show it are built meanwhile."""
+
+    later: LaterImage
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if self.abs_src_path is not None:
+            super().copy_file(dirty)
+
+    def publish(self, blob: Path, dirty: bool = False) -> None:
+        self.abs_src_path = str(blob)
+        self._content = None
+        self.copy_file(dirty)
+
+
 def published_file(config: MkDocsConfig, asset: GeneratedAsset) -> File:
     """The MkDocs file that publishes a generated asset: copied from the archive, linked
-    from the cache, or written from memory."""
+    from the cache, written from memory, or (`later`) linked once it is drawn."""
+    if asset.later is not None:
+        # Made with (empty) content so that it has no source until it is drawn.
+        later = LaterFile.generated(config, asset.src_uri, content=b"")
+        assert isinstance(later, LaterFile)
+        later.later = asset.later
+        return later
     if asset.source_path is not None:
         return File.generated(config, asset.src_uri, abs_src_path=str(asset.source_path))
     if asset.cached_path is not None:
