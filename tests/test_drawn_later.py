@@ -151,20 +151,24 @@ def test_a_site_drawn_in_the_background_is_the_site_drawn_first(
 HOOK = """\
 from pathlib import Path
 
-def on_nav(nav, config, files):
-    # After the plugin read every PDF's facts, before its images are drawn: the last PDF
-    # is drawn last (by this process, at the end), so it is read again after this.
-    target = Path(config.config_file_path).parent / "papers" / "paper{last}.pdf"
-    target.write_bytes(b"%PDF-1.4 this is no longer a PDF")
-    return nav
+from mkdocs.plugins import event_priority
+
+
+@event_priority(-100)  # after the plugin read every PDF's facts and started the drawing
+def on_files(files, config):
+    # The drawing process is only starting (it imports PDFium first): each PDF it has not
+    # drawn yet is broken before it is, and is read again when it is drawn.
+    for target in (Path(config.config_file_path).parent / "papers").glob("*.pdf"):
+        target.write_bytes(b"%PDF-1.4 this is no longer a PDF")
+    return files
 """
 
 
-def test_a_pdf_broken_while_its_images_are_drawn_warns_and_spares_the_others(
+def test_a_pdf_broken_while_its_images_are_drawn_warns_and_publishes_no_images_of_it(
         build_site: SiteBuilder) -> None:
     count = 12
     site = build_site(catalogue(count), files(count), plugin_options="workers: 2")
-    (site.root / "hook.py").write_text(HOOK.format(last=count - 1), encoding="utf-8")
+    (site.root / "hook.py").write_text(HOOK, encoding="utf-8")
     mkdocs_yml = (site.root / "mkdocs.yml").read_text(encoding="utf-8")
     (site.root / "mkdocs.yml").write_text(mkdocs_yml + "hooks:\n  - hook.py\n",
                                           encoding="utf-8")
@@ -174,9 +178,17 @@ def test_a_pdf_broken_while_its_images_are_drawn_warns_and_spares_the_others(
                           cwd=site.root, capture_output=True, text=True, timeout=300,
                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert done.returncode != 0
-    assert (f"warning NV370 articles[{count - 1}].pdf: the page images of "
-            f"'papers/paper{count - 1}.pdf' could not be drawn") in done.stderr
     pages = site.root / "site" / "assets" / "neuroverse" / "pages"
-    assert not (pages / f"p{count - 1}").exists()
-    assert (pages / "p0" / "page-1-2x.jpg").is_file()
-    assert "Aborted with 1 warnings in strict mode" in done.stdout + done.stderr
+    warned = [i for i in range(count) if
+              f"warning NV370 articles[{i}].pdf: the page images of 'papers/paper{i}.pdf' "
+              "could not be drawn" in done.stderr]
+    # Which PDFs the drawing reached before the hook broke them depends on the machine;
+    # that each one is either drawn whole or warned about, with nothing of it published,
+    # does not. The drawing cannot have reached them all: it had to start a process first.
+    assert warned
+    for i in range(count):
+        if i in warned:
+            assert not (pages / f"p{i}").exists()
+        else:
+            assert (pages / f"p{i}" / "page-1-2x.jpg").is_file()
+    assert f"Aborted with {len(warned)} warnings in strict mode" in done.stdout + done.stderr
