@@ -36,6 +36,8 @@ from .notebooks import (
     NotebookOptions,
     NotebookProblem,
     RenderedNotebook,
+    StoredBody,
+    body_digest,
     render_script,
 )
 from .pdfs import ImageStore, PdfFacts, read_pdf
@@ -138,16 +140,23 @@ class BatchRenderer:
 
     def __init__(self, options: NotebookOptions | None = None, cache: Cache | None = None, *,
                  workers: int | None = None, min_parallel: int = MIN_PARALLEL,
-                 hold_images: bool = True) -> None:
+                 hold_images: bool = True, hold_bodies: bool = True) -> None:
         """`hold_images=False`: a notebook's images, once in the cache (whose blob files
         the site links), are not kept in memory: their bytes are dropped from the outcome
         (`image_size` still knows their sizes). For a caller that publishes images from
         the cache's files, never from the outcome's bytes (the plugin; not the export,
-        which inlines them). Rendered images were a fifth of a large build's memory."""
+        which inlines them). Rendered images were a fifth of a large build's memory.
+
+        `hold_bodies=False`: nor are a notebook's HTML and search copy, once in the cache:
+        the outcome says where they are (`stored`) and `body` reads them back when its page
+        is made. Two hundred notebooks' HTML is ~25 MiB of wide strings, which a build
+        otherwise holds from the first notebook rendered until its last page is written."""
         self.options = options or NotebookOptions()
         self.cache = cache
         self.hold_images = hold_images
+        self.hold_bodies = hold_bodies
         self._image_sizes: dict[str, int] = {}
+        self._sources: dict[str, tuple[Kind, Path]] = {}  # cache key -> what it renders
         self.workers = workers if workers is not None else _available_cpus()
         self.min_parallel = min_parallel
         self._converter: NotebookConverter | None = None
@@ -172,6 +181,9 @@ class BatchRenderer:
             if (not self.hold_images and self.cache is not None
                     and isinstance(outcome, RenderedNotebook) and outcome.assets):
                 outcome = self._without_image_bytes(outcome)
+            if (not self.hold_bodies and self.cache is not None and keys[index]
+                    and isinstance(outcome, RenderedNotebook) and outcome.stored is None):
+                outcome = self._without_body(outcome, keys[index], jobs[index])
             outcomes[index] = outcome
             if report is not None and throttle.due(progress.done):
                 report(progress)
@@ -228,6 +240,31 @@ class BatchRenderer:
             self._image_sizes[asset.name] = len(asset.data)
         return dataclasses.replace(notebook, assets=tuple(
             NotebookAsset(asset.name, b"") for asset in notebook.assets))
+
+    def _without_body(self, notebook: RenderedNotebook, key: str, job: Job
+                      ) -> RenderedNotebook:
+        self._sources[key] = (job.kind, job.path)
+        return dataclasses.replace(notebook, html="", search_html="", stored=StoredBody(
+            key, body_digest(notebook.html, notebook.search_html),
+            len(notebook.html.encode("utf-8", "surrogatepass"))))
+
+    def body(self, notebook: RenderedNotebook) -> RenderedNotebook | None:
+        """`notebook` with its HTML and search copy, read back from the cache when they are
+        not held (see `hold_bodies`). A copy that is gone or not the one rendered (another
+        build evicted or rewrote the entry meanwhile) is rendered again from its file;
+        None when that fails too (the file was removed or broken since)."""
+        stored = notebook.stored
+        if stored is None:
+            return notebook
+        read = self.cache.load_body(stored.key) if self.cache is not None else None
+        if read is not None and body_digest(*read) == stored.digest:
+            return dataclasses.replace(notebook, html=read[0], search_html=read[1],
+                                       stored=None)
+        kind, path = self._sources[stored.key]
+        if self._converter is None:
+            self._converter = _converter_for(self.options)
+        outcome, _ = render_file(kind, path, self._converter)
+        return outcome if isinstance(outcome, RenderedNotebook) else None
 
     def prepare(self) -> None:
         """Make this process ready to render a notebook: its converter built and used once

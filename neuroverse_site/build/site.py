@@ -392,7 +392,9 @@ def _weight_warnings(source: _Source, body: RenderedNotebook,
     """NV307 when the rendered notebook makes a page too big to use: the page's weight
     (its HTML and images) stands for the size of the outputs `neuroverse check` counts."""
     experiment = source.experiment
-    weight = len(body.html.encode("utf-8")) + sum(batch.image_size(a) for a in body.assets)
+    html_bytes = (body.stored.html_bytes if body.stored is not None
+                  else len(body.html.encode("utf-8")))
+    weight = html_bytes + sum(batch.image_size(a) for a in body.assets)
     heavy = notebook_weight_problem(body.cells, weight)
     if heavy is None or not experiment.notebook:
         return []
