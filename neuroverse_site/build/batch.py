@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -173,17 +173,21 @@ class BatchRenderer:
         keys: list[str] = [""] * len(jobs)
         misses: list[int] = []
 
-        def finished(index: int, rendered: Rendered, *, cached: bool) -> None:
-            outcome, keys[index] = rendered
+        def finished(index: int, rendered: Rendered | WorkerRendered, *, cached: bool) -> None:
+            outcome, keys[index] = rendered[0], rendered[1]
+            # A worker keeps what it rendered in the cache itself and sends back only what
+            # the build needs in memory, with its images' sizes.
+            stored = len(rendered) == 3
             progress.count(jobs[index].kind, cached=cached)
-            if not cached and self.cache is not None and not isinstance(outcome, Failure):
+            if (not cached and not stored and self.cache is not None
+                    and not isinstance(outcome, Failure)):
                 self._store(keys[index], outcome)
-            if (not self.hold_images and self.cache is not None
-                    and isinstance(outcome, RenderedNotebook) and outcome.assets):
-                outcome = self._without_image_bytes(outcome)
-            if (not self.hold_bodies and self.cache is not None and keys[index]
-                    and isinstance(outcome, RenderedNotebook) and outcome.stored is None):
-                outcome = self._without_body(outcome, keys[index], jobs[index])
+            if self.cache is not None and isinstance(outcome, RenderedNotebook):
+                outcome, sizes = _held(outcome, keys[index], images=self.hold_images,
+                                       body=self.hold_bodies)
+                self._image_sizes.update(rendered[2] if len(rendered) == 3 else sizes)
+                if outcome.stored is not None:
+                    self._sources[outcome.stored.key] = (jobs[index].kind, jobs[index].path)
             outcomes[index] = outcome
             if report is not None and throttle.due(progress.done):
                 report(progress)
@@ -213,20 +217,27 @@ class BatchRenderer:
             # Worker processes take jobs from the front while this process takes them from
             # the back, until the two meet: every CPU renders, and no process sits idle.
             with _worker_pool(helpers, self.options,
-                              self.cache.directory if self.cache is not None else None) as pool:
-                futures = {i: pool.submit(_render_in_worker, jobs[i].kind, jobs[i].path)
+                              self.cache.directory if self.cache is not None else None,
+                              self.hold_images, self.hold_bodies) as pool:
+                # A future holds its result until it is dropped: each is let go once its
+                # outcome is taken, not kept to the end of the batch.
+                pending = {i: pool.submit(_render_in_worker, jobs[i].kind, jobs[i].path)
                            for i in misses}
-                pending = dict(futures)
                 for index in reversed(misses):
-                    if not futures[index].cancel():
-                        break  # a worker has it already
+                    if index not in pending or not pending[index].cancel():
+                        break  # a worker has it already (or has done it)
                     del pending[index]
                     finished(index, self._render_here(jobs[index]), cached=False)
                     for done in [i for i, future in pending.items() if future.done()]:
                         finished(done, pending.pop(done).result(), cached=False)
                 by_future = {future: index for index, future in pending.items()}
-                for future in as_completed(by_future):
-                    finished(by_future[future], future.result(), cached=False)
+                pending.clear()
+                waiting = set(by_future)
+                while waiting:
+                    done_now, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+                    for future in done_now:
+                        finished(by_future.pop(future), future.result(), cached=False)
+                    del done_now
         else:
             for index in misses:
                 finished(index, self._render_here(jobs[index]), cached=False)
@@ -234,19 +245,6 @@ class BatchRenderer:
         assert all(outcome is not None for outcome in outcomes)
         return BatchResult([o for o in outcomes if o is not None], progress,
                            {key for key in keys if key})
-
-    def _without_image_bytes(self, notebook: RenderedNotebook) -> RenderedNotebook:
-        for asset in notebook.assets:
-            self._image_sizes[asset.name] = len(asset.data)
-        return dataclasses.replace(notebook, assets=tuple(
-            NotebookAsset(asset.name, b"") for asset in notebook.assets))
-
-    def _without_body(self, notebook: RenderedNotebook, key: str, job: Job
-                      ) -> RenderedNotebook:
-        self._sources[key] = (job.kind, job.path)
-        return dataclasses.replace(notebook, html="", search_html="", stored=StoredBody(
-            key, body_digest(notebook.html, notebook.search_html),
-            len(notebook.html.encode("utf-8", "surrogatepass"))))
 
     def body(self, notebook: RenderedNotebook) -> RenderedNotebook | None:
         """`notebook` with its HTML and search copy, read back from the cache when they are
@@ -326,6 +324,23 @@ def render_file(kind: Kind, path: Path, converter: NotebookConverter,
         return Failure(str(exc)), key
 
 
+def _held(notebook: RenderedNotebook, key: str, *, images: bool, body: bool
+          ) -> tuple[RenderedNotebook, dict[str, int]]:
+    """What of a notebook, once in the cache under `key`, stays in memory: its images'
+    bytes unless `images` (then their sizes are returned), its HTML and search copy unless
+    `body` (then where they are kept, see BatchRenderer's `hold_bodies`)."""
+    sizes: dict[str, int] = {}
+    if not images and any(asset.data for asset in notebook.assets):
+        sizes = {asset.name: len(asset.data) for asset in notebook.assets}
+        notebook = dataclasses.replace(notebook, assets=tuple(
+            NotebookAsset(asset.name, b"") for asset in notebook.assets))
+    if not body and key and notebook.stored is None:
+        notebook = dataclasses.replace(notebook, html="", search_html="", stored=StoredBody(
+            key, body_digest(notebook.html, notebook.search_html),
+            len(notebook.html.encode("utf-8", "surrogatepass"))))
+    return notebook, sizes
+
+
 def _unreadable(exc: OSError) -> Failure:
     return Failure(f"cannot be read: {exc.strerror or exc}")
 
@@ -388,18 +403,41 @@ _WORKER_CONVERTER: NotebookConverter | None = None
 _WORKER_CACHE: Cache | None = None
 
 
-def _start_worker(options: NotebookOptions, cache_dir: Path | None = None) -> None:
-    global _WORKER_CONVERTER, _WORKER_CACHE
+_WORKER_HOLDS = (True, True)  # what the batch holds in memory: images, bodies
+
+
+def _start_worker(options: NotebookOptions, cache_dir: Path | None = None,
+                  hold_images: bool = True, hold_bodies: bool = True) -> None:
+    global _WORKER_CONVERTER, _WORKER_CACHE, _WORKER_HOLDS
     _WORKER_CONVERTER = _converter_for(options)  # a forked worker has its parent's
     _WORKER_CACHE = Cache(cache_dir) if cache_dir is not None else None
+    _WORKER_HOLDS = (hold_images, hold_bodies)
 
 
-def _render_in_worker(kind: Kind, path: Path) -> Rendered:
+# (outcome, cache key, sizes of the images whose bytes it no longer holds): rendered by a
+# worker and kept in the cache there.
+WorkerRendered = tuple[Outcome, str, dict[str, int]]
+
+
+def _render_in_worker(kind: Kind, path: Path) -> Rendered | WorkerRendered:
+    """Render one file; with a cache, keep the outcome there and send back only what the
+    batch holds in memory (see `_held`): a notebook's HTML and images would otherwise be
+    pickled here, unpickled there and written by the parent."""
     assert _WORKER_CONVERTER is not None, "worker started without _start_worker"
-    rendered = render_file(kind, path, _WORKER_CONVERTER,
-                           _WORKER_CACHE.put_file if _WORKER_CACHE is not None else None)
+    cache = _WORKER_CACHE
+    outcome, key = render_file(kind, path, _WORKER_CONVERTER,
+                               cache.put_file if cache is not None else None)
+    if cache is None or isinstance(outcome, Failure) or not key:
+        _release_freed_memory()
+        return outcome, key
+    sizes: dict[str, int] = {}
+    if isinstance(outcome, PdfFacts):
+        cache.store_pdf(key, outcome)
+    else:
+        cache.store_notebook(key, outcome)
+        outcome, sizes = _held(outcome, key, images=_WORKER_HOLDS[0], body=_WORKER_HOLDS[1])
     _release_freed_memory()
-    return rendered
+    return outcome, key, sizes
 
 
 def _libc_trim() -> Callable[[int], int] | None:
@@ -422,8 +460,8 @@ def _release_freed_memory() -> None:
         _TRIM(0)
 
 
-def _worker_pool(workers: int, options: NotebookOptions, cache_dir: Path | None
-                 ) -> ProcessPoolExecutor:
+def _worker_pool(workers: int, options: NotebookOptions, cache_dir: Path | None,
+                 hold_images: bool = True, hold_bodies: bool = True) -> ProcessPoolExecutor:
     """Workers forked from this process when it runs no other thread (`mkdocs build`):
     they share the pages of everything it has imported (MkDocs, the theme, our code,
     nbconvert and the converter it made), so each costs only what its own rendering adds;
@@ -440,7 +478,8 @@ def _worker_pool(workers: int, options: NotebookOptions, cache_dir: Path | None
         try:
             pool = ProcessPoolExecutor(max_workers=workers,
                                        mp_context=multiprocessing.get_context("fork"),
-                                       initializer=_start_worker, initargs=(options, cache_dir))
+                                       initializer=_start_worker,
+                                       initargs=(options, cache_dir, hold_images, hold_bodies))
             # A forking pool starts every worker at its first submit: now, while the
             # objects are frozen.
             pool.submit(_started)
@@ -448,7 +487,8 @@ def _worker_pool(workers: int, options: NotebookOptions, cache_dir: Path | None
             gc.unfreeze()
         return pool
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_worker, initargs=(options, cache_dir))
+                               initializer=_start_worker,
+                               initargs=(options, cache_dir, hold_images, hold_bodies))
 
 
 def _started() -> bool:
