@@ -47,9 +47,11 @@ from ..build.site import (
     build_site_content,
     checked_page_html,
     home_page,
+    narrow,
     note_block,
     notebook_block,
     settings_from_catalogue,
+    widen,
     with_page_texts,
 )
 from ..core.checks import (
@@ -98,6 +100,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         # page -> its notebook, not held (BatchRenderer.hold_bodies): search's copy is read
         # back when the page is built
         self._stored_bodies: dict[str, RenderedNotebook] = {}
+        self._narrowed: set[str] = set()  # pages whose notebook is narrowed (site.narrow)
         self.has_feed = False
         self._generated: set[str] = set()  # src_uri of every page made from the catalogue
         self.dirty = False  # MkDocs' dirty mode: unmodified pages are not built
@@ -287,6 +290,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self._searched = {}
         self._digests = {}
         self._stored_bodies = {}
+        self._narrowed = set()
         self._files = files
         state_file = self._state_file(config)
         search = _search_plugin(config)
@@ -393,7 +397,10 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         body = self._full_body(body, page)
         if body is None:
             return html.replace(NOTEBOOK_MARKER, "", 1)
-        full = notebook_block(body, page.url)
+        # Held by MkDocs until the build ends: narrowed (see site.narrow), widened again
+        # in the finished page (on_post_page).
+        full = narrow(notebook_block(body, page.url))
+        self._narrowed.add(page.file.src_uri)
         _extend_toc(page, body.toc)
         if body.search_html:
             if slim.stored is not None:
@@ -402,7 +409,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                 # _show_search_the_lean_notebook), not held for every page at once.
                 self._stored_bodies[page.file.src_uri] = slim
             else:
-                lean = notebook_block(body, page.url, search=True)
+                lean = narrow(notebook_block(body, page.url, search=True))
                 self._swaps[page.file.src_uri] = [(lean, full)]
         return html.replace(NOTEBOOK_MARKER, full)
 
@@ -440,7 +447,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             body = self.batch.body(stored)
             if body is not None:
                 self._swaps[page.file.src_uri] = [
-                    (notebook_block(body, page.url, search=True), notebook_block(body, page.url))]
+                    (narrow(notebook_block(body, page.url, search=True)),
+                     narrow(notebook_block(body, page.url)))]
         swaps = self._swaps.get(page.file.src_uri, [])
         if page.content is not None and swaps and all(full in page.content
                                                       for _, full in swaps):
@@ -515,6 +523,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
 
     @event_priority(100)  # before plugins that rewrite finished pages (e.g. Material's privacy)
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        if page.file.src_uri in self._narrowed:
+            output = widen(output)
         return self._with_head_tags(output, page, config)
 
     def _with_head_tags(self, output: str, page: Page, config: MkDocsConfig) -> str:
