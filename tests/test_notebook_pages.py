@@ -261,3 +261,30 @@ def test_narrow_and_widen_undo_each_other_and_leave_other_references() -> None:
     # The reference for "<" an author wrote stays a reference; one for a wide character
     # becomes it, as a browser would read it.
     assert widen(narrowed) == "<p>a ─ \U0001d431 é &#x03c; ─ &amp;</p>"
+
+
+VANISHING_HOOK = """\
+from pathlib import Path
+
+
+def on_files(files, config):
+    # After the notebooks were rendered and before their pages are made: another build
+    # evicts this build's cache entries, and the owner breaks a notebook.
+    root = Path(config.config_file_path).parent
+    for entry in (root / ".cache").rglob("entries/*/*.json"):
+        entry.unlink()
+    (root / "notebooks" / "filters.ipynb").write_text("{not json", encoding="utf-8")
+    return files
+"""
+
+
+def test_a_notebook_gone_from_cache_and_disk_meanwhile_leaves_its_page_with_nv375(
+        build_site: SiteBuilder) -> None:
+    mkdocs_yml = MKDOCS_YML.format(plugin_options="") + "hooks:\n  - hook.py\n"
+    site = build_site(CATALOGUE, {**_files(), "hook.py": VANISHING_HOOK},
+                      mkdocs_yml=mkdocs_yml, strict=False)
+    assert any("warning NV375" in line and "experiments/filters.md" in line
+               for line in site.warnings())
+    assert "weights_axolotl" not in site.article("experiments/filters/").text()
+    # The other notebook, whose entry is gone too, is rendered again from its file.
+    assert "Max pool" in site.article("experiments/pooling/").text()
