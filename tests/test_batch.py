@@ -85,7 +85,7 @@ def test_a_worker_keeps_page_images_in_the_cache_and_sends_back_names(
     monkeypatch.setattr(batch, "_WORKER_CACHE", None)
     path = write_pdf(tmp_path / "paper.pdf", pages=3)
     batch._start_worker(NotebookOptions(), tmp_path / "cache")
-    facts, key = batch._render_in_worker("pdf", path)
+    facts, key, *_ = batch._render_in_worker("pdf", path)
     assert isinstance(facts, PdfFacts) and key
     drawn = read_pdf(path)
     cache = Cache(tmp_path / "cache")
@@ -95,8 +95,7 @@ def test_a_worker_keeps_page_images_in_the_cache_and_sends_back_names(
         assert cache.blob_path(page.image_2x_name).read_bytes() == same.image_2x
     images = sum(len(p.image) + len(p.image_2x) for p in drawn.rendered)
     assert len(pickle.dumps((facts, key))) < images // 4
-    # The entry the parent writes from those names is a hit, images and all.
-    cache.store_pdf(key, facts)
+    # The worker wrote the entry itself: a hit, images and all.
     assert Cache(tmp_path / "cache").load_pdf(key) == facts
 
 
@@ -116,3 +115,56 @@ def test_pdf_page_images_rendered_by_workers_are_cached_and_published_by_name(
     again = BatchRenderer(cache=cache, workers=2, min_parallel=1).run(
         [Job("pdf", path) for path in pdfs])
     assert again.outcomes == result.outcomes and again.progress.pdfs_cached == 4
+
+
+def test_bodies_not_held_are_read_back_the_same_from_workers_and_one_process(
+        tmp_path: Path) -> None:
+    # `hold_bodies=False`: a notebook's HTML and search copy stay in the cache (a worker
+    # writes them there itself) and come back, unchanged, when a page needs them.
+    jobs = _jobs(tmp_path / "in")
+    held = BatchRenderer(workers=1).run(jobs).outcomes
+    for workers, where in ((1, "one"), (2, "two")):
+        renderer = BatchRenderer(cache=Cache(tmp_path / where), workers=workers,
+                                 min_parallel=1, hold_images=False, hold_bodies=False)
+        outcomes = renderer.run(jobs).outcomes
+        for outcome, whole in zip(outcomes, held, strict=True):
+            if isinstance(whole, PdfFacts):  # page images are kept by name in a cache
+                assert isinstance(outcome, PdfFacts) and outcome.pages == whole.pages
+                assert [p.text for p in outcome.rendered] == [p.text for p in whole.rendered]
+                continue
+            if not isinstance(whole, RenderedNotebook):
+                assert outcome == whole
+                continue
+            assert isinstance(outcome, RenderedNotebook) and outcome.stored is not None
+            assert (outcome.html, outcome.search_html) == ("", "")
+            assert all(asset.data == b"" for asset in outcome.assets)
+            back = renderer.body(outcome)
+            assert back is not None
+            assert (back.html, back.search_html, back.toc) == (
+                whole.html, whole.search_html, whole.toc)
+            assert outcome.stored.html_bytes == len(whole.html.encode())
+
+
+def test_a_body_whose_cache_entry_is_gone_is_rendered_again_or_reported(
+        tmp_path: Path) -> None:
+    path = write_notebook(tmp_path / "nb.ipynb", "Notebook", heading="Part", code="print(1)")
+    cache = Cache(tmp_path / "cache")
+    renderer = BatchRenderer(cache=cache, workers=1, hold_bodies=False)
+    (outcome,) = renderer.run([Job("notebook", path)]).outcomes
+    assert isinstance(outcome, RenderedNotebook) and outcome.stored is not None
+    whole = BatchRenderer(workers=1).run([Job("notebook", path)]).outcomes[0]
+    assert isinstance(whole, RenderedNotebook)
+    # Another build evicted the entry meanwhile: rendered again from the file.
+    for entry in (tmp_path / "cache").rglob("entries/*/*.json"):
+        entry.unlink()
+    back = renderer.body(outcome)
+    assert back is not None and back.html == whole.html
+    # A copy in the cache that is not the one rendered is not shown either.
+    cache.store_notebook(outcome.stored.key, RenderedNotebook(html="<p>other</p>"))
+    back = renderer.body(outcome)
+    assert back is not None and back.html == whole.html
+    # The file is gone too: nothing to show (the plugin reports NV375).
+    for entry in (tmp_path / "cache").rglob("entries/*/*.json"):
+        entry.unlink()
+    path.unlink()
+    assert renderer.body(outcome) is None

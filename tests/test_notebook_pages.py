@@ -3,6 +3,7 @@ search cell by cell, and light (shared stylesheet, images as lazy files)."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 
 from neuroverse_site.build.cache import FORMAT_VERSION
+from neuroverse_site.build.site import narrow, widen
 from neuroverse_site.plugin.files import LinkedFile
 
 from archive_factory import TWO_NOTEBOOKS, write_notebook
@@ -200,3 +202,89 @@ def test_spaces_between_punctuation_join_its_spans() -> None:
     # between two pieces still parts them.
     assert ", (" in punctuation and ")) + [" in punctuation and ", -" in punctuation
     assert not any("\n" in piece for piece in punctuation)
+
+
+WIDTH_HOOK = """\
+import json
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+
+
+@event_priority(-100)
+def on_post_build(config):
+    # What MkDocs still holds of each page when the build ends.
+    pages = {}
+    for file in config._neuroverse_files.documentation_pages():
+        content = file.page.content if file.page is not None else None
+        if content:
+            pages[file.src_uri] = max(map(ord, content))
+    Path(config.config_file_path).with_name("widest.json").write_text(json.dumps(pages))
+
+
+def on_files(files, config):
+    config._neuroverse_files = files
+    return files
+"""
+
+
+def test_a_notebook_page_is_held_narrow_and_written_with_its_own_characters(
+        build_site: SiteBuilder) -> None:
+    # Box drawing (a model summary), a dash, Greek and a bold maths letter (beyond the
+    # Basic Multilingual Plane): the page keeps them as they are, search finds them, and
+    # what MkDocs holds of the page until the build ends is stored one byte a character.
+    wide = "layer ─── δ \U0001d431 — done"
+    files = {
+        "notebooks/filters.ipynb": lambda p: write_notebook(
+            p, "Digit filters", heading="Kernel zebrafinch", markdown=f"Summary: {wide}",
+            code="print('─')", stream=f"{wide}\n"),
+        "notebooks/pooling.ipynb": lambda p: write_notebook(p, "Pooling", heading="Max pool"),
+        "hook.py": WIDTH_HOOK,
+    }
+    mkdocs_yml = MKDOCS_YML.format(plugin_options="") + "hooks:\n  - hook.py\n"
+    site = build_site(CATALOGUE, files, mkdocs_yml=mkdocs_yml)
+
+    text = site.text("experiments/filters/")
+    assert text.count(wide) == 2  # the Markdown cell and the output, as written
+    assert "&#x0" not in text
+    entries = " ".join(doc["text"] for doc in site.search_index()
+                       if doc["location"].startswith("experiments/filters/"))
+    assert wide in entries
+    widest = json.loads((site.root / "widest.json").read_text())
+    assert widest["experiments/filters.md"] <= 0xFF
+
+
+def test_narrow_and_widen_undo_each_other_and_leave_other_references() -> None:
+    html = "<p>a ─ \U0001d431 é &#x03c; &#x02500; &amp;</p>"
+    narrowed = narrow(html)
+    assert max(map(ord, narrowed)) <= 0xFF
+    # The reference for "<" an author wrote stays a reference; one for a wide character
+    # becomes it, as a browser would read it.
+    assert widen(narrowed) == "<p>a ─ \U0001d431 é &#x03c; ─ &amp;</p>"
+
+
+VANISHING_HOOK = """\
+from pathlib import Path
+
+
+def on_files(files, config):
+    # After the notebooks were rendered and before their pages are made: another build
+    # evicts this build's cache entries, and the owner breaks a notebook.
+    root = Path(config.config_file_path).parent
+    for entry in (root / ".cache").rglob("entries/*/*.json"):
+        entry.unlink()
+    (root / "notebooks" / "filters.ipynb").write_text("{not json", encoding="utf-8")
+    return files
+"""
+
+
+def test_a_notebook_gone_from_cache_and_disk_meanwhile_leaves_its_page_with_nv375(
+        build_site: SiteBuilder) -> None:
+    mkdocs_yml = MKDOCS_YML.format(plugin_options="") + "hooks:\n  - hook.py\n"
+    site = build_site(CATALOGUE, {**_files(), "hook.py": VANISHING_HOOK},
+                      mkdocs_yml=mkdocs_yml, strict=False)
+    assert any("warning NV375" in line and "experiments/filters.md" in line
+               for line in site.warnings())
+    assert "weights_axolotl" not in site.article("experiments/filters/").text()
+    # The other notebook, whose entry is gone too, is rendered again from its file.
+    assert "Max pool" in site.article("experiments/pooling/").text()

@@ -18,7 +18,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -35,6 +35,8 @@ from .notebooks import (
     NotebookOptions,
     NotebookProblem,
     RenderedNotebook,
+    StoredBody,
+    body_digest,
     render_script,
 )
 from .pdfs import ImageStore, PdfFacts, read_pdf
@@ -155,13 +157,20 @@ class BatchRenderer:
 
     def __init__(self, options: NotebookOptions | None = None, cache: Cache | None = None, *,
                  workers: int | None = None, min_parallel: int = MIN_PARALLEL,
-                 hold_images: bool = True, template_cache: BytecodeCache | None = None,
+                 hold_images: bool = True, hold_bodies: bool = True,
+                 template_cache: BytecodeCache | None = None,
                  defer_drawing: bool = False) -> None:
         """`hold_images=False`: a notebook's images, once in the cache (whose blob files
         the site links), are not kept in memory: their bytes are dropped from the outcome
         (`image_size` still knows their sizes). For a caller that publishes images from
         the cache's files, never from the outcome's bytes (the plugin; not the export,
         which inlines them). Rendered images were a fifth of a large build's memory.
+
+        `hold_bodies=False`: nor are a notebook's HTML and search copy, once in the cache:
+        the outcome says where they are (`stored`) and `body` reads them back when its page
+        is made. Two hundred notebooks' HTML is ~25 MiB of wide strings, which a build
+        otherwise holds from the first notebook rendered until its last page is written.
+
         `template_cache`: where the converter keeps nbconvert's compiled templates between
         processes (see NotebookConverter.template_cache).
 
@@ -179,7 +188,9 @@ class BatchRenderer:
         self.waited = 0.0
         self.cache = cache
         self.hold_images = hold_images
+        self.hold_bodies = hold_bodies
         self._image_sizes: dict[str, int] = {}
+        self._sources: dict[str, tuple[Kind, Path]] = {}  # cache key -> what it renders
         self.workers = workers if workers is not None else _available_cpus()
         self.min_parallel = min_parallel
         self._converter: NotebookConverter | None = None
@@ -198,16 +209,22 @@ class BatchRenderer:
         keys: list[str] = [""] * len(jobs)
         misses: list[int] = []
 
-        def finished(index: int, rendered: Rendered, *, cached: bool) -> None:
-            outcome, keys[index] = rendered
+        def finished(index: int, rendered: Rendered | WorkerRendered, *, cached: bool) -> None:
+            outcome, keys[index] = rendered[0], rendered[1]
+            # A worker keeps what it rendered in the cache itself and sends back only what
+            # the build needs in memory, with its images' sizes.
+            stored = len(rendered) == 3
             progress.count(jobs[index].kind, cached=cached)
             undrawn = isinstance(outcome, PdfFacts) and not outcome.drawn
-            if (not cached and self.cache is not None and not isinstance(outcome, Failure)
-                    and not undrawn):
+            if (not cached and not stored and self.cache is not None
+                    and not isinstance(outcome, Failure) and not undrawn):
                 self._store(keys[index], outcome)
-            if (not self.hold_images and self.cache is not None
-                    and isinstance(outcome, RenderedNotebook) and outcome.assets):
-                outcome = self._without_image_bytes(outcome)
+            if self.cache is not None and isinstance(outcome, RenderedNotebook):
+                outcome, sizes = _held(outcome, keys[index], images=self.hold_images,
+                                       body=self.hold_bodies)
+                self._image_sizes.update(rendered[2] if len(rendered) == 3 else sizes)
+                if outcome.stored is not None:
+                    self._sources[outcome.stored.key] = (jobs[index].kind, jobs[index].path)
             outcomes[index] = outcome
             if report is not None and throttle.due(progress.done):
                 report(progress)
@@ -239,29 +256,36 @@ class BatchRenderer:
             defer = self.defer_drawing and self.cache is not None
             undrawn: dict[Path, tuple[str, PdfFacts]] = {}
 
-            def facts_of(index: int, rendered: Rendered) -> None:
-                outcome, key = rendered
+            def facts_of(index: int, rendered: Rendered | WorkerRendered) -> None:
+                outcome, key = rendered[0], rendered[1]
                 if isinstance(outcome, PdfFacts) and not outcome.drawn:
                     undrawn.setdefault(jobs[index].path, (key, outcome))
                 finished(index, rendered, cached=False)
 
             with _worker_pool(helpers, self.options,
                               self.cache.directory if self.cache is not None else None,
-                              self.template_cache) as pool:
-                futures = {i: pool.submit(_render_in_worker, jobs[i].kind, jobs[i].path,
+                              self.template_cache, self.hold_images,
+                              self.hold_bodies) as pool:
+                # A future holds its result until it is dropped: each is let go once its
+                # outcome is taken, not kept to the end of the batch.
+                pending = {i: pool.submit(_render_in_worker, jobs[i].kind, jobs[i].path,
                                           not defer) for i in misses}
-                pending = dict(futures)
                 for index in reversed(misses):
-                    if not futures[index].cancel():
-                        break  # a worker has it already
+                    if index not in pending or not pending[index].cancel():
+                        break  # a worker has it already (or has done it)
                     del pending[index]
                     facts_of(index, self._render_here(jobs[index], draw=not defer))
                     for done in [i for i, future in pending.items() if future.done()]:
                         facts_of(done, pending.pop(done).result())
                 by_future = {future: index for index, future in pending.items()}
+                pending.clear()
+                waiting = set(by_future)
                 started = time.monotonic()
-                for future in as_completed(by_future):
-                    facts_of(by_future[future], future.result())
+                while waiting:
+                    done_now, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+                    for future in done_now:
+                        facts_of(by_future.pop(future), future.result())
+                    del done_now
                 self.waited += time.monotonic() - started
             if undrawn:
                 assert self.cache is not None
@@ -357,11 +381,23 @@ class BatchRenderer:
         release_freed_memory()
         return drawn
 
-    def _without_image_bytes(self, notebook: RenderedNotebook) -> RenderedNotebook:
-        for asset in notebook.assets:
-            self._image_sizes[asset.name] = len(asset.data)
-        return dataclasses.replace(notebook, assets=tuple(
-            NotebookAsset(asset.name, b"") for asset in notebook.assets))
+    def body(self, notebook: RenderedNotebook) -> RenderedNotebook | None:
+        """`notebook` with its HTML and search copy, read back from the cache when they are
+        not held (see `hold_bodies`). A copy that is gone or not the one rendered (another
+        build evicted or rewrote the entry meanwhile) is rendered again from its file;
+        None when that fails too (the file was removed or broken since)."""
+        stored = notebook.stored
+        if stored is None:
+            return notebook
+        read = self.cache.load_body(stored.key) if self.cache is not None else None
+        if read is not None and body_digest(*read) == stored.digest:
+            return dataclasses.replace(notebook, html=read[0], search_html=read[1],
+                                       stored=None)
+        kind, path = self._sources[stored.key]
+        if self._converter is None:
+            self._converter = _converter_for(self.options, self.template_cache)
+        outcome, _ = render_file(kind, path, self._converter)
+        return outcome if isinstance(outcome, RenderedNotebook) else None
 
     def prepare(self) -> None:
         """Make this process ready to render a notebook: its converter built and used once
@@ -429,6 +465,23 @@ def render_file(kind: Kind, path: Path, converter: NotebookConverter,
         return Failure(str(exc)), key
 
 
+def _held(notebook: RenderedNotebook, key: str, *, images: bool, body: bool
+          ) -> tuple[RenderedNotebook, dict[str, int]]:
+    """What of a notebook, once in the cache under `key`, stays in memory: its images'
+    bytes unless `images` (then their sizes are returned), its HTML and search copy unless
+    `body` (then where they are kept, see BatchRenderer's `hold_bodies`)."""
+    sizes: dict[str, int] = {}
+    if not images and any(asset.data for asset in notebook.assets):
+        sizes = {asset.name: len(asset.data) for asset in notebook.assets}
+        notebook = dataclasses.replace(notebook, assets=tuple(
+            NotebookAsset(asset.name, b"") for asset in notebook.assets))
+    if not body and key and notebook.stored is None:
+        notebook = dataclasses.replace(notebook, html="", search_html="", stored=StoredBody(
+            key, body_digest(notebook.html, notebook.search_html),
+            len(notebook.html.encode("utf-8", "surrogatepass"))))
+    return notebook, sizes
+
+
 def _unreadable(exc: OSError) -> Failure:
     return Failure(f"cannot be read: {exc.strerror or exc}")
 
@@ -494,23 +547,48 @@ _WORKER_CONVERTER: NotebookConverter | None = None
 _WORKER_CACHE: Cache | None = None
 
 
-def _start_worker(options: NotebookOptions, cache_dir: Path | None = None) -> None:
-    global _WORKER_CONVERTER, _WORKER_CACHE
+_WORKER_HOLDS = (True, True)  # what the batch holds in memory: images, bodies
+
+
+def _start_worker(options: NotebookOptions, cache_dir: Path | None = None,
+                  hold_images: bool = True, hold_bodies: bool = True) -> None:
+    global _WORKER_CONVERTER, _WORKER_CACHE, _WORKER_HOLDS
     _WORKER_CONVERTER = _converter_for(options)  # a forked worker has its parent's
     _WORKER_CACHE = Cache(cache_dir) if cache_dir is not None else None
+    _WORKER_HOLDS = (hold_images, hold_bodies)
 
 
-def _render_in_worker(kind: Kind, path: Path, draw: bool = True) -> Rendered:
+# (outcome, cache key, sizes of the images whose bytes it no longer holds): rendered by a
+# worker and kept in the cache there.
+WorkerRendered = tuple[Outcome, str, dict[str, int]]
+
+
+def _render_in_worker(kind: Kind, path: Path, draw: bool = True) -> Rendered | WorkerRendered:
+    """Render one file; with a cache, keep the outcome there and send back only what the
+    batch holds in memory (see `_held`): a notebook's HTML and images would otherwise be
+    pickled here, unpickled there and written by the parent. A PDF left undrawn (`draw`
+    False) is kept once its images are (see `finish_drawing`)."""
     assert _WORKER_CONVERTER is not None, "worker started without _start_worker"
-    rendered = render_file(kind, path, _WORKER_CONVERTER,
-                           _WORKER_CACHE.put_file if _WORKER_CACHE is not None else None,
-                           draw=draw)
+    cache = _WORKER_CACHE
+    outcome, key = render_file(kind, path, _WORKER_CONVERTER,
+                               cache.put_file if cache is not None else None, draw=draw)
+    if cache is None or isinstance(outcome, Failure) or not key:
+        release_freed_memory()
+        return outcome, key
+    sizes: dict[str, int] = {}
+    if isinstance(outcome, PdfFacts):
+        if outcome.drawn:
+            cache.store_pdf(key, outcome)
+    else:
+        cache.store_notebook(key, outcome)
+        outcome, sizes = _held(outcome, key, images=_WORKER_HOLDS[0], body=_WORKER_HOLDS[1])
     release_freed_memory()
-    return rendered
+    return outcome, key, sizes
 
 
 def _worker_pool(workers: int, options: NotebookOptions, cache_dir: Path | None,
-                 template_cache: BytecodeCache | None = None) -> ProcessPoolExecutor:
+                 template_cache: BytecodeCache | None = None, hold_images: bool = True,
+                 hold_bodies: bool = True) -> ProcessPoolExecutor:
     """Workers forked from this process when it runs no other thread (`mkdocs build`):
     they share the pages of everything it has imported (MkDocs, the theme, our code,
     nbconvert and the converter it made), so each costs only what its own rendering adds;
@@ -527,7 +605,8 @@ def _worker_pool(workers: int, options: NotebookOptions, cache_dir: Path | None,
         try:
             pool = ProcessPoolExecutor(max_workers=workers,
                                        mp_context=multiprocessing.get_context("fork"),
-                                       initializer=_start_worker, initargs=(options, cache_dir))
+                                       initializer=_start_worker,
+                                       initargs=(options, cache_dir, hold_images, hold_bodies))
             # A forking pool starts every worker at its first submit: now, while the
             # objects are frozen.
             pool.submit(_started)
@@ -535,7 +614,8 @@ def _worker_pool(workers: int, options: NotebookOptions, cache_dir: Path | None,
             gc.unfreeze()
         return pool
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_worker, initargs=(options, cache_dir))
+                               initializer=_start_worker,
+                               initargs=(options, cache_dir, hold_images, hold_bodies))
 
 
 def _started() -> bool:

@@ -267,6 +267,24 @@ class Cache:
         except (KeyError, TypeError, ValueError, IndexError):
             return None
 
+    def load_body(self, key: str) -> tuple[str, str] | None:
+        """A stored notebook's HTML and search copy alone, read from its entry file (its
+        images and dependencies are neither read nor checked: the caller compares what it
+        reads with the digest of what it stored, see BatchRenderer.body); None when the
+        entry is gone or damaged."""
+        try:
+            text = self._entry_path(key).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        parsed = _parse_entry(text, key, "notebook")
+        if parsed is None:
+            return None
+        payload = parsed[1]
+        html, search_html = payload.get("html"), payload.get("search_html")
+        if not isinstance(html, str) or not isinstance(search_html, str):
+            return None
+        return html, search_html
+
     def store_notebook(self, key: str, notebook: RenderedNotebook) -> None:
         payload: dict[str, Any] = {
             "html": notebook.html,
@@ -400,19 +418,10 @@ class Cache:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return None
-        header, _, body = text.partition("\n")
-        if header != _HEADER_PREFIX + hashlib.sha256(body.encode()).hexdigest():
+        parsed = _parse_entry(text, key, kind)
+        if parsed is None:
             return None  # damaged or from another format: a miss, rewritten after rendering
-        meta_line, _, payload_text = body.partition("\n")
-        try:
-            meta = json.loads(meta_line)
-            payload = json.loads(payload_text)
-        except json.JSONDecodeError:
-            return None
-        if not isinstance(meta, dict) or meta.get("key") != key or meta.get("kind") != kind:
-            return None
-        if not isinstance(payload, dict):
-            return None
+        meta, payload = parsed
         try:
             dependencies = [Dependency(str(p), str(d)) for p, d in meta.get("dependencies", [])]
         except (TypeError, ValueError):
@@ -644,6 +653,25 @@ def _read_digests(path: Path) -> dict[str, list[Any]]:
         return {}
     return {str(k): v for k, v in data.items()
             if isinstance(v, list) and len(v) == 5 and isinstance(v[4], str)}
+
+
+def _parse_entry(text: str, key: str, kind: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """An entry file's (meta, payload), checked against its header's digest, its key and
+    kind; None when damaged, from another format or another entry."""
+    header, _, body = text.partition("\n")
+    if header != _HEADER_PREFIX + hashlib.sha256(body.encode()).hexdigest():
+        return None
+    meta_line, _, payload_text = body.partition("\n")
+    try:
+        meta = json.loads(meta_line)
+        payload = json.loads(payload_text)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(meta, dict) or meta.get("key") != key or meta.get("kind") != kind:
+        return None
+    if not isinstance(payload, dict):
+        return None
+    return meta, payload
 
 
 def _read_meta(path: Path) -> dict[str, Any] | None:

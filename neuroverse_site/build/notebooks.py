@@ -107,6 +107,25 @@ class NotebookAsset:
 
 
 @dataclass(frozen=True)
+class StoredBody:
+    """Where a rendered notebook's HTML and search copy are kept while not held in memory
+    (see BatchRenderer's `hold_bodies`): its cache entry, and what identifies them."""
+
+    key: str  # the cache entry's key
+    digest: str  # sha256 of the HTML and the search copy (see `body_digest`)
+    html_bytes: int  # the HTML's UTF-8 length (the page's weight counts it)
+
+
+def body_digest(html: str, search_html: str) -> str:
+    """The identity of a rendered notebook's two fragments, for a page's inputs and to check
+    a copy read back from the cache is the one rendered."""
+    digest = hashlib.sha256(html.encode("utf-8", "surrogatepass"))
+    digest.update(b"\0")
+    digest.update(search_html.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
 class RenderedNotebook:
     html: str
     toc: tuple[TocEntry, ...] = ()
@@ -123,6 +142,8 @@ class RenderedNotebook:
     thumbnail: NotebookThumbnail | None = None
     notes: tuple[CellNote, ...] = ()
     cells: int = 0  # how many cells the notebook has (a page of thousands is unusable)
+    # Set when `html` and `search_html` are not held (then empty): where they are kept.
+    stored: StoredBody | None = None
 
 
 @dataclass

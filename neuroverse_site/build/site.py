@@ -11,6 +11,7 @@ import html as html_text
 import io
 import mimetypes
 import posixpath
+import re
 import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -151,6 +152,39 @@ def notebook_block(body: RenderedNotebook, page_url: str, *, search: bool = Fals
                                 f'"data:{kind};base64,{base64.b64encode(image.data).decode()}"')
     assets = f'"{posixpath.relpath(ASSETS_DIR, page_dir or ".")}/'
     return f'<div class="nv-notebook">{html.replace(ASSET_PLACEHOLDER, assets)}</div>'
+
+
+# Characters beyond Latin-1, and the character references `narrow` writes for them: a
+# leading zero, which HTML allows and nothing else here writes, marks them as ours.
+_WIDE = re.compile("[^\x00-\xff]")
+_NARROWED = re.compile("&#x0([0-9a-f]{3,6});")
+
+
+def narrow(html: str) -> str:
+    """`html` with every character beyond Latin-1 written as a character reference, which
+    HTML reads as the same character (outside the raw text of <script> and <style>, which
+    a rendered notebook does not carry). Why: Python keeps a string in 1, 2 or 4 bytes a
+    character, whichever its widest character needs, and one box-drawing line or bold
+    maths letter makes a whole notebook page 2 or 4 times its size in memory; MkDocs holds
+    every page's HTML from its Markdown until the build ends. `widen` undoes it in the
+    finished page, so the site's bytes do not change."""
+    return _WIDE.sub(_reference, html)
+
+
+def widen(html: str) -> str:
+    """The characters `narrow` wrote as references, back as themselves."""
+    return _NARROWED.sub(_character, html) if "&#x0" in html else html
+
+
+def _reference(match: re.Match[str]) -> str:
+    return f"&#x0{ord(match[0]):x};"
+
+
+def _character(match: re.Match[str]) -> str:
+    point = int(match[1], 16)
+    if point <= 0xFF or 0xD800 <= point <= 0xDFFF or point > 0x10FFFF:
+        return match[0]  # not one `narrow` writes
+    return chr(point)
 
 
 def note_block(note: RenderedNote, page_url: str, *, inline_images: bool = False) -> str:
@@ -447,7 +481,9 @@ def _weight_warnings(source: _Source, body: RenderedNotebook,
     """NV307 when the rendered notebook makes a page too big to use: the page's weight
     (its HTML and images) stands for the size of the outputs `neuroverse check` counts."""
     experiment = source.experiment
-    weight = len(body.html.encode("utf-8")) + sum(batch.image_size(a) for a in body.assets)
+    html_bytes = (body.stored.html_bytes if body.stored is not None
+                  else len(body.html.encode("utf-8")))
+    weight = html_bytes + sum(batch.image_size(a) for a in body.assets)
     heavy = notebook_weight_problem(body.cells, weight)
     if heavy is None or not experiment.notebook:
         return []

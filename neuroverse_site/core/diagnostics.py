@@ -72,6 +72,8 @@ CODES: dict[str, Code] = _codes(
                       "(missing, outside the archive, hidden, not an image)"),
     Code("NV350", _W, "a hand-written page has the address of a generated page"),
     Code("NV370", _W, "a PDF's page images could not be drawn after its page was made"),
+    Code("NV375", _W, "a notebook changed or vanished while the site was built: its page "
+                      "is built without it"),
     Code("NV400", _W, "a notebook cell leaves a tag or comment unclosed"),
     Code("NV401", _W, "a notebook image is outside the archive, hidden or in a "
                       "version-control folder"),

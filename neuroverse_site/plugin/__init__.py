@@ -23,7 +23,7 @@ from ..build.batch import BatchRenderer, Failure, Progress
 from ..build.cache import Cache, environment_fingerprint
 from ..build.feed import atom_feed
 from ..build.navigation import HOME_URI, TocNode, nest_toc, prune_advice, site_navigation
-from ..build.notebooks import NotebookOptions, RenderedNotebook, TocEntry
+from ..build.notebooks import NotebookOptions, RenderedNotebook, TocEntry, body_digest
 from ..build.notes import RenderedNote
 from ..build.pdfs import PdfFacts
 from ..build.project import REQUIRED_EXTENSIONS
@@ -47,9 +47,11 @@ from ..build.site import (
     build_site_content,
     checked_page_html,
     home_page,
+    narrow,
     note_block,
     notebook_block,
     settings_from_catalogue,
+    widen,
     with_page_texts,
 )
 from ..core.checks import (
@@ -100,6 +102,10 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         self.build_started = 0.0
         # page -> [(what search reads, what readers get)]: see on_page_context
         self._swaps: dict[str, list[tuple[str, str]]] = {}
+        # page -> its notebook, not held (BatchRenderer.hold_bodies): search's copy is read
+        # back when the page is built
+        self._stored_bodies: dict[str, RenderedNotebook] = {}
+        self._narrowed: set[str] = set()  # pages whose notebook is narrowed (site.narrow)
         self.has_feed = False
         self._generated: set[str] = set()  # src_uri of every page made from the catalogue
         self.dirty = False  # MkDocs' dirty mode: unmodified pages are not built
@@ -169,8 +175,9 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                             archive_root=str(self.root), pdf_pages=self.config.pdf_pages),
             cache,
             workers=self.config.workers,
-            # Images are published from the cache's files (files.LinkedFile).
-            hold_images=False,
+            # Images are published from the cache's files (files.LinkedFile), and each
+            # notebook's HTML is read back from the cache when its page is made.
+            hold_images=False, hold_bodies=False,
             # nbconvert's templates compiled once, not by each process that renders.
             template_cache=(incremental.template_cache(Path(self.config.cache_dir), "notebooks",
                                                        environment_fingerprint())
@@ -241,8 +248,7 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             # An article's page texts are filled in after Markdown (see _fill_page_texts).
             texts = "\0".join(v.text for v in article.page_views) if article else ""
             self._inputs[page.src_uri] = incremental.page_inputs(
-                page.markdown, body.html if body else "", body.search_html if body else "",
-                repr(body.toc) if body else "", texts,
+                page.markdown, _body_identity(body), repr(body.toc) if body else "", texts,
                 # What its <head> says when shared (see on_post_page).
                 repr(self.content.renderer.preview(page.src_uri)), *_note_inputs(note))
         # A serve session's rebuilds take the asset files that are as they were.
@@ -314,6 +320,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         """Decide which pages this build must build (see plugin/incremental.py)."""
         self._searched = {}
         self._digests = {}
+        self._stored_bodies = {}
+        self._narrowed = set()
         self._files = files
         state_file = self._state_file(config)
         search = _search_plugin(config)
@@ -416,12 +424,36 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         body = self._take_body(page)
         if body is None or NOTEBOOK_MARKER not in html:
             return html
-        full = notebook_block(body, page.url)
+        slim = body
+        body = self._full_body(body, page)
+        if body is None:
+            return html.replace(NOTEBOOK_MARKER, "", 1)
+        # Held by MkDocs until the build ends: narrowed (see site.narrow), widened again
+        # in the finished page (on_post_page).
+        full = narrow(notebook_block(body, page.url))
+        self._narrowed.add(page.file.src_uri)
         _extend_toc(page, body.toc)
         if body.search_html:
-            lean = notebook_block(body, page.url, search=True)
-            self._swaps[page.file.src_uri] = [(lean, full)]
+            if slim.stored is not None:
+                # Search reads the lean copy only when this page is built: until then the
+                # page holds the one copy, and the copies are read back then (see
+                # _show_search_the_lean_notebook), not held for every page at once.
+                self._stored_bodies[page.file.src_uri] = slim
+            else:
+                lean = narrow(notebook_block(body, page.url, search=True))
+                self._swaps[page.file.src_uri] = [(lean, full)]
         return html.replace(NOTEBOOK_MARKER, full)
+
+    def _full_body(self, body: RenderedNotebook, page: Page) -> RenderedNotebook | None:
+        assert self.batch is not None
+        full = self.batch.body(body)
+        if full is None:
+            _log(Diagnostic(
+                "NV375", "the notebook of this page changed or vanished while the site was "
+                "built: the page is built without it",
+                Location(page.file.src_uri, 1, 1),
+                hint="the notebook was removed or changed during the build: build again"))
+        return full
 
     def _fill_page_texts(self, html: str, page: Page, article: ArticleFacts) -> str:
         """Each PDF page's text, after Markdown (see site.with_page_texts); search reads
@@ -441,6 +473,13 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
                                        config: MkDocsConfig, nav: Any) -> Any:
         entries = incremental.search_entries_of(_search_plugin(config))
         self._search_mark = len(entries) if entries is not None else 0
+        stored = self._stored_bodies.pop(page.file.src_uri, None)
+        if stored is not None and self.batch is not None:
+            body = self.batch.body(stored)
+            if body is not None:
+                self._swaps[page.file.src_uri] = [
+                    (narrow(notebook_block(body, page.url, search=True)),
+                     narrow(notebook_block(body, page.url)))]
         swaps = self._swaps.get(page.file.src_uri, [])
         if page.content is not None and swaps and all(full in page.content
                                                       for _, full in swaps):
@@ -515,6 +554,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
 
     @event_priority(100)  # before plugins that rewrite finished pages (e.g. Material's privacy)
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        if page.file.src_uri in self._narrowed:
+            output = widen(output)
         return self._with_head_tags(output, page, config)
 
     def _with_head_tags(self, output: str, page: Page, config: MkDocsConfig) -> str:
@@ -647,6 +688,16 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             if not any(path.is_relative_to(folder) for folder in watched):
                 watched.setdefault(path)
         return list(watched)
+
+
+def _body_identity(body: RenderedNotebook | None) -> str:
+    """What a page's notebook is, for its inputs: its fragments, or their digest when they
+    are not held."""
+    if body is None:
+        return ""
+    if body.stored is not None:
+        return body.stored.digest
+    return body_digest(body.html, body.search_html)
 
 
 def _note_inputs(note: RenderedNote | None) -> tuple[str | bytes, ...]:
