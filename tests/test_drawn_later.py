@@ -137,7 +137,8 @@ def site_files(site_dir: Path) -> dict[str, bytes]:
 def test_a_site_drawn_in_the_background_is_the_site_drawn_first(
         build_site: SiteBuilder, tmp_path: Path) -> None:
     count = 10  # with the notebook, more misses than batch.MIN_PARALLEL: workers start
-    background = build_site(catalogue(count), files(count), plugin_options="workers: 2")
+    background = build_site(catalogue(count), files(count),
+                            plugin_options="workers: 2\n      background_drawing: true")
     ours = site_files(background.site_dir)
     assert any("p9/page-1-2x.jpg" in path for path in ours)
     # The same archive, drawn first by one process, with a cache of its own.
@@ -167,7 +168,8 @@ def on_files(files, config):
 def test_a_pdf_broken_while_its_images_are_drawn_warns_and_publishes_no_images_of_it(
         build_site: SiteBuilder) -> None:
     count = 12
-    site = build_site(catalogue(count), files(count), plugin_options="workers: 2")
+    site = build_site(catalogue(count), files(count),
+                      plugin_options="workers: 2\n      background_drawing: true")
     (site.root / "hook.py").write_text(HOOK, encoding="utf-8")
     mkdocs_yml = (site.root / "mkdocs.yml").read_text(encoding="utf-8")
     (site.root / "mkdocs.yml").write_text(mkdocs_yml + "hooks:\n  - hook.py\n",

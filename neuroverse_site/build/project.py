@@ -49,6 +49,9 @@ class PluginOptions:
     # How `mkdocs serve` hears of a saved file: "native" (the system tells it) or "polling"
     # (every 0.5 s, MkDocs' own way; for file systems that send no events).
     serve_watch: str = "native"
+    # Draw PDF page images in a process of their own while MkDocs makes the pages (a cold
+    # build takes less time, and more memory at once); off: drawn with the rest, first.
+    background_drawing: bool = False
 
 
 _OPTION_TYPES: dict[str, tuple[type, ...]] = {
@@ -56,7 +59,7 @@ _OPTION_TYPES: dict[str, tuple[type, ...]] = {
     "allow_remote_images": (bool,),
     "templates_dir": (str,), "navigation": (bool,), "max_file_size_mb": (int, float),
     "cache": (bool,), "cache_dir": (str,), "pdf_pages": (int,), "workers": (int,),
-    "serve_watch": (str,),
+    "serve_watch": (str,), "background_drawing": (bool,),
 }
 SERVE_WATCH_MODES = ("native", "polling")
 _OPTIONAL = {"archive_dir", "templates_dir", "workers"}

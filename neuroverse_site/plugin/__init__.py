@@ -182,8 +182,8 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
             template_cache=(incremental.template_cache(Path(self.config.cache_dir), "notebooks",
                                                        environment_fingerprint())
                             if cache is not None else None),
-            # PDF images are drawn while MkDocs builds the pages, published at the end.
-            defer_drawing=True)
+            # PDF images drawn while MkDocs builds the pages, published at the end.
+            defer_drawing=self.config.background_drawing)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:

@@ -83,3 +83,8 @@ class NeuroverseConfig(Config):  # type: ignore[no-untyped-call,unused-ignore]
     """How `mkdocs serve` hears of saved files: "native" (the system reports each change as
     it happens) or "polling" (MkDocs' own check every 0.5 s, for network and other file
     systems that report no changes)."""
+    background_drawing = c.Type(bool, default=_DEFAULTS.background_drawing)
+    """Draw PDF page images in a process of their own while MkDocs makes the pages: a cold
+    build with many PDF pages takes less time on two or more CPUs, and more memory at once
+    (the drawing process beside the build's, which holds every page then). Off: they are
+    drawn with the notebooks, before the pages are made."""
