@@ -384,8 +384,11 @@ def test_a_build_that_stops_half_way_leaves_none_of_its_pages_trusted(
     config = load_config(str(archive.root / "mkdocs.yml"),
                          site_dir=str(archive.first.site_dir))
     config.plugins.on_startup(command="build", dirty=True)
-    with pytest.raises(RuntimeError, match="the build stopped here"):
-        build(config, dirty=True)
+    try:
+        with pytest.raises(RuntimeError, match="the build stopped here"):
+            build(config, dirty=True)
+    finally:
+        config.plugins.on_shutdown()  # as `mkdocs build` ends: the plugin lives on
     monkeypatch.undo()
     assert "never finished" in archive.first.text("experiments/filters/")
     notebook.write_bytes(first)  # back to what the last finished build recorded
