@@ -124,31 +124,6 @@ def test_a_complete_build_evicts_entries_it_no_longer_uses(build_site: SiteBuild
     assert len(list(entries.glob("*/*.json"))) == 1
 
 
-def test_a_build_after_a_dirty_session_ended_in_the_same_process_still_evicts(
-        build_site: SiteBuilder) -> None:
-    # MkDocs keeps the plugin for the whole process. A `--dirty` session that ended (its
-    # on_shutdown) must not leave the next build of the process evicting as a session
-    # does, at most once a minute: that build would keep entries nothing uses.
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    first = build_site(CATALOGUE, _files())
-    config = load_config(str(first.root / "mkdocs.yml"), site_dir=str(first.site_dir))
-    config.plugins.on_startup(command="build", dirty=True)
-    try:
-        build(config, dirty=True)
-    finally:
-        config.plugins.on_shutdown()
-    entries = first.root / ".cache" / "neuroverse" / f"v{FORMAT_VERSION}" / "entries"
-    for entry in entries.glob("*/*.json"):
-        os.utime(entry, (1_000_000_000, 1_000_000_000))
-    (first.root / "notebooks" / "pooling.ipynb").unlink()
-
-    build_site(CATALOGUE[: CATALOGUE.index("      - id: pooling")], root=first.root)
-
-    assert len(list(entries.glob("*/*.json"))) == 1
-
-
 def test_cache_blobs_are_linked_and_the_archive_files_copied(build_site: SiteBuilder) -> None:
     site = build_site(CATALOGUE, _files())
     notebook = site.site_dir / "notebooks" / "filters.ipynb"

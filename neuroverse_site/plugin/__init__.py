@@ -130,13 +130,6 @@ class NeuroversePlugin(BasePlugin[NeuroverseConfig]):  # type: ignore[no-untyped
         # A serve session keeps the cache entries it loaded for its next build.
         self.serving = command == "serve"
 
-    def on_shutdown(self) -> None:
-        # MkDocs keeps this instance for the whole process (it has on_startup): a later
-        # build in the same process, without a command of its own (an embedding tool, a
-        # test), must not go on as the dirty build or serve session that ended here.
-        self.dirty = False
-        self.serving = False
-
     # Before the search plugin's own on_config, which fills in the language's default
     # separator when none is set (see _search_separator_for_cjk).
     @event_priority(50)
